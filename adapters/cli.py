@@ -1,0 +1,92 @@
+"""`labbot`: say, console, run, db upgrade. Exit 0 when done, 1 when refused, 2 on a configuration error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from adapters.bootstrap import Application, bootstrap
+from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
+from labbot.config import ConfigError, load_settings
+from labbot.demo import DEMO_SCRIPT
+from labbot.messages import Outcome
+from labbot.storage import projects
+
+EXIT_DONE, EXIT_REFUSED, EXIT_CONFIG = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="labbot", description="labbot — laboratoires d'innovation territoriale")
+    parser.add_argument("--config", help="config file (default: $LABBOT_CONFIG, else ./config.toml, else defaults)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="action", required=True)
+    say = sub.add_parser("say", help="run one command as a console user and print the reply")
+    say.add_argument("--as", dest="user", default=os.environ.get("LABBOT_USER", "sgmap"), help="console user")
+    say.add_argument("--lang", choices=["fr", "en"], help="reply language (default: the user's profile, else fr)")
+    say.add_argument("text", nargs="+", help='the command, e.g. heures 1 3h30 (quote it: "idee \\"Lab\\" …")')
+    console = sub.add_parser("console", help="interactive console")
+    console.add_argument("--as", dest="user", default=os.environ.get("LABBOT_USER", "sgmap"), help="console user")
+    console.add_argument("--lang", choices=["fr", "en"], help="reply language")
+    console.add_argument("--demo", action="store_true", help="add demo records to an empty database first")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("db_action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    sub.add_parser("demo", help="add demo records to an empty database")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `labbot` command."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    try:
+        settings = load_settings(args.config)
+        app = bootstrap(settings, notifier=ConsoleNotifier())
+    except ConfigError as error:
+        print(error, file=sys.stderr)  # noqa: T201
+        return EXIT_CONFIG
+    try:
+        return _dispatch(app, args)
+    finally:
+        app.database.dispose()
+
+
+def _dispatch(app: Application, args: argparse.Namespace) -> int:
+    if args.action == "db":
+        print(f"Database at the latest schema: {app.database.engine.url.render_as_string()}")  # noqa: T201
+        return EXIT_DONE
+    if args.action == "demo":
+        _seed_demo(app, announce=True)
+        return EXIT_DONE
+    if args.action == "say":
+        text, outcome = ConsoleAdapter(app.bot, args.user, args.lang).say(" ".join(args.text))
+        print(text)  # noqa: T201
+        return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
+    if args.demo:
+        _seed_demo(app, announce=True)
+    from adapters.console.repl import run_repl
+
+    run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
+    return EXIT_DONE
+
+
+def _seed_demo(app: Application, *, announce: bool) -> None:
+    with app.database.transaction() as session:
+        if projects.count(session, region=None, status=None):
+            if announce:
+                print("The database already holds projects: no demo records added.")  # noqa: T201
+            return
+    for user, command in DEMO_SCRIPT:
+        _text, outcome = ConsoleAdapter(app.bot, user).say(command)
+        if outcome is not Outcome.DONE:
+            raise RuntimeError(f"demo command failed: {user}: {command}\n{_text}")
+    if announce:
+        print("Demo records added: users sgmap (admin), claire (coordinator, Bretagne), alice, bruno, chloe.")  # noqa: T201
+
+
+if __name__ == "__main__":
+    sys.exit(main())

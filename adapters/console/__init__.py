@@ -1,0 +1,1 @@
+"""The console adapter: labbot in a terminal, with no chat platform."""

@@ -1,0 +1,153 @@
+"""Typed command arguments: pydantic field types built on the parsers, and binding a command line to a model."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError, ValidationInfo
+
+from labbot.errors import InvalidInput
+from labbot.i18n import N_, _
+from labbot.lifecycle import STATUSES
+from labbot.parsing import CommandLine, parse_amount, parse_day, parse_duration, parse_list, parse_month, parse_rate
+from labbot.text import shorten
+from labbot.vocabulary import (
+    COMPETENCES,
+    COST_TYPES,
+    METHODS,
+    PARTNER_CATEGORIES,
+    REGIONS,
+    ROLES,
+    Vocabulary,
+)
+
+
+class Arguments(BaseModel):
+    """Base of every command's arguments: unknown keys are refused, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _day(value: Any, info: ValidationInfo) -> date:
+    if isinstance(value, date):
+        return value
+    today = (info.context or {})["today"]
+    return parse_day(str(value), today)
+
+
+def term_of(vocabulary: Vocabulary, what: str) -> BeforeValidator:
+    def parse(value: Any) -> str:
+        term = vocabulary.find(str(value))
+        if term is None:
+            raise InvalidInput(
+                _("“{value}” is not a known {what}.").format(value=shorten(str(value), 60), what=_(what)),
+                hint=_("Choose one of: {choices}.").format(choices=", ".join(vocabulary.keys())),
+            )
+        return term.key
+
+    return BeforeValidator(parse)
+
+
+def _terms(vocabulary: Vocabulary, what: str) -> BeforeValidator:
+    single = term_of(vocabulary, what).func
+
+    def parse(value: Any) -> list[str]:
+        items = value if isinstance(value, list) else parse_list(str(value))
+        keys = [single(item) for item in items]  # type: ignore[call-arg]
+        return list(dict.fromkeys(keys))
+
+    return BeforeValidator(parse)
+
+
+def _text_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else parse_list(str(value))
+    if any(len(item) > 120 for item in items):
+        raise InvalidInput(_("Each item must be at most 120 characters."))
+    return items
+
+
+Duration = Annotated[int, BeforeValidator(lambda v: parse_duration(str(v)))]
+Day = Annotated[date, BeforeValidator(_day)]
+Amount = Annotated[int, BeforeValidator(lambda v: parse_amount(str(v)))]
+HourlyRate = Annotated[int, BeforeValidator(lambda v: parse_rate(str(v)))]
+Month = Annotated[tuple[int, int], BeforeValidator(lambda v: parse_month(str(v)))]
+Region = Annotated[str, term_of(REGIONS, N_("region"))]
+Methods = Annotated[list[str], _terms(METHODS, N_("method"))]
+Competence = Annotated[str, term_of(COMPETENCES, N_("competence"))]
+PartnerCategory = Annotated[str, term_of(PARTNER_CATEGORIES, N_("partner category"))]
+CostType = Annotated[str, term_of(COST_TYPES, N_("cost type"))]
+Role = Annotated[str, term_of(ROLES, N_("role"))]
+Status = Annotated[str, term_of(STATUSES, N_("status"))]
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Title = Annotated[str, StringConstraints(min_length=3, max_length=150)]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=2000)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+
+def option_keys(model: type[Arguments]) -> dict[str, str]:
+    """Every key a user may type for `model`, mapped to its field name (English aliases included)."""
+    keys: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        keys[name] = name
+        for alias in (info.json_schema_extra or {}).get("aliases", ()):  # type: ignore[union-attr]
+            keys[str(alias)] = name
+    return keys
+
+
+def bind(
+    model: type[Arguments], line: CommandLine, positionals: tuple[str, ...], *, greedy: bool, today: date
+) -> Arguments:
+    """Validate a tokenised command line against `model`; raise InvalidInput naming the field at fault."""
+    words = list(line.positionals)
+    if greedy and positionals and len(words) > len(positionals):
+        head = len(positionals) - 1
+        words = [*words[:head], " ".join(words[head:])]
+    if len(words) > len(positionals):
+        raise InvalidInput(
+            _("Unexpected word: “{word}”.").format(word=shorten(words[len(positionals)], 60)),
+            hint=_('Put values with spaces between quotes: titre:"Lab Bretagne"'),
+        )
+    data: dict[str, Any] = dict(zip(positionals, words, strict=False))
+    keys = option_keys(model)
+    for key, value in line.options.items():
+        field = keys.get(key)
+        if field is None or field in positionals[: len(words)]:
+            accepted = ", ".join(f"{k}:" for k in keys if k == keys[k] and k not in positionals)
+            raise InvalidInput(
+                _("Unknown key “{key}:”.").format(key=shorten(key, 40)),
+                hint=_("Keys for this command: {keys}").format(keys=accepted or "—"),
+            )
+        data[field] = value
+    try:
+        return model.model_validate(data, context={"today": today})
+    except ValidationError as error:
+        raise _first_problem(error) from None
+
+
+def _first_problem(error: ValidationError) -> InvalidInput:
+    problem = error.errors()[0]
+    field = str(problem["loc"][0]) if problem["loc"] else "?"
+    cause = (problem.get("ctx") or {}).get("error")
+    if isinstance(cause, InvalidInput):
+        return InvalidInput(_("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint)
+    kind = problem["type"]
+    if kind == "missing":
+        message = _("{field} is missing.").format(field=field)
+    elif kind in ("string_too_long", "too_long"):
+        limit = (problem.get("ctx") or {}).get("max_length", "?")
+        message = _("{field} is too long (at most {limit} characters).").format(field=field, limit=limit)
+    elif kind in ("string_too_short", "too_short"):
+        message = _("{field} is too short.").format(field=field)
+    else:
+        message = _("{field}: this value is not valid.").format(field=field)
+    return InvalidInput(message)
+
+
+def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:  # noqa: A002
+    """Declare an argument: its default (`...` when required), English aliases of its key, and help text."""
+    from pydantic import Field
+
+    return Field(default=default, description=help, json_schema_extra={"aliases": list(aliases)})

@@ -1,0 +1,188 @@
+"""The core's single entry point: one neutral request in, one neutral reply out.
+
+Every adapter (console, Slack, Mattermost) and the benchmarks go through `LabBot.handle`. One transaction per
+command; a refusal rolls it back so bad input writes nothing; an unexpected error is logged with its traceback
+and the user gets a short apology with a reference.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from labbot.arguments import bind
+from labbot.clock import Clock, SystemClock, today_in_paris
+from labbot.config import Settings
+from labbot.context import CommandContext, language_of
+from labbot.errors import CommandError, Forbidden, InvalidInput
+from labbot.i18n import Language, _, language_from_hint, use_locale
+from labbot.messages import Notification, Outcome, Reply, Request
+from labbot.parsing import CommandLine, tokenize
+from labbot.ports import Notifier
+from labbot.registry import ROLE_RANK, CommandRegistry, CommandSpec
+from labbot.storage import people, requests
+from labbot.storage.database import Database
+from labbot.storage.models import Person
+from labbot.text import neutralize, shorten
+from labbot.vocabulary import ROLES
+
+log = logging.getLogger(__name__)
+MAX_COMMAND_LENGTH = 4000
+_PREFIXES = ("/lab", "lab")
+
+
+class LabBot:
+    """Runs commands against the database and hands messages for other people to the notifier."""
+
+    def __init__(
+        self,
+        registry: CommandRegistry,
+        database: Database,
+        settings: Settings,
+        notifier: Notifier,
+        clock: Clock | None = None,
+    ) -> None:
+        self.registry = registry
+        self.database = database
+        self.settings = settings
+        self.notifier = notifier
+        self.clock = clock or SystemClock()
+        self._admins = set(settings.roles.admins)
+
+    def handle(self, request: Request) -> Reply:
+        """Run the command in `request` and return the reply to show its author."""
+        hint = language_from_hint(request.locale) or "fr"
+        notifications: list[Notification] = []
+        with use_locale(hint):
+            try:
+                reply = self._run(request, notifications)
+            except CommandError as refusal:
+                reply = _refusal(refusal)
+            except Exception:
+                reference = uuid.uuid4().hex[:8]
+                log.exception("command failed (ref %s) for %s:%s: %r", reference, request.platform,
+                              request.user_id, shorten(request.text, 200))  # fmt: skip
+                reply = Reply(
+                    text=_("Sorry, something went wrong on our side. Please try again; if it happens again, "
+                           "give this reference to SGMAP: {ref}.").format(ref=reference),
+                    outcome=Outcome.FAILED,
+                )  # fmt: skip
+        self._deliver(notifications)
+        return _neutralized(reply)
+
+    def _run(self, request: Request, notifications: list[Notification]) -> Reply:
+        text = _strip_prefix(request.text)
+        if len(text) > MAX_COMMAND_LENGTH:
+            raise InvalidInput(
+                _("This command is too long ({length} characters, at most {limit}).").format(
+                    length=len(text), limit=MAX_COMMAND_LENGTH
+                )
+            )
+        line = tokenize(text)
+        verb = line.positionals.pop(0) if line.positionals else "aide"
+        try:
+            with self.database.transaction() as session:
+                if request.idempotency_key and (seen := requests.stored_reply(session, request.idempotency_key)):
+                    return Reply.model_validate(seen)
+                person = self._requester(session, request)
+                language = language_of(person, request.locale)
+                with use_locale(language):
+                    spec = self._command(verb, person)
+                    context = CommandContext(session, person, request, self.settings, self.clock, self.registry,
+                                             language, notifications)  # fmt: skip
+                    reply = self._execute(spec, context, line, language)
+                    if request.idempotency_key and spec.writes:
+                        requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now())
+                    return reply
+        except IntegrityError:
+            # A twin of this request committed first: answer as it was answered.
+            if request.idempotency_key:
+                with self.database.transaction() as session:
+                    if seen := requests.stored_reply(session, request.idempotency_key):
+                        notifications.clear()
+                        return Reply.model_validate(seen)
+            raise
+
+    def _execute(self, spec: CommandSpec, context: CommandContext, line: CommandLine, language: Language) -> Reply:
+        try:
+            arguments = bind(spec.arguments, line, spec.positionals, greedy=spec.greedy,
+                             today=today_in_paris(self.clock))  # fmt: skip
+            reply = spec.handler(context, arguments)
+        except InvalidInput as error:
+            example = _("Example: {example}").format(example=spec.example_in(language))
+            raise InvalidInput(error.message, hint=" ".join(filter(None, [error.hint, example]))) from None
+        reply.command = spec.name
+        return reply
+
+    def _requester(self, session: Session, request: Request) -> Person:
+        person = people.by_identity(session, request.platform, request.user_id)
+        if person is None and request.email:
+            person = people.by_email(session, request.email)
+            if person is not None:
+                people.link(session, person, request.platform, request.user_id, username=request.display_name or None)
+        if person is None:
+            person = people.create(session, request.platform, request.user_id, display_name=request.display_name,
+                                   email=request.email, now=self.clock.now())  # fmt: skip
+        if f"{request.platform}:{request.user_id}" in self._admins and person.role != "admin":
+            person.role = "admin"
+        return person
+
+    def _command(self, verb: str, person: Person) -> CommandSpec:
+        spec = self.registry.find(verb)
+        if spec is None:
+            suggestions = self.registry.closest(verb, person.role)
+            hint = (
+                _("Did you mean: {verbs}?").format(verbs=", ".join(suggestions))
+                if suggestions
+                else _("Type “aide” to see the commands.")
+            )
+            raise InvalidInput(_("Unknown command “{verb}”.").format(verb=shorten(verb, 40)), hint=hint)
+        if ROLE_RANK[person.role] >= ROLE_RANK[spec.role]:
+            return spec
+        raise Forbidden(
+            _("“{verb}” is for the role {role}; your role is {yours}.").format(
+                verb=spec.name, role=ROLES.label(spec.role), yours=ROLES.label(person.role)
+            ),
+            hint=_("An administrator can grant roles with the command role."),
+        )
+
+    def _deliver(self, notifications: Iterable[Notification]) -> None:
+        for notification in notifications:
+            reply = _neutralized(notification.reply)
+            for address in notification.addresses:
+                try:
+                    self.notifier.send_direct(address, reply)
+                except Exception:
+                    log.exception("could not notify person %s at %s", notification.person_id, address)
+
+
+def _strip_prefix(text: str) -> str:
+    stripped = text.strip()
+    for prefix in _PREFIXES:
+        if stripped.lower() == prefix or stripped.lower().startswith(prefix + " "):
+            return stripped[len(prefix) :].strip()
+    return stripped
+
+
+def _refusal(error: CommandError) -> Reply:
+    return Reply(text=error.message, notes=[error.hint] if error.hint else [], outcome=Outcome.REFUSED)
+
+
+def _neutralized(reply: Reply) -> Reply:
+    """Break every broadcast mention in everything the bot is about to show."""
+    data = reply.model_dump()
+    return Reply.model_validate(_walk(data))
+
+
+def _walk(value: object) -> object:
+    if isinstance(value, str):
+        return neutralize(value)
+    if isinstance(value, list):
+        return [_walk(item) for item in value]
+    if isinstance(value, dict):
+        return {key: (_walk(item) if key != "command" else item) for key, item in value.items()}
+    return value

@@ -1,0 +1,100 @@
+"""The neutral request and reply that every adapter translates to and from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command typed by one person on one platform."""
+
+    platform: str
+    user_id: str
+    text: str
+    display_name: str = ""
+    locale: str | None = None
+    email: str | None = None
+    channel_id: str | None = None
+    # Same key twice (a platform retry, a double click) → the first reply is returned, nothing is redone.
+    idempotency_key: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Visibility(StrEnum):
+    """Who sees a reply."""
+
+    PRIVATE = "private"
+    CHANNEL = "channel"
+
+
+class Outcome(StrEnum):
+    """How a command ended; the console maps it to an exit status."""
+
+    DONE = "done"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class Table(BaseModel):
+    """A compact table; `numeric` columns are right-aligned by renderers."""
+
+    columns: list[str]
+    rows: list[list[str]] = Field(default_factory=list)
+    numeric: list[int] = Field(default_factory=list)
+
+
+class ReplyField(BaseModel):
+    """A label and its value, shown side by side where the platform can."""
+
+    label: str
+    value: str
+
+
+class Action(BaseModel):
+    """A button that runs `command` as the person who clicks it."""
+
+    label: str
+    command: str
+    style: str | None = None  # "primary" or "danger"
+
+
+class Reply(BaseModel):
+    """What a command answers, in neutral form."""
+
+    text: str = ""
+    title: str | None = None
+    fields: list[ReplyField] = Field(default_factory=list)
+    table: Table | None = None
+    notes: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    visibility: Visibility = Visibility.PRIVATE
+    outcome: Outcome = Outcome.DONE
+    # The command that produced it, for adapters that render some replies specially (forms, App Home).
+    command: str | None = None
+
+    def add_field(self, label: str, value: str) -> None:
+        """Append a label/value pair."""
+        self.fields.append(ReplyField(label=label, value=value))
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where to reach a person on one platform."""
+
+    platform: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A message for someone other than the requester, already in their language."""
+
+    person_id: int
+    addresses: tuple[Address, ...]
+    reply: Reply

@@ -1,0 +1,128 @@
+"""Commands declared once: verb, English alias, typed arguments, role, help and example.
+
+Help, usage lines and "did you mean" are all generated from these declarations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from slugify import slugify
+
+from labbot.arguments import Arguments
+from labbot.i18n import Language
+
+if TYPE_CHECKING:
+    from labbot.context import CommandContext
+    from labbot.messages import Reply
+
+ROLE_RANK = {"agent": 0, "coordinateur": 1, "admin": 2}
+ArgsT = TypeVar("ArgsT", bound=Arguments)
+Handler = Callable[["CommandContext", Any], "Reply"]
+
+
+class NoArguments(Arguments):
+    """For commands that take none."""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command as users see it."""
+
+    name: str
+    alias: str
+    handler: Handler
+    arguments: type[Arguments]
+    positionals: tuple[str, ...]
+    role: str
+    summary: str
+    example: str
+    example_en: str
+    family: str
+    greedy: bool = False
+    # Retries of these are harmless (reads); only writes need the idempotency record.
+    writes: bool = True
+
+    def verb(self, language: Language) -> str:
+        """The verb in `language`."""
+        return self.alias if language == "en" else self.name
+
+    def example_in(self, language: Language) -> str:
+        """The example in `language`."""
+        return self.example_en if language == "en" else self.example
+
+    def usage(self, language: Language) -> str:
+        """`heures <projet> <duree> [date:…] [activite:…]`."""
+        parts = [self.verb(language)]
+        fields = self.arguments.model_fields
+        for name in self.positionals:
+            parts.append(f"<{name}>" if fields[name].is_required() else f"[<{name}>]")
+        for name, info in fields.items():
+            if name not in self.positionals:
+                parts.append(f"{name}:…" if info.is_required() else f"[{name}:…]")
+        return " ".join(parts)
+
+
+@dataclass
+class CommandFamily:
+    """The commands of one module (ideas, events, hours…), declared with `@family.command(...)`."""
+
+    name: str
+    commands: list[CommandSpec] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        alias: str,
+        *,
+        summary: str,
+        example: str,
+        example_en: str,
+        arguments: type[Arguments] = NoArguments,
+        positionals: tuple[str, ...] = (),
+        role: str = "agent",
+        greedy: bool = False,
+        writes: bool = True,
+    ) -> Callable[[Callable[[CommandContext, ArgsT], Reply]], Callable[[CommandContext, ArgsT], Reply]]:
+        """Register the decorated function as the handler of `name` / `alias`."""
+
+        def register(handler: Callable[[CommandContext, ArgsT], Reply]) -> Callable[[CommandContext, ArgsT], Reply]:
+            self.commands.append(
+                CommandSpec(name, alias, handler, arguments, positionals, role, summary, example, example_en,
+                            self.name, greedy, writes)
+            )  # fmt: skip
+            return handler
+
+        return register
+
+
+class CommandRegistry:
+    """Every command, looked up by French verb or English alias (case and accents ignored)."""
+
+    def __init__(self, families: Iterable[CommandFamily]) -> None:
+        self.commands: list[CommandSpec] = []
+        self._by_verb: dict[str, CommandSpec] = {}
+        for family in families:
+            for spec in family.commands:
+                for verb in (spec.name, spec.alias):
+                    key = slugify(verb)
+                    if key in self._by_verb and self._by_verb[key] is not spec:
+                        raise ValueError(f"verb {verb!r} is declared twice")
+                    self._by_verb[key] = spec
+                self.commands.append(spec)
+
+    def find(self, verb: str) -> CommandSpec | None:
+        """The command `verb` names, or None."""
+        return self._by_verb.get(slugify(verb))
+
+    def allowed(self, role: str) -> list[CommandSpec]:
+        """The commands someone with `role` may run."""
+        return [spec for spec in self.commands if ROLE_RANK[role] >= ROLE_RANK[spec.role]]
+
+    def closest(self, verb: str, role: str) -> list[str]:
+        """Verbs close to a mistyped `verb`, among those `role` may run."""
+        verbs = [v for spec in self.allowed(role) for v in (spec.name, spec.alias)]
+        return difflib.get_close_matches(slugify(verb), verbs, n=2, cutoff=0.6)

@@ -1,0 +1,1 @@
+"""Storage: the ORM models, the database, and one query module per command family."""

@@ -1,0 +1,105 @@
+"""Queries about events and signups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labbot.config import EventSettings
+from labbot.storage.models import Event, Person, Signup
+
+LIVE = ("inscrit", "attente")
+
+
+def sync_from_config(session: Session, configured: Iterable[EventSettings]) -> None:
+    """Create or update the events the config lists (signups are kept)."""
+    existing = {event.key: event for event in session.scalars(select(Event))}
+    for item in configured:
+        event = existing.get(item.key) or Event(key=item.key)
+        event.title, event.place, event.capacity, event.tentative = item.title, item.place, item.capacity, item.tentative
+        event.starts_at, event.ends_at = item.starts_at(), item.ends_at()
+        session.add(event)
+
+
+def find(session: Session, key: str) -> Event | None:
+    """An event by key."""
+    return session.scalar(select(Event).where(Event.key == key.strip().lower()))
+
+
+def all_events(session: Session) -> Sequence[Event]:
+    """Every event, dated ones first in date order."""
+    events = list(session.scalars(select(Event).order_by(Event.id)))
+    return sorted(events, key=lambda e: (e.starts_at is None, e.starts_at or e.id))
+
+
+def counts(session: Session) -> dict[int, dict[str, int]]:
+    """Live signups per event and state."""
+    rows = session.execute(
+        select(Signup.event_id, Signup.state, func.count(Signup.id))
+        .where(Signup.state.in_(LIVE))
+        .group_by(Signup.event_id, Signup.state)
+    )
+    result: dict[int, dict[str, int]] = {}
+    for event_id, state, number in rows:
+        result.setdefault(event_id, {})[state] = int(number)
+    return result
+
+
+def live_signup(session: Session, event_id: int, person_id: int) -> Signup | None:
+    """The person's live signup (confirmed or waiting), if any."""
+    return session.scalar(
+        select(Signup).where(Signup.event_id == event_id, Signup.person_id == person_id, Signup.state.in_(LIVE))
+    )
+
+
+def states_of(session: Session, person_id: int) -> dict[int, str]:
+    """The person's live state per event."""
+    rows = session.execute(
+        select(Signup.event_id, Signup.state).where(Signup.person_id == person_id, Signup.state.in_(LIVE))
+    )
+    return {event_id: state for event_id, state in rows}
+
+
+def confirmed_count(session: Session, event_id: int) -> int:
+    """Seats taken."""
+    return int(
+        session.scalar(select(func.count(Signup.id)).where(Signup.event_id == event_id, Signup.state == "inscrit"))
+        or 0
+    )
+
+
+def lock_event(session: Session, event_id: int) -> Event:
+    """The event row, locked on PostgreSQL so that two signups cannot take the last seat at once."""
+    event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+    assert event is not None
+    return event
+
+
+def waiting_position(session: Session, signup: Signup) -> int:
+    """1 for the first in the queue."""
+    ahead = session.scalar(
+        select(func.count(Signup.id)).where(
+            Signup.event_id == signup.event_id, Signup.state == "attente", Signup.id < signup.id
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def first_waiting(session: Session, event_id: int) -> Signup | None:
+    """The oldest waiting signup."""
+    return session.scalar(
+        select(Signup).where(Signup.event_id == event_id, Signup.state == "attente").order_by(Signup.id).limit(1)
+    )
+
+
+def attendees(session: Session, event_id: int) -> Sequence[tuple[Signup, Person]]:
+    """Live signups with their people, confirmed first, each in signup order."""
+    rows = session.execute(
+        select(Signup, Person)
+        .join(Person, Person.id == Signup.person_id)
+        .where(Signup.event_id == event_id, Signup.state.in_(LIVE))
+        .order_by(Signup.state.desc(), Signup.id)
+    )
+    return [(signup, person) for signup, person in rows]

@@ -1,0 +1,257 @@
+"""The ORM models (SQLAlchemy 2, typed). Money in integer cents, durations in minutes, times in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so Alembic migrations name the same thing on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC (SQLite keeps no offset, so it is normalised on the way in and out)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        moment = value.astimezone(UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Person(Base):
+    """Someone who uses labbot, possibly through several platforms."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    language: Mapped[str | None] = mapped_column(String(5))
+    role: Mapped[str] = mapped_column(String(20), default="agent", server_default="agent")
+    region: Mapped[str | None] = mapped_column(String(60))
+    service: Mapped[str | None] = mapped_column(String(120))
+    category: Mapped[str | None] = mapped_column(String(3))
+    hourly_rate_cents: Mapped[int | None] = mapped_column(Integer)
+    reminders_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    created_at: Mapped[datetime]
+
+    identities: Mapped[list[Identity]] = relationship(back_populates="person", lazy="selectin")
+
+
+class Identity(Base):
+    """A person's account on one platform (`console:alice`, `slack:U123`, `mattermost:8x…`)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str | None] = mapped_column(String(100))
+
+    person: Mapped[Person] = relationship(back_populates="identities")
+
+
+class Project(Base):
+    """A lab project, from idea to completion."""
+
+    __tablename__ = "projects"
+    __table_args__ = (Index("ix_projects_region_status", "region", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(60))
+    services: Mapped[list[str]] = mapped_column(default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    methods: Mapped[list[str]] = mapped_column(default=list)
+    planned_partners: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str] = mapped_column(Text, default="")
+    indicators: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    governance: Mapped[str] = mapped_column(Text, default="")
+    portfolio: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="idee")
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """A person on a project's team, with what they bring."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("project_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    competence: Mapped[str] = mapped_column(String(40))
+    service: Mapped[str | None] = mapped_column(String(120))
+    joined_at: Mapped[datetime]
+
+
+class Event(Base):
+    """One of SGMAP's events, kept in step with the config."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[int] = mapped_column(Integer)
+    tentative: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Signup(Base):
+    """A place, or a place in the queue, at an event. Cancelled rows stay for the record."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        Index("ix_signups_event_state", "event_id", "state", "id"),
+        # One live signup per person and event; the partial index is understood by SQLite and PostgreSQL.
+        Index(
+            "uq_signups_live",
+            "event_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("state != 'annule'"),
+            postgresql_where=text("state != 'annule'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(10))  # inscrit | attente | annule
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+
+
+class PartnerMeeting(Base):
+    """A meeting with a partner of the project."""
+
+    __tablename__ = "partner_meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    partner: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class HourEntry(Base):
+    """Time an agent gave a project, valued at the rate in force when it was logged."""
+
+    __tablename__ = "hour_entries"
+    __table_args__ = (
+        # Covering indexes: reports by project (per agent or month) and an agent's own timesheet.
+        Index("ix_hour_entries_project", "project_id", "worked_on", "person_id", "minutes", "rate_cents"),
+        Index("ix_hour_entries_person", "person_id", "worked_on", "minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    worked_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    rate_cents: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+
+class CostLine(Base):
+    """A cost other than agents' time: contractor, equipment, other."""
+
+    __tablename__ = "cost_lines"
+    __table_args__ = (Index("ix_cost_lines_project", "project_id", "incurred_on", "amount_cents"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    incurred_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed what, when, from what to what (hours, costs, roles, statuses, rates)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+
+
+class ProcessedRequest(Base):
+    """A request already answered: its reply is returned again when a platform retries it."""
+
+    __tablename__ = "processed_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    reply: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,0 +1,67 @@
+"""Queries about people and their platform identities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from labbot.storage.models import Identity, Person
+
+
+def by_identity(session: Session, platform: str, external_id: str) -> Person | None:
+    """The person behind a platform account."""
+    return session.scalar(
+        select(Person).join(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+    )
+
+
+def by_email(session: Session, email: str) -> Person | None:
+    """The person with this e-mail (case-insensitive)."""
+    return session.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
+
+
+def by_name(session: Session, platform: str, name: str) -> Person | None:
+    """A person known on `platform` by username or id, `alice` or `@alice`."""
+    wanted = name.lstrip("@").lower()
+    return session.scalar(
+        select(Person)
+        .join(Identity)
+        .where(
+            Identity.platform == platform,
+            or_(func.lower(Identity.username) == wanted, func.lower(Identity.external_id) == wanted),
+        )
+        .limit(1)
+    )
+
+
+def create(
+    session: Session, platform: str, external_id: str, *, display_name: str, email: str | None, now: datetime
+) -> Person:
+    """A new person with one identity."""
+    person = Person(display_name=display_name or external_id, email=email, created_at=now)
+    session.add(person)
+    session.flush()
+    link(session, person, platform, external_id, username=display_name or None)
+    return person
+
+
+def link(session: Session, person: Person, platform: str, external_id: str, *, username: str | None) -> None:
+    """Attach a platform account to `person`."""
+    session.add(Identity(person_id=person.id, platform=platform, external_id=external_id, username=username))
+    session.flush()
+    session.refresh(person, ["identities"])
+
+
+def get(session: Session, person_id: int) -> Person | None:
+    """A person by id."""
+    return session.get(Person, person_id)
+
+
+def names(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Display names of several people at once."""
+    if not person_ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids)))
+    return {person_id: name for person_id, name in rows}

@@ -1,0 +1,100 @@
+"""Queries about projects and their teams."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from slugify import slugify
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labbot.storage.models import Membership, PartnerMeeting, Person, Project
+
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+
+
+def find(session: Session, ref: str) -> Project | None:
+    """A project by number (`3`, `#3`) or slug."""
+    if found := _NUMBER.match(ref.strip()):
+        return session.get(Project, int(found.group(1)))
+    return session.scalar(select(Project).where(Project.slug == slugify(ref)))
+
+
+def unique_slug(session: Session, title: str) -> str:
+    """A slug for `title` not used yet (`lab-bretagne`, then `lab-bretagne-2`…)."""
+    base = slugify(title, max_length=70, word_boundary=True) or "projet"
+    taken = set(session.scalars(select(Project.slug).where(Project.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
+def listing(
+    session: Session, *, region: str | None, status: str | None, limit: int
+) -> Sequence[tuple[Project, int]]:
+    """Projects with their team size, newest first."""
+    team_size = select(func.count(Membership.id)).where(Membership.project_id == Project.id).scalar_subquery()
+    query = select(Project, team_size).order_by(Project.id.desc()).limit(limit)
+    if region:
+        query = query.where(Project.region == region)
+    if status:
+        query = query.where(Project.status == status)
+    return [(project, int(size)) for project, size in session.execute(query)]
+
+
+def count(session: Session, *, region: str | None, status: str | None) -> int:
+    """How many projects match."""
+    query = select(func.count(Project.id))
+    if region:
+        query = query.where(Project.region == region)
+    if status:
+        query = query.where(Project.status == status)
+    return int(session.scalar(query) or 0)
+
+
+def team(session: Session, project_id: int) -> Sequence[tuple[Membership, Person]]:
+    """The team, in joining order."""
+    rows = session.execute(
+        select(Membership, Person)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.project_id == project_id)
+        .order_by(Membership.id)
+    )
+    return [(membership, person) for membership, person in rows]
+
+
+def membership(session: Session, project_id: int, person_id: int) -> Membership | None:
+    """The person's place on the team, if any."""
+    return session.scalar(
+        select(Membership).where(Membership.project_id == project_id, Membership.person_id == person_id)
+    )
+
+
+def add_member(
+    session: Session, project: Project, person: Person, *, competence: str, service: str | None, now: datetime
+) -> Membership:
+    """Put `person` on the team."""
+    member = Membership(project_id=project.id, person_id=person.id, competence=competence, service=service,
+                        joined_at=now)  # fmt: skip
+    session.add(member)
+    session.flush()
+    return member
+
+
+def of_person(session: Session, person_id: int) -> Sequence[Project]:
+    """The projects whose team includes the person."""
+    return list(
+        session.scalars(
+            select(Project).join(Membership).where(Membership.person_id == person_id).order_by(Project.id)
+        )
+    )
+
+
+def covered_categories(session: Session, project_id: int) -> set[str]:
+    """The partner categories met at least once."""
+    return set(session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct()))

@@ -1,0 +1,22 @@
+"""Neutralising user text before the bot echoes it to a channel."""
+
+from __future__ import annotations
+
+import re
+
+# Mentions that notify a whole channel or team on Slack or Mattermost.
+_BROADCAST_WORDS = re.compile(r"@(?=(channel|here|all|everyone)\b)", re.IGNORECASE)
+# Slack's special mentions and user/channel links (`<!everyone>`, `<!here|here>`, `<@U123>`, `<#C1>`).
+_SLACK_SPECIAL = re.compile(r"<([!@#][^>]*)>")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def neutralize(text: str) -> str:
+    """Return `text` so that it can ping nobody: broadcast mentions are broken with a zero-width space."""
+    text = _SLACK_SPECIAL.sub(lambda m: "‹" + m.group(1) + "›", text)
+    return _BROADCAST_WORDS.sub("@" + _ZERO_WIDTH_SPACE, text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut `text` to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

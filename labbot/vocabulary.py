@@ -1,0 +1,133 @@
+"""The call's fixed vocabularies: regions, methods, competences, partner categories, cost types, roles.
+
+Each term has a stable key (what users type and what is stored), an English label marked for translation,
+and aliases. Matching ignores case, accents and punctuation, so `Île-de-France`, `ile de france` and `idf`
+all find the same region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from slugify import slugify
+
+from labbot.i18n import N_, _
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of a vocabulary."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    def display(self) -> str:
+        """The translated label."""
+        return _(self.label)
+
+
+class Vocabulary:
+    """An ordered set of terms, looked up by key, label or alias."""
+
+    def __init__(self, *terms: Term) -> None:
+        self.terms = terms
+        self._index: dict[str, Term] = {}
+        for term in terms:
+            for name in (term.key, term.label, *term.aliases):
+                self._index[slugify(name)] = term
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def find(self, text: str) -> Term | None:
+        """The term `text` names, or None."""
+        return self._index.get(slugify(text))
+
+    def get(self, key: str) -> Term:
+        """The term stored under `key`."""
+        return self._index[slugify(key)]
+
+    def keys(self) -> list[str]:
+        """Every key, in order."""
+        return [term.key for term in self.terms]
+
+    def label(self, key: str) -> str:
+        """The translated label of `key` (the key itself if unknown, e.g. retired terms in old rows)."""
+        term = self._index.get(slugify(key))
+        return term.display() if term else key
+
+
+REGIONS = Vocabulary(
+    Term("auvergne-rhone-alpes", N_("Auvergne-Rhône-Alpes"), ("ara",)),
+    Term("bourgogne-franche-comte", N_("Bourgogne-Franche-Comté"), ("bfc",)),
+    Term("bretagne", N_("Brittany"), ("bretagne",)),
+    Term("centre-val-de-loire", N_("Centre-Val de Loire"), ("cvl",)),
+    Term("corse", N_("Corsica"), ("corse",)),
+    # 2016 names: the regions merged on 1 January 2016 had provisional names until the autumn.
+    Term("grand-est", N_("Grand Est"), ("alsace-champagne-ardenne-lorraine", "acal")),
+    Term("hauts-de-france", N_("Hauts-de-France"), ("nord-pas-de-calais-picardie", "npdcp")),
+    Term("ile-de-france", N_("Île-de-France"), ("idf",)),
+    Term("normandie", N_("Normandy"), ("normandie",)),
+    Term("nouvelle-aquitaine", N_("Nouvelle-Aquitaine"), ("aquitaine-limousin-poitou-charentes", "alpc")),
+    Term("occitanie", N_("Occitanie"), ("languedoc-roussillon-midi-pyrenees", "lrmp")),
+    Term("pays-de-la-loire", N_("Pays de la Loire"), ("pdl",)),
+    Term("provence-alpes-cote-d-azur", N_("Provence-Alpes-Côte d'Azur"), ("paca", "region-sud")),
+    Term("guadeloupe", N_("Guadeloupe")),
+    Term("martinique", N_("Martinique")),
+    Term("guyane", N_("French Guiana"), ("guyane",)),
+    Term("la-reunion", N_("La Réunion"), ("reunion",)),
+    Term("mayotte", N_("Mayotte")),
+)
+
+METHODS = Vocabulary(
+    Term("design-de-services", N_("service design"), ("design", "design-services")),
+    Term("co-construction", N_("co-construction"), ("co-conception", "co-design")),
+    Term("open-data", N_("open data"), ("donnees-ouvertes",)),
+    Term("developpement-agile", N_("agile digital development"), ("agile", "developpement-numerique-agile")),
+    Term("economie-comportementale", N_("behavioural economics"), ("nudge", "behavioral-economics")),
+    Term("datasciences", N_("data science"), ("data-science", "science-des-donnees")),
+    Term("participation-citoyenne", N_("citizen participation"), ("participation",)),
+    Term("open-innovation", N_("open innovation"), ("innovation-ouverte",)),
+    Term("experimentation", N_("experimentation"), ("test", "prototypage", "prototyping")),
+)
+
+COMPETENCES = Vocabulary(
+    Term("expert", N_("public-policy expert"), ("expert-politique-publique", "policy-expert")),
+    Term("designer", N_("designer"), ("design",)),
+    Term("developpeur", N_("developer"), ("dev", "developpeuse")),
+    Term("communicant", N_("communicator"), ("communication", "communicante")),
+    Term("statisticien", N_("statistician"), ("statisticienne", "statistiques", "data")),
+    Term("coordinateur", N_("coordinator"), ("coordinatrice", "coordination")),
+    Term("juriste", N_("legal expert"), ("lawyer", "droit")),
+    Term("chef-de-projet", N_("project manager"), ("cheffe-de-projet", "pm")),
+    Term("autre", N_("other"), ("other",)),
+)
+
+PARTNER_CATEGORIES = Vocabulary(
+    Term("operateur", N_("public operator (ARS, Caisse des dépôts, Pôle emploi…)"), ("operateur-public", "operator")),
+    Term(
+        "collectivite",
+        N_("local authority or local public body"),
+        ("collectivite-territoriale", "local-authority", "etablissement-public-local"),
+    ),
+    Term("recherche", N_("higher education and research"), ("universite", "enseignement-superieur", "research")),
+    Term("entreprise", N_("company, incl. start-ups"), ("start-up", "startup", "company")),
+    Term("association", N_("association"), ("asso",)),
+    Term("usagers", N_("public-service users"), ("usager", "users", "citoyens")),
+)
+
+COST_TYPES = Vocabulary(
+    Term("prestataire", N_("contractor"), ("contractor", "prestation")),
+    Term("materiel", N_("equipment"), ("equipment", "equipement")),
+    Term("autre", N_("other"), ("other",)),
+)
+
+ROLES = Vocabulary(
+    Term("agent", N_("agent")),
+    Term("coordinateur", N_("coordinator"), ("coordinator", "coordinatrice")),
+    Term("admin", N_("administrator (SGMAP)"), ("administrateur", "sgmap")),
+)
+
+CIVIL_SERVICE_CATEGORIES = ("A+", "A", "B", "C")
