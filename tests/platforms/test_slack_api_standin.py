@@ -196,7 +196,7 @@ def test_rate_limiter_token_buckets() -> None:
 
 
 def test_rate_limiter_answers_429_then_lets_retries_in(slack_api: SlackApiStandIn) -> None:
-    slack_api.set_rate_limits(per_channel_per_second=4, per_channel_burst=2)
+    slack_api.set_rate_limits(per_channel_per_second=2, per_channel_burst=2)
     plain = slack_api.web_client()
     plain.chat_postMessage(channel="C1", text="1")
     plain.chat_postMessage(channel="C1", text="2")
