@@ -1,5 +1,5 @@
 """Command handlers, one module per family. `FAMILIES` is what the bootstrap registers."""
 
-from commands import help, ideas
+from commands import budget, events, help, hours, ideas, meetings, roles
 
-FAMILIES = [help.family, ideas.family]
+FAMILIES = [help.family, ideas.family, events.family, meetings.family, hours.family, budget.family, roles.family]

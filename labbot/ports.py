@@ -1,10 +1,43 @@
-"""Ports: what the core asks of the outside world, implemented by adapters."""
+"""Ports: what the core asks of the outside world, implemented by adapters.
+
+Ports are synchronous, like the core: an adapter whose platform client is async keeps a sync client for
+outbound messages (slack_sdk's WebClient, mattermostdriver's Driver) so that delivery works from any thread.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from labbot.messages import Address, Reply
+
+
+class DeliveryFailed(Exception):
+    """A message could not be delivered. `permanent` failures are not retried; others wait `retry_after`."""
+
+    def __init__(self, reason: str, *, permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    """One platform's outbound side. Each method returns the platform's id of the message it posted."""
+
+    platform: str
+
+    def send_direct(self, user_id: str, reply: Reply) -> str:
+        """Post `reply` in a direct conversation with the user."""
+        ...
+
+    def send_to_channel(self, channel_id: str, reply: Reply) -> str:
+        """Post `reply` in a channel."""
+        ...
+
+    def send_file(self, *, target: Address, filename: str, content: bytes, comment: str) -> str:
+        """Share a file (an .ics invitation, a full report) with a user (`target.user_id`) or a channel."""
+        ...
 
 
 class Notifier(Protocol):
@@ -16,10 +49,25 @@ class Notifier(Protocol):
 
 
 class RecordingNotifier:
-    """Keeps what it is given: the console's notifier when nothing else is wired, and a test fake."""
+    """Keeps what it is given: a test fake, and the notifier when no platform is connected."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[Address, Reply]] = []
 
     def send_direct(self, address: Address, reply: Reply) -> None:
         self.sent.append((address, reply))
+
+
+class MessengerNotifier:
+    """Routes each notification to the messenger of the address's platform; others go to `fallback`."""
+
+    def __init__(self, messengers: Mapping[str, Messenger], fallback: Notifier | None = None) -> None:
+        self.messengers = dict(messengers)
+        self.fallback = fallback
+
+    def send_direct(self, address: Address, reply: Reply) -> None:
+        messenger = self.messengers.get(address.platform)
+        if messenger is not None:
+            messenger.send_direct(address.user_id, reply)
+        elif self.fallback is not None:
+            self.fallback.send_direct(address, reply)

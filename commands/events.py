@@ -1,0 +1,147 @@
+"""SGMAP's events: list with seats left, sign up (with a waiting list), cancel, list attendees."""
+
+from __future__ import annotations
+
+from labbot.arguments import Arguments, Ref, option
+from labbot.context import CommandContext
+from labbot.errors import Conflict, NotFound
+from labbot.i18n import N_, _, format_day, format_moment, ngettext
+from labbot.messages import Action, Reply, Table
+from labbot.policy import project_or_refuse
+from labbot.registry import CommandFamily
+from labbot.storage import events, people
+from labbot.storage.models import Event, Signup
+
+family = CommandFamily("events")
+
+
+def when(event: Event) -> str:
+    """`27/05/2016 09:30`, `07/07/2016 – 08/07/2016`, or the tentative date."""
+    if event.starts_at is None:
+        return event.tentative or _("date to be set")
+    if event.ends_at and event.ends_at.date() != event.starts_at.date():
+        return f"{format_day(event.starts_at.date())} – {format_day(event.ends_at.date())}"
+    return format_moment(event.starts_at)
+
+
+def _event_or_refuse(ctx: CommandContext, key: str) -> Event:
+    event = events.find(ctx.session, key)
+    if event is None:
+        keys = ", ".join(e.key for e in events.all_events(ctx.session))
+        raise NotFound(_("No event “{key}”.").format(key=key), hint=_("Events: {keys}.").format(keys=keys))
+    return event
+
+
+@family.command(
+    "evenements", "events", writes=False,
+    summary=N_("SGMAP's events, with seats left"), example="evenements", example_en="events",
+)  # fmt: skip
+def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
+    """Every event with its seats, queue and the requester's state."""
+    counts = events.counts(ctx.session)
+    mine = events.states_of(ctx.session, ctx.person.id)
+    labels = {"inscrit": _("registered"), "attente": _("waiting list")}
+    reply = Reply(title=_("Events"))
+    rows = []
+    for event in events.all_events(ctx.session):
+        taken = counts.get(event.id, {}).get("inscrit", 0)
+        waiting = counts.get(event.id, {}).get("attente", 0)
+        rows.append([event.key, event.title, when(event), event.place, str(max(event.capacity - taken, 0)),
+                     str(waiting), labels.get(mine.get(event.id, ""), "—")])  # fmt: skip
+        if event.id not in mine:
+            reply.actions.append(Action(label=_("Sign up: {key}").format(key=event.key),
+                                        command=f"inscription {event.key}", style="primary"))  # fmt: skip
+        else:
+            reply.actions.append(Action(label=_("Cancel: {key}").format(key=event.key),
+                                        command=f"desinscription {event.key}", style="danger"))  # fmt: skip
+    reply.table = Table(columns=[_("Key"), _("Event"), _("When"), _("Place"), _("Seats left"), _("Waiting"), _("You")],
+                        rows=rows, numeric=[4, 5])  # fmt: skip
+    reply.notes.append(_("Sign up with: inscription <key> [projet:<n>]"))
+    return reply
+
+
+class SignupArgs(Arguments):
+    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by evenements"))
+    projet: Ref | None = option(None, aliases=("project",), help=N_("the project you come for"))
+
+
+@family.command(
+    "inscription", "signup", arguments=SignupArgs, positionals=("cle",),
+    summary=N_("Sign up for an event (waiting list when full)"), example="inscription camp projet:1",
+    example_en="signup camp projet:1",
+)  # fmt: skip
+def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
+    """Take a seat, or a place in the queue."""
+    event = _event_or_refuse(ctx, args.cle)
+    project = project_or_refuse(ctx.session, args.projet) if args.projet else None
+    events.lock_event(ctx.session, event.id)
+    if existing := events.live_signup(ctx.session, event.id, ctx.person.id):
+        raise Conflict(_("You are already signed up for {title} ({state}).").format(
+            title=event.title, state=_("registered") if existing.state == "inscrit" else _("waiting list")))  # fmt: skip
+    full = events.confirmed_count(ctx.session, event.id) >= event.capacity
+    signup = Signup(event_id=event.id, person_id=ctx.person.id, project_id=project.id if project else None,
+                    state="attente" if full else "inscrit", created_at=ctx.now())  # fmt: skip
+    ctx.session.add(signup)
+    ctx.session.flush()
+    cancel = Action(label=_("Cancel"), command=f"desinscription {event.key}", style="danger")
+    if full:
+        position = events.waiting_position(ctx.session, signup)
+        text = _("{title} is full: you are number {position} on the waiting list. "
+                 "You will be told if a seat frees up.").format(title=event.title, position=position)  # fmt: skip
+        return Reply(text=text, actions=[cancel])
+    return Reply(text=_("You are registered for {title}, {when}, {place}.").format(
+        title=event.title, when=when(event), place=event.place or "—"), actions=[cancel])  # fmt: skip
+
+
+class EventKey(Arguments):
+    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by evenements"))
+
+
+@family.command(
+    "desinscription", "cancel", arguments=EventKey, positionals=("cle",),
+    summary=N_("Cancel your signup (the first on the waiting list gets the seat)"),
+    example="desinscription camp", example_en="cancel camp",
+)  # fmt: skip
+def cancel(ctx: CommandContext, args: EventKey) -> Reply:
+    """Free the seat and promote the first waiting person, who is told."""
+    event = _event_or_refuse(ctx, args.cle)
+    events.lock_event(ctx.session, event.id)
+    signup = events.live_signup(ctx.session, event.id, ctx.person.id)
+    if signup is None:
+        raise NotFound(_("You are not signed up for {title}.").format(title=event.title))
+    freed = signup.state == "inscrit"
+    signup.state, signup.cancelled_at = "annule", ctx.now()
+    ctx.session.flush()
+    if freed and (promoted := events.first_waiting(ctx.session, event.id)):
+        promoted.state = "inscrit"
+        person = people.get(ctx.session, promoted.person_id)
+        if person is not None:
+            ctx.notify(person, lambda: Reply(text=_("Good news: a seat freed up. You are now registered for "
+                                                    "{title}, {when}, {place}.").format(
+                title=event.title, when=when(event), place=event.place or "—")))  # fmt: skip
+    return Reply(text=_("Your signup for {title} is cancelled.").format(title=event.title))
+
+
+@family.command(
+    "inscrits", "attendees", arguments=EventKey, positionals=("cle",), role="coordinateur", writes=False,
+    summary=N_("Who is signed up for an event"), example="inscrits camp", example_en="attendees camp",
+)  # fmt: skip
+def attendees(ctx: CommandContext, args: EventKey) -> Reply:
+    """Registered people, then the waiting list in order."""
+    event = _event_or_refuse(ctx, args.cle)
+    rows = events.attendees(ctx.session, event.id)
+    confirmed = sum(1 for signup, _person in rows if signup.state == "inscrit")
+    reply = Reply(title=f"{event.title} — {when(event)}")
+    reply.text = ngettext("{count} registered", "{count} registered", confirmed).format(count=confirmed) + _(
+        " of {capacity} seats; {waiting} waiting."
+    ).format(capacity=event.capacity, waiting=len(rows) - confirmed)
+    position = 0
+    table_rows = []
+    for signup, person in rows:
+        position += signup.state == "attente"
+        state = _("registered") if signup.state == "inscrit" else _("waiting #{n}").format(n=position)
+        table_rows.append([person.display_name, person.service or "—",
+                           f"#{signup.project_id}" if signup.project_id else "—", state, format_day(signup.created_at.date())])  # fmt: skip
+    if table_rows:
+        reply.table = Table(columns=[_("Name"), _("Service"), _("Project"), _("State"), _("Signed up")], rows=table_rows)
+    return reply

@@ -1,0 +1,34 @@
+"""Queries about cost lines (contractor, equipment, other)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labbot.storage.models import CostLine
+
+
+def totals_by_kind(session: Session, project_id: int, start: date | None = None, end: date | None = None) -> dict[str, int]:
+    """Cents per cost type, optionally for costs incurred in [start, end)."""
+    query = (
+        select(CostLine.kind, func.sum(CostLine.amount_cents))
+        .where(CostLine.project_id == project_id)
+        .group_by(CostLine.kind)
+    )
+    if start:
+        query = query.where(CostLine.incurred_on >= start)
+    if end:
+        query = query.where(CostLine.incurred_on < end)
+    return {kind: int(cents) for kind, cents in session.execute(query)}
+
+
+def lines(session: Session, project_id: int, limit: int = 20) -> Sequence[CostLine]:
+    """The latest cost lines."""
+    return list(
+        session.scalars(
+            select(CostLine).where(CostLine.project_id == project_id).order_by(CostLine.incurred_on.desc(), CostLine.id.desc()).limit(limit)
+        )
+    )

@@ -1,0 +1,32 @@
+"""Queries about partner meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from labbot.storage.models import PartnerMeeting
+
+
+def of_project(session: Session, project_id: int, limit: int = 30) -> Sequence[PartnerMeeting]:
+    """The latest meetings of a project."""
+    return list(
+        session.scalars(
+            select(PartnerMeeting)
+            .where(PartnerMeeting.project_id == project_id)
+            .order_by(PartnerMeeting.held_on.desc(), PartnerMeeting.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def coverage(session: Session, project_id: int) -> dict[str, int]:
+    """Meetings per partner category."""
+    rows = session.execute(
+        select(PartnerMeeting.category, func.count(PartnerMeeting.id))
+        .where(PartnerMeeting.project_id == project_id)
+        .group_by(PartnerMeeting.category)
+    )
+    return {category: int(number) for category, number in rows}
