@@ -119,6 +119,7 @@ def bind(
             raise InvalidInput(
                 _("Unknown key “{key}:”.").format(key=shorten(key, 40)),
                 hint=_("Keys for this command: {keys}").format(keys=accepted or "—"),
+                field=key,
             )
         data[field] = value
     try:
@@ -132,7 +133,8 @@ def _first_problem(error: ValidationError) -> InvalidInput:
     field = str(problem["loc"][0]) if problem["loc"] else "?"
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, InvalidInput):
-        return InvalidInput(_("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint)
+        return InvalidInput(_("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint,
+                            field=field)
     kind = problem["type"]
     if kind == "missing":
         message = _("{field} is missing.").format(field=field)
@@ -143,7 +145,7 @@ def _first_problem(error: ValidationError) -> InvalidInput:
         message = _("{field} is too short.").format(field=field)
     else:
         message = _("{field}: this value is not valid.").format(field=field)
-    return InvalidInput(message)
+    return InvalidInput(message, field=field)
 
 
 def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:  # noqa: A002

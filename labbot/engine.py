@@ -20,7 +20,7 @@ from labbot.config import Settings
 from labbot.context import CommandContext, language_of
 from labbot.errors import CommandError, Forbidden, InvalidInput
 from labbot.i18n import Language, _, language_from_hint, use_locale
-from labbot.messages import Notification, Outcome, Reply, Request
+from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.parsing import CommandLine, tokenize
 from labbot.ports import Notifier
 from labbot.registry import ROLE_RANK, CommandRegistry, CommandSpec
@@ -33,6 +33,7 @@ from labbot.vocabulary import ROLES
 log = logging.getLogger(__name__)
 MAX_COMMAND_LENGTH = 4000
 _PREFIXES = ("/lab", "lab")
+_SHARE_WORDS = ("publier", "share")
 
 
 class LabBot:
@@ -84,6 +85,9 @@ class LabBot:
             )
         line = tokenize(text)
         verb = line.positionals.pop(0) if line.positionals else "aide"
+        share = verb.lower() in _SHARE_WORDS
+        if share:
+            verb = line.positionals.pop(0) if line.positionals else "aide"
         try:
             with self.database.transaction() as session:
                 if request.idempotency_key and (seen := requests.stored_reply(session, request.idempotency_key)):
@@ -92,9 +96,13 @@ class LabBot:
                 language = language_of(person, request.locale)
                 with use_locale(language):
                     spec = self._command(verb, person)
+                    if share:
+                        _check_shareable(spec)
                     context = CommandContext(session, person, request, self.settings, self.clock, self.registry,
                                              language, notifications)  # fmt: skip
                     reply = self._execute(spec, context, line, language)
+                    if share:
+                        reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
                         requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now())
                     return reply
@@ -114,7 +122,8 @@ class LabBot:
             reply = spec.handler(context, arguments)
         except InvalidInput as error:
             example = _("Example: {example}").format(example=spec.example_in(language))
-            raise InvalidInput(error.message, hint=" ".join(filter(None, [error.hint, example]))) from None
+            raise InvalidInput(error.message, hint=" ".join(filter(None, [error.hint, example])),
+                               field=error.field) from None
         reply.command = spec.name
         return reply
 
@@ -168,8 +177,19 @@ def _strip_prefix(text: str) -> str:
     return stripped
 
 
+def _check_shareable(spec: CommandSpec) -> None:
+    """`publier <command>` posts a reply to the channel for everyone: only for commands that change nothing."""
+    if spec.writes:
+        raise InvalidInput(
+            _("Only commands that show something can be shared; “{verb}” changes data.").format(verb=spec.name),
+            hint=_("Example: publier projet 1"),
+        )
+
+
 def _refusal(error: CommandError) -> Reply:
-    return Reply(text=error.message, notes=[error.hint] if error.hint else [], outcome=Outcome.REFUSED)
+    field = error.field if isinstance(error, InvalidInput) else None
+    return Reply(text=error.message, notes=[error.hint] if error.hint else [], outcome=Outcome.REFUSED,
+                 invalid_field=field)
 
 
 def _neutralized(reply: Reply) -> Reply:

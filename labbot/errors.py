@@ -23,6 +23,10 @@ class InvalidInput(CommandError, ValueError):
 
     code = "invalid_input"
 
+    def __init__(self, message: str, hint: str | None = None, *, field: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
 
 class NotFound(CommandError):
     """A project, event, user or entry that does not exist (or that the user may not see)."""

@@ -77,6 +77,8 @@ class Reply(BaseModel):
     outcome: Outcome = Outcome.DONE
     # The command that produced it, for adapters that render some replies specially (forms, App Home).
     command: str | None = None
+    # On a refusal for bad input: the argument at fault, so forms can show the error beside the field.
+    invalid_field: str | None = None
 
     def add_field(self, label: str, value: str) -> None:
         """Append a label/value pair."""
