@@ -23,7 +23,7 @@ from labbot.ports import RecordingNotifier
 from labbot.storage.database import Database
 from labbot.storage.models import Base
 
-pytest_plugins = ["tests.platforms.slack_fixtures"]
+pytest_plugins = ["tests.platforms.slack_fixtures", "tests.platforms.mattermost_fixtures"]
 
 POSTGRES_ADMIN_URL = os.environ.get("LABBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # CI must prove PostgreSQL works; a laptop without it skips those tests with a visible reason.

@@ -1,0 +1,1 @@
+"""Mattermost adapter: REST via mattermostdriver, events via our own websocket client."""
