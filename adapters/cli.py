@@ -11,6 +11,7 @@ from pathlib import Path
 
 from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
+from adapters.console.repl import run_repl
 from labbot.config import ConfigError, load_settings
 from labbot.demo import DEMO_SCRIPT
 from labbot.messages import Outcome
@@ -21,7 +22,9 @@ EXIT_DONE, EXIT_REFUSED, EXIT_CONFIG = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="labbot", description="labbot — laboratoires d'innovation territoriale")
-    parser.add_argument("--config", help="config file (default: $LABBOT_CONFIG, else ./config.toml, else defaults)")
+    parser.add_argument(
+        "--config", help="config file (default: $LABBOT_CONFIG, else ./config.toml, else defaults)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = parser.add_subparsers(dest="action", required=True)
     say = sub.add_parser("say", help="run one command as a console user and print the reply")
@@ -41,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `labbot` command."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = load_settings(args.config)
         app = bootstrap(settings, notifier=ConsoleNotifier())
@@ -68,8 +73,6 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
     if args.demo:
         _seed_demo(app, announce=True)
-    from adapters.console.repl import run_repl
-
     run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
     return EXIT_DONE
 

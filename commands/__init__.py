@@ -2,4 +2,12 @@
 
 from commands import budget, events, help, hours, ideas, meetings, roles
 
-FAMILIES = [help.family, ideas.family, events.family, meetings.family, hours.family, budget.family, roles.family]
+FAMILIES = [
+    help.family,
+    ideas.family,
+    events.family,
+    meetings.family,
+    hours.family,
+    budget.family,
+    roles.family,
+]

@@ -26,32 +26,57 @@ class ProjectBudget(Arguments):
 
 
 @family.command(
-    "budget", "budget-report", arguments=ProjectBudget, positionals=("projet",), role="coordinateur", writes=False,
-    summary=N_("A project's budget: valued time, costs, cap, PIA share"), example="budget 1", example_en="budget 1",
-)  # fmt: skip
+    "budget",
+    "budget-report",
+    arguments=ProjectBudget,
+    positionals=("projet",),
+    role="coordinateur",
+    writes=False,
+    summary=N_("A project's budget: valued time, costs, cap, PIA share"),
+    example="budget 1",
+    example_en="budget 1",
+)
 def show_budget(ctx: CommandContext, args: ProjectBudget) -> Reply:
     """The budget breakdown and the PIA window."""
     project = project_or_refuse(ctx.session, args.projet)
     require_oversight(ctx.person, project.region)
     report = budget_report(ctx.session, project, ctx.settings.budget)
     reply = Reply(title=_("Budget of #{number} {title}").format(number=project.id, title=project.title))
-    reply.add_field(_("Valued agent time"), f"{format_cents(report.time_cents)} ({format_hours_total(report.time_minutes)})")
-    for kind in COST_TYPES.keys():
+    reply.add_field(
+        _("Valued agent time"),
+        f"{format_cents(report.time_cents)} ({format_hours_total(report.time_minutes)})",
+    )
+    for kind in COST_TYPES.codes():
         if kind in report.costs_by_kind:
             reply.add_field(COST_TYPES.label(kind), format_cents(report.costs_by_kind[kind]))
-    reply.add_field(_("Total"), _("{total} of {cap} ({ratio})").format(
-        total=format_cents(report.total_cents), cap=format_cents(report.cap_cents), ratio=format_percent(report.used_ratio)))  # fmt: skip
+    reply.add_field(
+        _("Total"),
+        _("{total} of {cap} ({ratio})").format(
+            total=format_cents(report.total_cents),
+            cap=format_cents(report.cap_cents),
+            ratio=format_percent(report.used_ratio),
+        ),
+    )
     _pia_fields(ctx, reply, report)
     if report.near_cap:
-        reply.notes.append(_("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(report.used_ratio)))
+        reply.notes.append(
+            _("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(report.used_ratio))
+        )
     lines = costs.lines(ctx.session, project.id, limit=10)
     if lines:
         reply.table = Table(
             columns=[_("Date"), _("Type"), _("Label"), _("Amount")],
-            rows=[[format_day(c.incurred_on), COST_TYPES.label(c.kind), shorten(c.label, 40), format_cents(c.amount_cents)]
-                  for c in lines],
+            rows=[
+                [
+                    format_day(c.incurred_on),
+                    COST_TYPES.label(c.kind),
+                    shorten(c.label, 40),
+                    format_cents(c.amount_cents),
+                ]
+                for c in lines
+            ],
             numeric=[3],
-        )  # fmt: skip
+        )
     return reply
 
 
@@ -59,11 +84,16 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     window = report.window
     share = format_percent(ctx.settings.budget.pia_share)
     if window is None:
-        reply.notes.append(_("The PIA window ({months} months) opens when the project is “en-cours”: "
-                             "statut <n> en-cours date:…").format(months=ctx.settings.budget.pia_window_months))  # fmt: skip
+        reply.notes.append(
+            _(
+                "The PIA window ({months} months) opens when the project is “en-cours”: statut <n> en-cours date:…"
+            ).format(months=ctx.settings.budget.pia_window_months)
+        )
         return
-    reply.add_field(_("PIA window"), _("{start} to {end} (excluded)").format(
-        start=format_day(window.start), end=format_day(window.end)))  # fmt: skip
+    reply.add_field(
+        _("PIA window"),
+        _("{start} to {end} (excluded)").format(start=format_day(window.start), end=format_day(window.end)),
+    )
     reply.add_field(_("Eligible costs in the window"), format_cents(window.eligible_cents))
     reply.add_field(_("PIA share ({share})").format(share=share), format_cents(window.pia_cents))
     reply.add_field(_("To co-fund by the partners"), format_cents(window.cofunding_cents))
@@ -72,18 +102,22 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
 
 class NewCost(Arguments):
     projet: Ref = option(..., aliases=("project",))
-    montant: Amount = option(..., aliases=("amount",), help=N_("euros: 12345,50 or \"12 345,50 €\""))
+    montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
     type: CostType = option(..., help=N_("prestataire, materiel or autre"))
     libelle: ShortText = option(..., aliases=("label",), help=N_("what it pays for"))
     date: Day | None = option(None, help=N_("when it was incurred; today by default"))
 
 
 @family.command(
-    "depense", "cost", arguments=NewCost, positionals=("projet", "montant"), role="coordinateur",
+    "depense",
+    "cost",
+    arguments=NewCost,
+    positionals=("projet", "montant"),
+    role="coordinateur",
     summary=N_("Add a cost line to a project's budget"),
     example='depense 1 "12 000" type:prestataire libelle:"Agence de design" date:01/09/2016',
     example_en='cost 1 12000 type:prestataire libelle:"Design agency" date:01/09/2016',
-)  # fmt: skip
+)
 def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
     """Record a cost; refuse one that would pass the cap, saying by how much."""
     project = project_or_refuse(ctx.session, args.projet)
@@ -93,20 +127,43 @@ def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
     report = budget_report(ctx.session, project, ctx.settings.budget)
     excess = report.total_cents + args.montant - report.cap_cents
     if excess > 0:
-        raise Conflict(_("This cost would pass the cap of {cap} by {excess}.").format(
-            cap=format_cents(report.cap_cents), excess=format_cents(excess)))  # fmt: skip
-    line = CostLine(project_id=project.id, kind=args.type, label=args.libelle, amount_cents=args.montant,
-                    incurred_on=args.date or ctx.today(), created_by_id=ctx.person.id, created_at=ctx.now())  # fmt: skip
+        raise Conflict(
+            _("This cost would pass the cap of {cap} by {excess}.").format(
+                cap=format_cents(report.cap_cents), excess=format_cents(excess)
+            )
+        )
+    line = CostLine(
+        project_id=project.id,
+        kind=args.type,
+        label=args.libelle,
+        amount_cents=args.montant,
+        incurred_on=args.date or ctx.today(),
+        created_by_id=ctx.person.id,
+        created_at=ctx.now(),
+    )
     ctx.session.add(line)
     ctx.session.flush()
-    ctx.audit("cost", line.id, "create", None, {"project_id": project.id, "kind": line.kind,
-                                                  "amount_cents": line.amount_cents, "label": line.label})  # fmt: skip
+    ctx.audit(
+        "cost",
+        line.id,
+        "create",
+        None,
+        {"project_id": project.id, "kind": line.kind, "amount_cents": line.amount_cents, "label": line.label},
+    )
     after = budget_report(ctx.session, project, ctx.settings.budget)
-    reply = Reply(text=_("Cost of {amount} added to #{number}. Budget: {total} of {cap} ({ratio}).").format(
-        amount=format_cents(line.amount_cents), number=project.id, total=format_cents(after.total_cents),
-        cap=format_cents(after.cap_cents), ratio=format_percent(after.used_ratio)))  # fmt: skip
+    reply = Reply(
+        text=_("Cost of {amount} added to #{number}. Budget: {total} of {cap} ({ratio}).").format(
+            amount=format_cents(line.amount_cents),
+            number=project.id,
+            total=format_cents(after.total_cents),
+            cap=format_cents(after.cap_cents),
+            ratio=format_percent(after.used_ratio),
+        )
+    )
     if after.near_cap:
-        reply.notes.append(_("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(after.used_ratio)))
+        reply.notes.append(
+            _("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(after.used_ratio))
+        )
     return reply
 
 
@@ -119,10 +176,16 @@ class HoursReport(Arguments):
 
 
 @family.command(
-    "rapport", "report", arguments=HoursReport, positionals=("projet",), role="coordinateur", writes=False,
-    summary=N_("Hours and valued time, by agent, month or project"), example="rapport 1 par:mois",
+    "rapport",
+    "report",
+    arguments=HoursReport,
+    positionals=("projet",),
+    role="coordinateur",
+    writes=False,
+    summary=N_("Hours and valued time, by agent, month or project"),
+    example="rapport 1 par:mois",
     example_en="report 1 par:mois",
-)  # fmt: skip
+)
 def report(ctx: CommandContext, args: HoursReport) -> Reply:
     """A compact table of hours and value for a project, or for a region's projects."""
     grouping = {"month": "mois", "project": "projet"}.get(args.par or "", args.par)
@@ -142,7 +205,9 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
         grouping = grouping or "projet"
     if grouping == "projet" and args.projet:
         raise Forbidden(_("par:projet is for a region; for one project use par:agent or par:mois."))
-    rows = {"agent": hours.by_agent, "mois": hours.by_month, "projet": hours.by_project}[grouping](ctx.session, *conditions)
+    rows = {"agent": hours.by_agent, "mois": hours.by_month, "projet": hours.by_project}[grouping](
+        ctx.session, *conditions
+    )
     return _hours_table(title, grouping, rows)
 
 

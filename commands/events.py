@@ -33,9 +33,13 @@ def _event_or_refuse(ctx: CommandContext, key: str) -> Event:
 
 
 @family.command(
-    "evenements", "events", writes=False,
-    summary=N_("SGMAP's events, with seats left"), example="evenements", example_en="events",
-)  # fmt: skip
+    "evenements",
+    "events",
+    writes=False,
+    summary=N_("SGMAP's events, with seats left"),
+    example="evenements",
+    example_en="events",
+)
 def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
     """Every event with its seats, queue and the requester's state."""
     counts = events.counts(ctx.session)
@@ -46,16 +50,38 @@ def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
     for event in events.all_events(ctx.session):
         taken = counts.get(event.id, {}).get("inscrit", 0)
         waiting = counts.get(event.id, {}).get("attente", 0)
-        rows.append([event.key, event.title, when(event), event.place, str(max(event.capacity - taken, 0)),
-                     str(waiting), labels.get(mine.get(event.id, ""), "—")])  # fmt: skip
+        rows.append(
+            [
+                event.key,
+                event.title,
+                when(event),
+                event.place,
+                str(max(event.capacity - taken, 0)),
+                str(waiting),
+                labels.get(mine.get(event.id, ""), "—"),
+            ]
+        )
         if event.id not in mine:
-            reply.actions.append(Action(label=_("Sign up: {key}").format(key=event.key),
-                                        command=f"inscription {event.key}", style="primary"))  # fmt: skip
+            reply.actions.append(
+                Action(
+                    label=_("Sign up: {key}").format(key=event.key),
+                    command=f"inscription {event.key}",
+                    style="primary",
+                )
+            )
         else:
-            reply.actions.append(Action(label=_("Cancel: {key}").format(key=event.key),
-                                        command=f"desinscription {event.key}", style="danger"))  # fmt: skip
-    reply.table = Table(columns=[_("Key"), _("Event"), _("When"), _("Place"), _("Seats left"), _("Waiting"), _("You")],
-                        rows=rows, numeric=[4, 5])  # fmt: skip
+            reply.actions.append(
+                Action(
+                    label=_("Cancel: {key}").format(key=event.key),
+                    command=f"desinscription {event.key}",
+                    style="danger",
+                )
+            )
+    reply.table = Table(
+        columns=[_("Key"), _("Event"), _("When"), _("Place"), _("Seats left"), _("Waiting"), _("You")],
+        rows=rows,
+        numeric=[4, 5],
+    )
     reply.notes.append(_("Sign up with: inscription <key> [projet:<n>]"))
     return reply
 
@@ -66,31 +92,48 @@ class SignupArgs(Arguments):
 
 
 @family.command(
-    "inscription", "signup", arguments=SignupArgs, positionals=("cle",),
-    summary=N_("Sign up for an event (waiting list when full)"), example="inscription camp projet:1",
+    "inscription",
+    "signup",
+    arguments=SignupArgs,
+    positionals=("cle",),
+    summary=N_("Sign up for an event (waiting list when full)"),
+    example="inscription camp projet:1",
     example_en="signup camp projet:1",
-)  # fmt: skip
+)
 def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
     """Take a seat, or a place in the queue."""
     event = _event_or_refuse(ctx, args.cle)
     project = project_or_refuse(ctx.session, args.projet) if args.projet else None
     events.lock_event(ctx.session, event.id)
     if existing := events.live_signup(ctx.session, event.id, ctx.person.id):
-        raise Conflict(_("You are already signed up for {title} ({state}).").format(
-            title=event.title, state=_("registered") if existing.state == "inscrit" else _("waiting list")))  # fmt: skip
+        raise Conflict(
+            _("You are already signed up for {title} ({state}).").format(
+                title=event.title, state=_("registered") if existing.state == "inscrit" else _("waiting list")
+            )
+        )
     full = events.confirmed_count(ctx.session, event.id) >= event.capacity
-    signup = Signup(event_id=event.id, person_id=ctx.person.id, project_id=project.id if project else None,
-                    state="attente" if full else "inscrit", created_at=ctx.now())  # fmt: skip
+    signup = Signup(
+        event_id=event.id,
+        person_id=ctx.person.id,
+        project_id=project.id if project else None,
+        state="attente" if full else "inscrit",
+        created_at=ctx.now(),
+    )
     ctx.session.add(signup)
     ctx.session.flush()
     cancel = Action(label=_("Cancel"), command=f"desinscription {event.key}", style="danger")
     if full:
         position = events.waiting_position(ctx.session, signup)
-        text = _("{title} is full: you are number {position} on the waiting list. "
-                 "You will be told if a seat frees up.").format(title=event.title, position=position)  # fmt: skip
+        text = _(
+            "{title} is full: you are number {position} on the waiting list. You will be told if a seat frees up."
+        ).format(title=event.title, position=position)
         return Reply(text=text, actions=[cancel])
-    return Reply(text=_("You are registered for {title}, {when}, {place}.").format(
-        title=event.title, when=when(event), place=event.place or "—"), actions=[cancel])  # fmt: skip
+    return Reply(
+        text=_("You are registered for {title}, {when}, {place}.").format(
+            title=event.title, when=when(event), place=event.place or "—"
+        ),
+        actions=[cancel],
+    )
 
 
 class EventKey(Arguments):
@@ -98,10 +141,14 @@ class EventKey(Arguments):
 
 
 @family.command(
-    "desinscription", "cancel", arguments=EventKey, positionals=("cle",),
+    "desinscription",
+    "cancel",
+    arguments=EventKey,
+    positionals=("cle",),
     summary=N_("Cancel your signup (the first on the waiting list gets the seat)"),
-    example="desinscription camp", example_en="cancel camp",
-)  # fmt: skip
+    example="desinscription camp",
+    example_en="cancel camp",
+)
 def cancel(ctx: CommandContext, args: EventKey) -> Reply:
     """Free the seat and promote the first waiting person, who is told."""
     event = _event_or_refuse(ctx, args.cle)
@@ -116,16 +163,28 @@ def cancel(ctx: CommandContext, args: EventKey) -> Reply:
         promoted.state = "inscrit"
         person = people.get(ctx.session, promoted.person_id)
         if person is not None:
-            ctx.notify(person, lambda: Reply(text=_("Good news: a seat freed up. You are now registered for "
-                                                    "{title}, {when}, {place}.").format(
-                title=event.title, when=when(event), place=event.place or "—")))  # fmt: skip
+            ctx.notify(
+                person,
+                lambda: Reply(
+                    text=_(
+                        "Good news: a seat freed up. You are now registered for {title}, {when}, {place}."
+                    ).format(title=event.title, when=when(event), place=event.place or "—")
+                ),
+            )
     return Reply(text=_("Your signup for {title} is cancelled.").format(title=event.title))
 
 
 @family.command(
-    "inscrits", "attendees", arguments=EventKey, positionals=("cle",), role="coordinateur", writes=False,
-    summary=N_("Who is signed up for an event"), example="inscrits camp", example_en="attendees camp",
-)  # fmt: skip
+    "inscrits",
+    "attendees",
+    arguments=EventKey,
+    positionals=("cle",),
+    role="coordinateur",
+    writes=False,
+    summary=N_("Who is signed up for an event"),
+    example="inscrits camp",
+    example_en="attendees camp",
+)
 def attendees(ctx: CommandContext, args: EventKey) -> Reply:
     """Registered people, then the waiting list in order."""
     event = _event_or_refuse(ctx, args.cle)
@@ -140,8 +199,17 @@ def attendees(ctx: CommandContext, args: EventKey) -> Reply:
     for signup, person in rows:
         position += signup.state == "attente"
         state = _("registered") if signup.state == "inscrit" else _("waiting #{n}").format(n=position)
-        table_rows.append([person.display_name, person.service or "—",
-                           f"#{signup.project_id}" if signup.project_id else "—", state, format_day(signup.created_at.date())])  # fmt: skip
+        table_rows.append(
+            [
+                person.display_name,
+                person.service or "—",
+                f"#{signup.project_id}" if signup.project_id else "—",
+                state,
+                format_day(signup.created_at.date()),
+            ]
+        )
     if table_rows:
-        reply.table = Table(columns=[_("Name"), _("Service"), _("Project"), _("State"), _("Signed up")], rows=table_rows)
+        reply.table = Table(
+            columns=[_("Name"), _("Service"), _("Project"), _("State"), _("Signed up")], rows=table_rows
+        )
     return reply

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labbot.arguments import Arguments, option
+from labbot.arguments import Arguments, field_aliases, option
 from labbot.context import CommandContext
 from labbot.errors import NotFound
 from labbot.i18n import N_, _
@@ -18,9 +18,15 @@ class HelpTopic(Arguments):
 
 
 @family.command(
-    "aide", "help", arguments=HelpTopic, positionals=("verbe",), writes=False,
-    summary=N_("List the commands, or detail one"), example="aide heures", example_en="help hours",
-)  # fmt: skip
+    "aide",
+    "help",
+    arguments=HelpTopic,
+    positionals=("verbe",),
+    writes=False,
+    summary=N_("List the commands, or detail one"),
+    example="aide heures",
+    example_en="help hours",
+)
 def show_help(ctx: CommandContext, args: HelpTopic) -> Reply:
     """Every command the requester's role allows, or the details of one."""
     if args.verbe:
@@ -56,8 +62,7 @@ def _describe_keys(spec: CommandSpec) -> str:
     for name, info in spec.arguments.model_fields.items():
         if not info.description:
             continue
-        aliases = (info.json_schema_extra or {}).get("aliases", [])  # type: ignore[union-attr]
-        also = f" ({', '.join(str(a) for a in aliases)})" if aliases else ""
+        aliases = field_aliases(info)
+        also = f" ({', '.join(aliases)})" if aliases else ""
         lines.append(f"{name}{also}: {_(info.description)}")
     return "\n".join(lines)
-

@@ -13,22 +13,21 @@ from labbot.parsing import MAX_MINUTES_PER_DAY
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.storage import hours, projects
-from labbot.storage.models import HourEntry, Person
+from labbot.storage.models import HourEntry
 from labbot.text import shorten
+from labbot.valuation import hourly_rate_cents
 
 family = CommandFamily("hours")
 
 
-def hourly_rate_cents(ctx: CommandContext, person: Person) -> int:
-    """The person's own rate if a coordinator set one, else their category's rate from the config."""
-    if person.hourly_rate_cents:
-        return person.hourly_rate_cents
-    return ctx.settings.valuation.rate_cents(person.category)
-
-
 def _snapshot(entry: HourEntry) -> dict[str, object]:
-    return {"project_id": entry.project_id, "worked_on": entry.worked_on.isoformat(), "minutes": entry.minutes,
-            "rate_cents": entry.rate_cents, "activity": entry.activity}  # fmt: skip
+    return {
+        "project_id": entry.project_id,
+        "worked_on": entry.worked_on.isoformat(),
+        "minutes": entry.minutes,
+        "rate_cents": entry.rate_cents,
+        "activity": entry.activity,
+    }
 
 
 def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | None = None) -> None:
@@ -38,8 +37,9 @@ def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | No
     if already + minutes > MAX_MINUTES_PER_DAY:
         raise InvalidInput(
             _("duree: that would make {total} on {day}; a day has 24 hours ({already} already logged).").format(
-                total=format_duration(already + minutes), day=format_day(day), already=format_duration(already))
-        )  # fmt: skip
+                total=format_duration(already + minutes), day=format_day(day), already=format_duration(already)
+            )
+        )
 
 
 class LogHours(Arguments):
@@ -50,27 +50,47 @@ class LogHours(Arguments):
 
 
 @family.command(
-    "heures", "hours", arguments=LogHours, positionals=("projet", "duree"),
-    summary=N_("Log hours on a project"), example='heures 1 3h30 date:hier activite:"Atelier usagers"',
+    "heures",
+    "hours",
+    arguments=LogHours,
+    positionals=("projet", "duree"),
+    summary=N_("Log hours on a project"),
+    example='heures 1 3h30 date:hier activite:"Atelier usagers"',
     example_en='hours 1 3h30 date:yesterday activite:"User workshop"',
-)  # fmt: skip
+)
 def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
     """Record time given to a project the agent is on."""
     project = project_or_refuse(ctx.session, args.projet)
     if not projects.membership(ctx.session, project.id, ctx.person.id):
-        raise Forbidden(_("You are not on the team of #{number}.").format(number=project.id),
-                        hint=_("Join it first: rejoindre {number}").format(number=project.id))  # fmt: skip
+        raise Forbidden(
+            _("You are not on the team of #{number}.").format(number=project.id),
+            hint=_("Join it first: rejoindre {number}").format(number=project.id),
+        )
     day = args.date or ctx.today()
     _check_day(ctx, day, args.duree)
-    entry = HourEntry(person_id=ctx.person.id, project_id=project.id, worked_on=day, minutes=args.duree,
-                      rate_cents=hourly_rate_cents(ctx, ctx.person), activity=args.activite, created_at=ctx.now())  # fmt: skip
+    entry = HourEntry(
+        person_id=ctx.person.id,
+        project_id=project.id,
+        worked_on=day,
+        minutes=args.duree,
+        rate_cents=hourly_rate_cents(ctx.person, ctx.settings.valuation),
+        activity=args.activite,
+        created_at=ctx.now(),
+    )
     ctx.session.add(entry)
     ctx.session.flush()
     ctx.audit("hours", entry.id, "create", None, _snapshot(entry))
     value = hours.value_cents(entry.minutes, entry.rate_cents)
-    reply = Reply(text=_("Logged {duration} on #{number} {title} for {day} (entry {entry}), valued {value}.").format(
-        duration=format_duration(entry.minutes), number=project.id, title=project.title, day=format_day(day),
-        entry=entry.id, value=format_cents(value)))  # fmt: skip
+    reply = Reply(
+        text=_("Logged {duration} on #{number} {title} for {day} (entry {entry}), valued {value}.").format(
+            duration=format_duration(entry.minutes),
+            number=project.id,
+            title=project.title,
+            day=format_day(day),
+            entry=entry.id,
+            value=format_cents(value),
+        )
+    )
     reply.actions.append(Action(label=_("My hours"), command="mesheures"))
     return reply
 
@@ -80,10 +100,14 @@ class MyHours(Arguments):
 
 
 @family.command(
-    "mesheures", "myhours", arguments=MyHours, writes=False,
-    summary=N_("Your hours of a month, with weekly and monthly totals"), example="mesheures mois:2016-06",
+    "mesheures",
+    "myhours",
+    arguments=MyHours,
+    writes=False,
+    summary=N_("Your hours of a month, with weekly and monthly totals"),
+    example="mesheures mois:2016-06",
     example_en="myhours mois:2016-06",
-)  # fmt: skip
+)
 def my_hours(ctx: CommandContext, args: MyHours) -> Reply:
     """The requester's entries of one month, numbered for correction, with totals."""
     year, month = args.mois or (ctx.today().year, ctx.today().month)
@@ -95,15 +119,26 @@ def my_hours(ctx: CommandContext, args: MyHours) -> Reply:
         return Reply(title=title, text=_("No hours logged that month. Log some with: heures 1 3h30"))
     table = Table(
         columns=["N°", _("Date"), _("Project"), _("Duration"), _("Value"), _("Activity")],
-        rows=[[str(e.id), format_day(e.worked_on), shorten(t, 30), format_duration(e.minutes),
-               format_cents(hours.value_cents(e.minutes, e.rate_cents)), shorten(e.activity, 30)] for e, t in entries],
+        rows=[
+            [
+                str(e.id),
+                format_day(e.worked_on),
+                shorten(t, 30),
+                format_duration(e.minutes),
+                format_cents(hours.value_cents(e.minutes, e.rate_cents)),
+                shorten(e.activity, 30),
+            ]
+            for e, t in entries
+        ],
         numeric=[0, 3, 4],
-    )  # fmt: skip
+    )
     reply = Reply(title=title, table=table)
     for week, minutes in _weeks(hours.daily_minutes(ctx.session, ctx.person.id, start, end)):
         reply.add_field(_("Week {week}").format(week=week), format_hours_total(minutes))
     month_total = hours.total(ctx.session, *hours.for_person(ctx.person.id, start, end))
-    reply.add_field(_("Month"), f"{format_hours_total(month_total.minutes)} — {format_cents(month_total.value_cents)}")
+    reply.add_field(
+        _("Month"), f"{format_hours_total(month_total.minutes)} — {format_cents(month_total.value_cents)}"
+    )
     reply.notes.append(_("Correct an entry: corriger <n> duree:2h — delete one: supprimer <n>"))
     return reply
 
@@ -130,16 +165,22 @@ class CorrectEntry(EntryRef):
 def _own_entry(ctx: CommandContext, number: int) -> HourEntry:
     entry = hours.get(ctx.session, number)
     if entry is None or entry.person_id != ctx.person.id:
-        raise NotFound(_("You have no hour entry number {number}.").format(number=number),
-                       hint=_("Your entries and their numbers: mesheures"))  # fmt: skip
+        raise NotFound(
+            _("You have no hour entry number {number}.").format(number=number),
+            hint=_("Your entries and their numbers: mesheures"),
+        )
     return entry
 
 
 @family.command(
-    "corriger", "correct", arguments=CorrectEntry, positionals=("numero",),
-    summary=N_("Correct one of your hour entries"), example="corriger 12 duree:2h30 date:03/06/2016",
+    "corriger",
+    "correct",
+    arguments=CorrectEntry,
+    positionals=("numero",),
+    summary=N_("Correct one of your hour entries"),
+    example="corriger 12 duree:2h30 date:03/06/2016",
     example_en="correct 12 duree:2h30 date:03/06/2016",
-)  # fmt: skip
+)
 def correct(ctx: CommandContext, args: CorrectEntry) -> Reply:
     """Change the duration, date or activity of an own entry."""
     entry = _own_entry(ctx, args.numero)
@@ -153,14 +194,22 @@ def correct(ctx: CommandContext, args: CorrectEntry) -> Reply:
         entry.activity = args.activite
     entry.updated_at = ctx.now()
     ctx.audit("hours", entry.id, "update", before, _snapshot(entry))
-    return Reply(text=_("Entry {entry} is now {duration} on {day}.").format(
-        entry=entry.id, duration=format_duration(minutes), day=format_day(day)))  # fmt: skip
+    return Reply(
+        text=_("Entry {entry} is now {duration} on {day}.").format(
+            entry=entry.id, duration=format_duration(minutes), day=format_day(day)
+        )
+    )
 
 
 @family.command(
-    "supprimer", "delete", arguments=EntryRef, positionals=("numero",),
-    summary=N_("Delete one of your hour entries"), example="supprimer 12", example_en="delete 12",
-)  # fmt: skip
+    "supprimer",
+    "delete",
+    arguments=EntryRef,
+    positionals=("numero",),
+    summary=N_("Delete one of your hour entries"),
+    example="supprimer 12",
+    example_en="delete 12",
+)
 def delete(ctx: CommandContext, args: EntryRef) -> Reply:
     """Remove an own entry (kept in the audit trail)."""
     entry = _own_entry(ctx, args.numero)
@@ -168,5 +217,8 @@ def delete(ctx: CommandContext, args: EntryRef) -> Reply:
         raise Conflict(_("Entries older than a year are kept; ask a coordinator to correct the budget."))
     ctx.audit("hours", entry.id, "delete", _snapshot(entry), None)
     ctx.session.delete(entry)
-    return Reply(text=_("Entry {entry} deleted ({duration} on {day}).").format(
-        entry=args.numero, duration=format_duration(entry.minutes), day=format_day(entry.worked_on)))  # fmt: skip
+    return Reply(
+        text=_("Entry {entry} deleted ({duration} on {day}).").format(
+            entry=args.numero, duration=format_duration(entry.minutes), day=format_day(entry.worked_on)
+        )
+    )

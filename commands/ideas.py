@@ -45,27 +45,46 @@ class NewIdea(Arguments):
 
 
 @family.command(
-    "idee", "idea", arguments=NewIdea, positionals=("titre",), greedy=True,
+    "idee",
+    "idea",
+    arguments=NewIdea,
+    positionals=("titre",),
+    greedy=True,
     summary=N_("Register a project idea"),
     example='idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design, open data"',
     example_en='idea "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methods:"design, open data"',
-)  # fmt: skip
+)
 def new_idea(ctx: CommandContext, args: NewIdea) -> Reply:
     """Create the project at the idea stage, with its author on the team."""
     if not args.services:
         raise InvalidInput(_("services is missing."))
     project = Project(
-        slug=projects.unique_slug(ctx.session, args.titre), title=args.titre, region=args.region,
-        services=args.services, summary=args.resume, methods=args.methodes, planned_partners=args.partenaires,
-        status="idee", created_by_id=ctx.person.id, created_at=ctx.now(),
-    )  # fmt: skip
+        slug=projects.unique_slug(ctx.session, args.titre),
+        title=args.titre,
+        region=args.region,
+        services=args.services,
+        summary=args.resume,
+        methods=args.methodes,
+        planned_partners=args.partenaires,
+        status="idee",
+        created_by_id=ctx.person.id,
+        created_at=ctx.now(),
+    )
     ctx.session.add(project)
     ctx.session.flush()
-    projects.add_member(ctx.session, project, ctx.person, competence=args.competence,
-                        service=ctx.person.service or args.services[0], now=ctx.now())  # fmt: skip
+    projects.add_member(
+        ctx.session,
+        project,
+        ctx.person,
+        competence=args.competence,
+        service=ctx.person.service or args.services[0],
+        now=ctx.now(),
+    )
     ctx.audit("project", project.id, "create", None, {"title": project.title, "region": project.region})
     reply = project_card(ctx, project)
-    reply.text = _("Idea #{number} registered. Colleagues join it with: rejoindre {number}").format(number=project.id)
+    reply.text = _("Idea #{number} registered. Colleagues join it with: rejoindre {number}").format(
+        number=project.id
+    )
     return reply
 
 
@@ -75,10 +94,14 @@ class ProjectFilter(Arguments):
 
 
 @family.command(
-    "projets", "projects", arguments=ProjectFilter, writes=False,
+    "projets",
+    "projects",
+    arguments=ProjectFilter,
+    writes=False,
     summary=N_("List projects, by region or status"),
-    example="projets region:bretagne statut:idee", example_en="projects region:bretagne status:idee",
-)  # fmt: skip
+    example="projets region:bretagne statut:idee",
+    example_en="projects region:bretagne status:idee",
+)
 def list_projects(ctx: CommandContext, args: ProjectFilter) -> Reply:
     """A table of the newest matching projects."""
     rows = projects.listing(ctx.session, region=args.region, status=args.statut, limit=LIST_LIMIT)
@@ -87,10 +110,12 @@ def list_projects(ctx: CommandContext, args: ProjectFilter) -> Reply:
     total = projects.count(ctx.session, region=args.region, status=args.statut)
     table = Table(
         columns=["#", _("Title"), _("Region"), _("Status"), _("Team")],
-        rows=[[str(p.id), shorten(p.title, 50), REGIONS.label(p.region), STATUSES.label(p.status), str(size)]
-              for p, size in rows],
+        rows=[
+            [str(p.id), shorten(p.title, 50), REGIONS.label(p.region), STATUSES.label(p.status), str(size)]
+            for p, size in rows
+        ],
         numeric=[0, 4],
-    )  # fmt: skip
+    )
     reply = Reply(title=_("Projects"), table=table)
     if total > len(rows):
         reply.notes.append(
@@ -104,9 +129,15 @@ class ProjectRef(Arguments):
 
 
 @family.command(
-    "projet", "project", arguments=ProjectRef, positionals=("projet",), writes=False,
-    summary=N_("Show a project's card"), example="projet 1", example_en="project 1",
-)  # fmt: skip
+    "projet",
+    "project",
+    arguments=ProjectRef,
+    positionals=("projet",),
+    writes=False,
+    summary=N_("Show a project's card"),
+    example="projet 1",
+    example_en="project 1",
+)
 def show_project(ctx: CommandContext, args: ProjectRef) -> Reply:
     """The public card of one project."""
     return project_card(ctx, project_or_refuse(ctx.session, args.projet))
@@ -119,29 +150,44 @@ class Join(Arguments):
 
 
 @family.command(
-    "rejoindre", "join", arguments=Join, positionals=("projet",),
-    summary=N_("Join a project's team"), example="rejoindre 1 competence:designer service:DDTM",
+    "rejoindre",
+    "join",
+    arguments=Join,
+    positionals=("projet",),
+    summary=N_("Join a project's team"),
+    example="rejoindre 1 competence:designer service:DDTM",
     example_en="join 1 competence:designer service:DDTM",
-)  # fmt: skip
+)
 def join(ctx: CommandContext, args: Join) -> Reply:
     """Add the requester to the team; tell the team's first member."""
     project = project_or_refuse(ctx.session, args.projet)
     if projects.membership(ctx.session, project.id, ctx.person.id):
         raise Conflict(_("You are already on the team of #{number}.").format(number=project.id))
     if project.status in ("non-retenu", "termine"):
-        raise Conflict(_("#{number} is closed ({status}).").format(number=project.id,
-                                                                     status=STATUSES.label(project.status)))
+        raise Conflict(
+            _("#{number} is closed ({status}).").format(number=project.id, status=STATUSES.label(project.status))
+        )
     service = args.service or ctx.person.service
-    projects.add_member(ctx.session, project, ctx.person, competence=args.competence, service=service, now=ctx.now())
+    projects.add_member(
+        ctx.session, project, ctx.person, competence=args.competence, service=service, now=ctx.now()
+    )
     team = projects.team(ctx.session, project.id)
     for _membership, member in team[:1]:
-        ctx.notify(member, lambda: Reply(text=_("{name} joined #{number} {title} as {competence}.").format(
-            name=ctx.person.display_name, number=project.id, title=project.title,
-            competence=COMPETENCES.label(args.competence))))  # fmt: skip
+        ctx.notify(
+            member,
+            lambda: Reply(
+                text=_("{name} joined #{number} {title} as {competence}.").format(
+                    name=ctx.person.display_name,
+                    number=project.id,
+                    title=project.title,
+                    competence=COMPETENCES.label(args.competence),
+                )
+            ),
+        )
     reply = project_card(ctx, project)
     reply.text = _("Welcome to the team of #{number}.").format(number=project.id)
     if not service:
-        reply.notes.append(_("Tell us your State service so the team's diversity shows: profil service:\"DREAL\""))
+        reply.notes.append(_('Tell us your State service so the team\'s diversity shows: profil service:"DREAL"'))
     return reply
 
 
@@ -154,30 +200,45 @@ class EditProject(Arguments):
     methodes: Methods | None = option(None, aliases=("methods",))
     partenaires: LongText | None = option(None, aliases=("partners",))
     objectif: LongText | None = option(None, aliases=("objective",), help=N_("hallmark: the objective"))
-    indicateurs: LongText | None = option(None, aliases=("indicators",), help=N_("hallmark: evaluation indicators"))
+    indicateurs: LongText | None = option(
+        None, aliases=("indicators",), help=N_("hallmark: evaluation indicators")
+    )
     lieu: LongText | None = option(None, aliases=("place",), help=N_("hallmark: the open place"))
     gouvernance: LongText | None = option(None, aliases=("governance",), help=N_("hallmark: the governance"))
     projets: LongText | None = option(None, aliases=("portfolio",), help=N_("hallmark: the projects it will run"))
 
 
-_EDITABLE = {"titre": "title", "region": "region", "services": "services", "resume": "summary",
-             "methodes": "methods", "partenaires": "planned_partners", "objectif": "objective",
-             "indicateurs": "indicators", "lieu": "place", "gouvernance": "governance", "projets": "portfolio"}  # fmt: skip
+_EDITABLE = {
+    "titre": "title",
+    "region": "region",
+    "services": "services",
+    "resume": "summary",
+    "methodes": "methods",
+    "partenaires": "planned_partners",
+    "objectif": "objective",
+    "indicateurs": "indicators",
+    "lieu": "place",
+    "gouvernance": "governance",
+    "projets": "portfolio",
+}
 
 
 @family.command(
-    "modifier", "edit", arguments=EditProject, positionals=("projet",),
+    "modifier",
+    "edit",
+    arguments=EditProject,
+    positionals=("projet",),
     summary=N_("Edit a project, including the lab's seven hallmarks"),
     example='modifier 1 objectif:"Simplifier les démarches" indicateurs:"délais de traitement"',
     example_en='edit 1 objectif:"Simplify procedures" indicateurs:"processing times"',
-)  # fmt: skip
+)
 def edit(ctx: CommandContext, args: EditProject) -> Reply:
     """Change the given fields; the team and the region's coordinators may."""
     project = project_or_refuse(ctx.session, args.projet)
     require_team_or_oversight(ctx.session, ctx.person, project)
     changes = {column: getattr(args, key) for key, column in _EDITABLE.items() if getattr(args, key) is not None}
     if not changes:
-        raise InvalidInput(_("Nothing to change: give at least one key, such as objectif:\"…\"."))
+        raise InvalidInput(_('Nothing to change: give at least one key, such as objectif:"…".'))
     for column, value in changes.items():
         setattr(project, column, value)
     reply = project_card(ctx, project)
@@ -192,10 +253,14 @@ class StatusChange(Arguments):
 
 
 @family.command(
-    "statut", "status", arguments=StatusChange, positionals=("projet", "statut"),
-    summary=N_("Move a project to its next stage"), example="statut 1 depose date:15/09/2016",
+    "statut",
+    "status",
+    arguments=StatusChange,
+    positionals=("projet", "statut"),
+    summary=N_("Move a project to its next stage"),
+    example="statut 1 depose date:15/09/2016",
     example_en="status 1 depose date:15/09/2016",
-)  # fmt: skip
+)
 def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
     """Apply one lifecycle transition, with its date."""
     project = project_or_refuse(ctx.session, args.projet)
@@ -204,21 +269,26 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
         choices = ", ".join(allowed_next(before)) or _("none, this is a final stage")
         raise Conflict(
             _("#{number} is “{current}”; it cannot become “{wanted}”.").format(
-                number=project.id, current=before, wanted=args.statut),
+                number=project.id, current=before, wanted=args.statut
+            ),
             hint=_("Possible next statuses: {choices}.").format(choices=choices),
-        )  # fmt: skip
+        )
     if (before, args.statut) in TEAM_TRANSITIONS:
         require_team_or_oversight(ctx.session, ctx.person, project)
     elif not oversees(ctx.person, project.region):
-        raise Forbidden(_("Filing, selection and start are recorded by the coordinators of {region}.").format(
-            region=REGIONS.label(project.region)))  # fmt: skip
+        raise Forbidden(
+            _("Filing, selection and start are recorded by the coordinators of {region}.").format(
+                region=REGIONS.label(project.region)
+            )
+        )
     when = args.date or ctx.today()
     if column := DATED_STATUSES.get(args.statut):
         _check_order(project, column, when)
         setattr(project, column, when)
     project.status = args.statut
-    ctx.audit("project", project.id, "status", {"status": before},
-              {"status": args.statut, "date": when.isoformat()})  # fmt: skip
+    ctx.audit(
+        "project", project.id, "status", {"status": before}, {"status": args.statut, "date": when.isoformat()}
+    )
     reply = project_card(ctx, project)
     reply.text = _("#{number} is now “{status}”.").format(number=project.id, status=STATUSES.label(args.statut))
     return reply
@@ -227,8 +297,11 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
 def _check_order(project: Project, column: str, when: date) -> None:
     earlier = [d for d in (project.filed_on, project.decided_on, project.started_on) if d]
     if column != "filed_on" and earlier and when < max(earlier):
-        raise InvalidInput(_("date: {when} is before the project's previous step ({previous}).").format(
-            when=format_day(when), previous=format_day(max(earlier))))  # fmt: skip
+        raise InvalidInput(
+            _("date: {when} is before the project's previous step ({previous}).").format(
+                when=format_day(when), previous=format_day(max(earlier))
+            )
+        )
 
 
 def hallmarks(ctx: CommandContext, project: Project, competences: set[str]) -> list[tuple[str, bool]]:
@@ -257,9 +330,12 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
         reply.add_field(_("Planned partners"), project.planned_partners)
     reply.add_field(
         _("Team"),
-        "\n".join(f"{person.display_name} — {COMPETENCES.label(m.competence)}" + (f" ({m.service})" if m.service else "")
-                  for m, person in team) or "—",
-    )  # fmt: skip
+        "\n".join(
+            f"{person.display_name} — {COMPETENCES.label(m.competence)}" + (f" ({m.service})" if m.service else "")
+            for m, person in team
+        )
+        or "—",
+    )
     covered = projects.covered_categories(ctx.session, project.id)
     reply.add_field(_("Partner categories met"), f"{len(covered)}/{len(PARTNER_CATEGORIES.terms)}")
     checks = hallmarks(ctx, project, {m.competence for m, _person in team})
@@ -267,7 +343,10 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     services = {m.service.strip().lower() for m, _person in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
-    if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in ("non-retenu", "termine"):
+    if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in (
+        "non-retenu",
+        "termine",
+    ):
         reply.actions.append(Action(label=_("Join"), command=f"rejoindre {project.id}", style="primary"))
     reply.notes.append(_("Slug: {slug}").format(slug=project.slug))
     return reply
@@ -275,8 +354,11 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
 
 def _status_line(project: Project) -> str:
     line = STATUSES.label(project.status)
-    dates = [(_("filed"), project.filed_on), (_("decided"), project.decided_on), (_("started"), project.started_on),
-             (_("ended"), project.ended_on)]  # fmt: skip
+    dates = [
+        (_("filed"), project.filed_on),
+        (_("decided"), project.decided_on),
+        (_("started"), project.started_on),
+        (_("ended"), project.ended_on),
+    ]
     shown = [f"{label} {format_day(day)}" for label, day in dates if day]
     return line + (f" ({', '.join(shown)})" if shown else "")
-

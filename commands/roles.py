@@ -14,6 +14,7 @@ from labbot.messages import Reply
 from labbot.registry import CommandFamily
 from labbot.storage import people, projects
 from labbot.storage.models import Person
+from labbot.valuation import hourly_rate_cents
 from labbot.vocabulary import REGIONS, ROLES
 
 family = CommandFamily("roles")
@@ -30,8 +31,10 @@ def find_user(ctx: CommandContext, ref: str, *, create: bool) -> Person:
     if person is None and create and external:
         person = people.create(ctx.session, platform, external, display_name=external, email=None, now=ctx.now())
     if person is None:
-        raise NotFound(_("No user “{ref}” is known to labbot yet.").format(ref=ref),
-                       hint=_("Use their id with the platform, e.g. slack:U0123ABCD, or ask them to say “aide” once."))  # fmt: skip
+        raise NotFound(
+            _("No user “{ref}” is known to labbot yet.").format(ref=ref),
+            hint=_("Use their id with the platform, e.g. slack:U0123ABCD, or ask them to say “aide” once."),
+        )
     return person
 
 
@@ -42,10 +45,15 @@ class RoleChange(Arguments):
 
 
 @family.command(
-    "role", "grant", arguments=RoleChange, positionals=("utilisateur", "role"), role="admin",
-    summary=N_("Grant a role (administrators)"), example="role @claire coordinateur region:bretagne",
+    "role",
+    "grant",
+    arguments=RoleChange,
+    positionals=("utilisateur", "role"),
+    role="admin",
+    summary=N_("Grant a role (administrators)"),
+    example="role @claire coordinateur region:bretagne",
     example_en="grant @claire coordinateur region:bretagne",
-)  # fmt: skip
+)
 def grant(ctx: CommandContext, args: RoleChange) -> Reply:
     """Set someone's role, and the region they coordinate."""
     if args.role == "coordinateur" and args.region is None:
@@ -57,28 +65,41 @@ def grant(ctx: CommandContext, args: RoleChange) -> Reply:
     person.role = args.role
     person.region = args.region if args.role == "coordinateur" else person.region
     ctx.audit("person", person.id, "role", before, {"role": person.role, "region": person.region})
-    ctx.notify(person, lambda: Reply(text=_("Your labbot role is now {role}.").format(role=ROLES.label(args.role))))
+    ctx.notify(
+        person, lambda: Reply(text=_("Your labbot role is now {role}.").format(role=ROLES.label(args.role)))
+    )
     where = f" ({REGIONS.label(args.region)})" if args.role == "coordinateur" and args.region else ""
-    return Reply(text=_("{name} is now {role}{where}.").format(name=person.display_name, role=ROLES.label(args.role),
-                                                                  where=where))  # fmt: skip
+    return Reply(
+        text=_("{name} is now {role}{where}.").format(
+            name=person.display_name, role=ROLES.label(args.role), where=where
+        )
+    )
 
 
 class ProfileArgs(Arguments):
-    utilisateur: Name | None = option(None, aliases=("user",), help=N_("someone else (coordinators, administrators)"))
-    categorie: Literal["A+", "A", "B", "C"] | None = option(None, aliases=("category",), help=N_(
-        "civil-service category: A+, A, B or C"))  # fmt: skip
-    taux: HourlyRate | None = option(None, aliases=("rate",), help=N_("own hourly rate in €, set by a coordinator"))
+    utilisateur: Name | None = option(
+        None, aliases=("user",), help=N_("someone else (coordinators, administrators)")
+    )
+    categorie: Literal["A+", "A", "B", "C"] | None = option(
+        None, aliases=("category",), help=N_("civil-service category: A+, A, B or C")
+    )
+    taux: HourlyRate | None = option(
+        None, aliases=("rate",), help=N_("own hourly rate in €, set by a coordinator")
+    )
     langue: Literal["fr", "en"] | None = option(None, aliases=("language", "lang"), help=N_("fr or en"))
     service: Name | None = option(None, help=N_("your State service or direction"))
     nom: Name | None = option(None, aliases=("name",), help=N_("the name shown to others"))
 
 
 @family.command(
-    "profil", "profile", arguments=ProfileArgs, positionals=("utilisateur",),
+    "profil",
+    "profile",
+    arguments=ProfileArgs,
+    positionals=("utilisateur",),
     summary=N_("Show or set a profile: category, rate, language, service"),
     example='profil categorie:A service:"DREAL Bretagne" langue:fr',
     example_en='profile categorie:A service:"DREAL Bretagne" langue:en',
-)  # fmt: skip
+)
 def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
     """Show a profile; change what the requester may change."""
     person = find_user(ctx, args.utilisateur, create=True) if args.utilisateur else ctx.person
@@ -90,8 +111,13 @@ def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
     if other and (args.langue or args.service or args.nom):
         raise Forbidden(_("Only the person can change their language, service or name."))
     before = {"category": person.category, "hourly_rate_cents": person.hourly_rate_cents}
-    for value, column in ((args.categorie, "category"), (args.taux, "hourly_rate_cents"), (args.langue, "language"),
-                          (args.service, "service"), (args.nom, "display_name")):  # fmt: skip
+    for value, column in (
+        (args.categorie, "category"),
+        (args.taux, "hourly_rate_cents"),
+        (args.langue, "language"),
+        (args.service, "service"),
+        (args.nom, "display_name"),
+    ):
         if value is not None:
             setattr(person, column, value)
     after = {"category": person.category, "hourly_rate_cents": person.hourly_rate_cents}
@@ -103,22 +129,24 @@ def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
 def _require_manager(session: Session, ctx: CommandContext, person: Person) -> None:
     if ctx.person.role == "admin":
         return
-    if ctx.person.role == "coordinateur" and ctx.person.region and any(
-        p.region == ctx.person.region for p in projects.of_person(session, person.id)
+    if (
+        ctx.person.role == "coordinateur"
+        and ctx.person.region
+        and any(p.region == ctx.person.region for p in projects.of_person(session, person.id))
     ):
         return
     raise Forbidden(_("You can see the profiles of the people on your region's projects only."))
 
 
 def _profile_card(ctx: CommandContext, person: Person) -> Reply:
-    from commands.hours import hourly_rate_cents
-
     reply = Reply(title=person.display_name)
-    reply.add_field(_("Role"), ROLES.label(person.role) + (f" ({REGIONS.label(person.region)})" if person.region else ""))
+    reply.add_field(
+        _("Role"), ROLES.label(person.role) + (f" ({REGIONS.label(person.region)})" if person.region else "")
+    )
     reply.add_field(_("Service"), person.service or "—")
     category = person.category or ctx.settings.valuation.default_category
     reply.add_field(_("Category"), category + ("" if person.category else " " + _("(default)")))
-    rate = format_cents(hourly_rate_cents(ctx, person))
+    rate = format_cents(hourly_rate_cents(person, ctx.settings.valuation))
     reply.add_field(_("Hourly rate"), rate + ("" if person.hourly_rate_cents else " " + _("(from the category)")))
     reply.add_field(_("Language"), {"fr": "français", "en": "English"}.get(person.language or "", _("automatic")))
     reply.add_field(_("Accounts"), ", ".join(f"{i.platform}:{i.external_id}" for i in person.identities))

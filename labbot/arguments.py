@@ -5,12 +5,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
+from pydantic.fields import FieldInfo
 
 from labbot.errors import InvalidInput
 from labbot.i18n import N_, _
 from labbot.lifecycle import STATUSES
-from labbot.parsing import CommandLine, parse_amount, parse_day, parse_duration, parse_list, parse_month, parse_rate
+from labbot.parsing import (
+    CommandLine,
+    parse_amount,
+    parse_day,
+    parse_duration,
+    parse_list,
+    parse_month,
+    parse_rate,
+)
 from labbot.text import shorten
 from labbot.vocabulary import (
     COMPETENCES,
@@ -42,7 +59,7 @@ def term_of(vocabulary: Vocabulary, what: str) -> BeforeValidator:
         if term is None:
             raise InvalidInput(
                 _("“{value}” is not a known {what}.").format(value=shorten(str(value), 60), what=_(what)),
-                hint=_("Choose one of: {choices}.").format(choices=", ".join(vocabulary.keys())),
+                hint=_("Choose one of: {choices}.").format(choices=", ".join(vocabulary.codes())),
             )
         return term.key
 
@@ -92,9 +109,16 @@ def option_keys(model: type[Arguments]) -> dict[str, str]:
     keys: dict[str, str] = {}
     for name, info in model.model_fields.items():
         keys[name] = name
-        for alias in (info.json_schema_extra or {}).get("aliases", ()):  # type: ignore[union-attr]
-            keys[str(alias)] = name
+        for alias in field_aliases(info):
+            keys[alias] = name
     return keys
+
+
+def field_aliases(info: FieldInfo) -> list[str]:
+    """The English aliases declared with `option(aliases=…)`."""
+    extra = info.json_schema_extra
+    aliases = extra.get("aliases", []) if isinstance(extra, dict) else []
+    return [str(alias) for alias in aliases] if isinstance(aliases, list) else []
 
 
 def bind(
@@ -133,8 +157,9 @@ def _first_problem(error: ValidationError) -> InvalidInput:
     field = str(problem["loc"][0]) if problem["loc"] else "?"
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, InvalidInput):
-        return InvalidInput(_("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint,
-                            field=field)
+        return InvalidInput(
+            _("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint, field=field
+        )
     kind = problem["type"]
     if kind == "missing":
         message = _("{field} is missing.").format(field=field)
@@ -148,8 +173,6 @@ def _first_problem(error: ValidationError) -> InvalidInput:
     return InvalidInput(message, field=field)
 
 
-def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:  # noqa: A002
+def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:
     """Declare an argument: its default (`...` when required), English aliases of its key, and help text."""
-    from pydantic import Field
-
     return Field(default=default, description=help, json_schema_extra={"aliases": list(aliases)})

@@ -80,5 +80,7 @@ def budget_report(session: Session, project: Project, rules: BudgetSettings) -> 
             costs.totals_by_kind(session, project.id, start, end).values()
         )
         pia = int((Decimal(in_window) * rules.pia_share).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        window = PiaWindow(start, end, in_window, pia, in_window - pia, time.value_cents + sum(by_kind.values()) - in_window)
+        window = PiaWindow(
+            start, end, in_window, pia, in_window - pia, time.value_cents + sum(by_kind.values()) - in_window
+        )
     return BudgetReport(time.minutes, time.value_cents, by_kind, rules.cap_cents, rules.warn_ratio, window)

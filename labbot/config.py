@@ -47,31 +47,42 @@ class RoleSettings(_Section):
         for admin in admins:
             platform, _, user = admin.partition(":")
             if platform not in ("console", "slack", "mattermost") or not user:
-                raise ValueError(f"{admin!r} should look like \"console:sgmap\", \"slack:U0123ABCD\" or \"mattermost:<id>\"")
+                raise ValueError(
+                    f'{admin!r} should look like "console:sgmap", "slack:U0123ABCD" or "mattermost:<id>"'
+                )
         return admins
+
+
+# Loaded hourly costs of State agents by category (salary and charges), in € per hour; adjust in config.
+DEFAULT_HOURLY_RATES: dict[Category, Decimal] = {
+    "A+": Decimal(75),
+    "A": Decimal(50),
+    "B": Decimal(35),
+    "C": Decimal(28),
+}
 
 
 class ValuationSettings(_Section):
     """`[valuation]`: the hourly cost used to value agents' time, per civil-service category."""
 
     default_category: Category = "A"
-    hourly_rates: dict[Category, Decimal] = Field(
-        default_factory=lambda: {"A+": Decimal(75), "A": Decimal(50), "B": Decimal(35), "C": Decimal(28)}
-    )
+    hourly_rates: dict[Category, Decimal] = Field(default_factory=lambda: dict(DEFAULT_HOURLY_RATES))
 
     @model_validator(mode="after")
     def _every_category_priced(self) -> ValuationSettings:
         missing = [c for c in ("A+", "A", "B", "C") if c not in self.hourly_rates]
         if missing:
-            raise ValueError(f"hourly_rates lacks {', '.join(missing)} (give a rate in € per hour for A+, A, B and C)")
+            raise ValueError(
+                f"hourly_rates lacks {', '.join(missing)} (give a rate in € per hour for A+, A, B and C)"
+            )
         if any(rate <= 0 for rate in self.hourly_rates.values()):
             raise ValueError("hourly_rates must all be positive amounts in € per hour")
         return self
 
     def rate_cents(self, category: str | None) -> int:
         """The hourly rate of `category` (or the default one) in cents."""
-        chosen = category if category in self.hourly_rates else self.default_category
-        return int(self.hourly_rates[chosen] * 100)  # type: ignore[index]
+        chosen = next((c for c in self.hourly_rates if c == category), self.default_category)
+        return int(self.hourly_rates[chosen] * 100)
 
 
 class BudgetSettings(_Section):
@@ -102,7 +113,9 @@ class EventSettings(_Section):
     @model_validator(mode="after")
     def _dated_or_tentative(self) -> EventSettings:
         if self.starts is None and not self.tentative:
-            raise ValueError("give `starts` (e.g. 2016-09-06T09:30:00) or `tentative` (e.g. \"début septembre 2016\")")
+            raise ValueError(
+                'give `starts` (e.g. 2016-09-06T09:30:00) or `tentative` (e.g. "début septembre 2016")'
+            )
         if self.starts and self.ends and self.ends_at() < self.starts_at():  # type: ignore[operator]
             raise ValueError("`ends` is before `starts`")
         return self
@@ -127,13 +140,30 @@ def _paris(value: datetime | date | None, default_time: time) -> datetime | None
 def call_events() -> list[EventSettings]:
     """The call's three events (the regrouping day's date is still to be set)."""
     return [
-        EventSettings(key="camp", title="Project camp", starts=datetime(2016, 5, 27, 9, 30),
-                      ends=datetime(2016, 5, 27, 17, 30), place="Paris", capacity=120),
-        EventSettings(key="decouverte", title="Session découverte des laboratoires d'innovation",
-                      starts=date(2016, 7, 7), ends=date(2016, 7, 8), place="Paris", capacity=60),
-        EventSettings(key="regroupement", title="Journée de regroupement des porteurs de projets",
-                      place="Paris", capacity=150, tentative="début septembre 2016"),
-    ]  # fmt: skip
+        EventSettings(
+            key="camp",
+            title="Project camp",
+            starts=datetime(2016, 5, 27, 9, 30, tzinfo=PARIS),
+            ends=datetime(2016, 5, 27, 17, 30, tzinfo=PARIS),
+            place="Paris",
+            capacity=120,
+        ),
+        EventSettings(
+            key="decouverte",
+            title="Session découverte des laboratoires d'innovation",
+            starts=date(2016, 7, 7),
+            ends=date(2016, 7, 8),
+            place="Paris",
+            capacity=60,
+        ),
+        EventSettings(
+            key="regroupement",
+            title="Journée de regroupement des porteurs de projets",
+            place="Paris",
+            capacity=150,
+            tentative="début septembre 2016",
+        ),
+    ]
 
 
 class Settings(BaseModel):

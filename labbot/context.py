@@ -58,8 +58,21 @@ class CommandContext:
         self.notifications.append(Notification(person.id, addresses, reply))
 
     def audit(
-        self, entity: str, entity_id: int, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+        self,
+        entity: str,
+        entity_id: int,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
     ) -> None:
         """Record a change of hours, costs, roles, statuses or rates in the audit trail."""
-        audit.record(self.session, actor_id=self.person.id, entity=entity, entity_id=entity_id, action=action,
-                     before=before, after=after, at=self.now())  # fmt: skip
+        audit.record(
+            self.session,
+            actor_id=self.person.id,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
+            at=self.now(),
+        )

@@ -9,14 +9,20 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("alice", 'profil categorie:A service:"DREAL Bretagne"'),
     ("bruno", 'profil categorie:B service:"DDTM Finistère"'),
     ("chloe", 'profil categorie:A+ service:"Rectorat de Rennes"'),
-    ("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM, Rectorat" '
-              'resume:"Un lieu ouvert pour co-construire les politiques publiques avec les usagers" '
-              'methodes:"design de services, co-construction, open data" partenaires:"Rennes Métropole, '
-              'Université Rennes 2"'),
+    (
+        "alice",
+        'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM, Rectorat" '
+        'resume:"Un lieu ouvert pour co-construire les politiques publiques avec les usagers" '
+        'methodes:"design de services, co-construction, open data" partenaires:"Rennes Métropole, '
+        'Université Rennes 2"',
+    ),
     ("bruno", "rejoindre 1 competence:developpeur"),
     ("chloe", "rejoindre 1 competence:statisticien"),
-    ("alice", 'modifier 1 objectif:"Simplifier les démarches agricoles" indicateurs:"délais, satisfaction" '
-              'lieu:"Tiers-lieu de Rennes" gouvernance:"Comité mensuel des services" projets:"Guichet unique"'),
+    (
+        "alice",
+        'modifier 1 objectif:"Simplifier les démarches agricoles" indicateurs:"délais, satisfaction" '
+        'lieu:"Tiers-lieu de Rennes" gouvernance:"Comité mensuel des services" projets:"Guichet unique"',
+    ),
     ("hugo", 'idee "LabOc" region:occitanie services:"DRAAF, DIRECCTE" methodes:"economie comportementale"'),
     ("claire", "statut 1 en-preparation"),
     ("claire", "statut 1 depose date:15/09/2016"),
@@ -24,13 +30,16 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("claire", "statut 1 en-cours date:02/01/2017"),
     ("alice", "inscription camp projet:1"),
     ("bruno", "inscription decouverte projet:1"),
-    ("alice", 'reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30 '
-              'notes:"Accord pour un atelier commun"'),
+    (
+        "alice",
+        'reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30 '
+        'notes:"Accord pour un atelier commun"',
+    ),
     ("bruno", 'reunion 1 partenaire:"Rennes Métropole" categorie:collectivite date:10/06/2016 duree:2h'),
     ("alice", 'heures 1 3h30 date:02/06/2016 activite:"Atelier usagers"'),
     ("alice", "heures 1 2h date:03/01/2017 activite:Cadrage"),
     ("bruno", 'heures 1 7h date:04/01/2017 activite:"Prototype"'),
-    ("chloe", "heures 1 1:30 date:05/01/2017 activite:\"Tableau de bord\""),
+    ("chloe", 'heures 1 1:30 date:05/01/2017 activite:"Tableau de bord"'),
     ("claire", 'depense 1 "45 000" type:prestataire libelle:"Agence de design" date:15/01/2017'),
     ("claire", 'depense 1 "3 200,50" type:materiel libelle:"Mobilier du lab" date:20/01/2017'),
 ]

@@ -65,13 +65,20 @@ class LabBot:
                 reply = _refusal(refusal)
             except Exception:
                 reference = uuid.uuid4().hex[:8]
-                log.exception("command failed (ref %s) for %s:%s: %r", reference, request.platform,
-                              request.user_id, shorten(request.text, 200))  # fmt: skip
+                log.exception(
+                    "command failed (ref %s) for %s:%s: %r",
+                    reference,
+                    request.platform,
+                    request.user_id,
+                    shorten(request.text, 200),
+                )
                 reply = Reply(
-                    text=_("Sorry, something went wrong on our side. Please try again; if it happens again, "
-                           "give this reference to SGMAP: {ref}.").format(ref=reference),
+                    text=_(
+                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
+                        "give this reference to SGMAP: {ref}."
+                    ).format(ref=reference),
                     outcome=Outcome.FAILED,
-                )  # fmt: skip
+                )
         self._deliver(notifications)
         return _neutralized(reply)
 
@@ -98,13 +105,16 @@ class LabBot:
                     spec = self._command(verb, person)
                     if share:
                         _check_shareable(spec)
-                    context = CommandContext(session, person, request, self.settings, self.clock, self.registry,
-                                             language, notifications)  # fmt: skip
+                    context = CommandContext(
+                        session, person, request, self.settings, self.clock, self.registry, language, notifications
+                    )
                     reply = self._execute(spec, context, line, language)
                     if share:
                         reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
-                        requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now())
+                        requests.remember(
+                            session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now()
+                        )
                     return reply
         except IntegrityError:
             # A twin of this request committed first: answer as it was answered.
@@ -117,13 +127,15 @@ class LabBot:
 
     def _execute(self, spec: CommandSpec, context: CommandContext, line: CommandLine, language: Language) -> Reply:
         try:
-            arguments = bind(spec.arguments, line, spec.positionals, greedy=spec.greedy,
-                             today=today_in_paris(self.clock))  # fmt: skip
+            arguments = bind(
+                spec.arguments, line, spec.positionals, greedy=spec.greedy, today=today_in_paris(self.clock)
+            )
             reply = spec.handler(context, arguments)
         except InvalidInput as error:
             example = _("Example: {example}").format(example=spec.example_in(language))
-            raise InvalidInput(error.message, hint=" ".join(filter(None, [error.hint, example])),
-                               field=error.field) from None
+            raise InvalidInput(
+                error.message, hint=" ".join(filter(None, [error.hint, example])), field=error.field
+            ) from None
         reply.command = spec.name
         return reply
 
@@ -132,10 +144,18 @@ class LabBot:
         if person is None and request.email:
             person = people.by_email(session, request.email)
             if person is not None:
-                people.link(session, person, request.platform, request.user_id, username=request.display_name or None)
+                people.link(
+                    session, person, request.platform, request.user_id, username=request.display_name or None
+                )
         if person is None:
-            person = people.create(session, request.platform, request.user_id, display_name=request.display_name,
-                                   email=request.email, now=self.clock.now())  # fmt: skip
+            person = people.create(
+                session,
+                request.platform,
+                request.user_id,
+                display_name=request.display_name,
+                email=request.email,
+                now=self.clock.now(),
+            )
         if f"{request.platform}:{request.user_id}" in self._admins and person.role != "admin":
             person.role = "admin"
         return person
@@ -188,8 +208,12 @@ def _check_shareable(spec: CommandSpec) -> None:
 
 def _refusal(error: CommandError) -> Reply:
     field = error.field if isinstance(error, InvalidInput) else None
-    return Reply(text=error.message, notes=[error.hint] if error.hint else [], outcome=Outcome.REFUSED,
-                 invalid_field=field)
+    return Reply(
+        text=error.message,
+        notes=[error.hint] if error.hint else [],
+        outcome=Outcome.REFUSED,
+        invalid_field=field,
+    )
 
 
 def _neutralized(reply: Reply) -> Reply:

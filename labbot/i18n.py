@@ -25,6 +25,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
+from labbot.clock import PARIS
+
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 DEFAULT_LANGUAGE: Language = "fr"
@@ -39,7 +41,7 @@ def language_from_hint(hint: str | None) -> Language | None:
     if not hint:
         return None
     prefix = hint.replace("_", "-").split("-")[0].lower()
-    return prefix if prefix in LANGUAGES else None  # type: ignore[return-value]
+    return next((language for language in LANGUAGES if language == prefix), None)
 
 
 @cache
@@ -120,7 +122,7 @@ def format_day(day: date) -> str:
 
 def format_moment(moment: datetime) -> str:
     """A date and time in Europe/Paris, `27/05/2016 09:30`."""
-    return babel_format_datetime(moment, format="dd/MM/yyyy HH:mm", tzinfo="Europe/Paris", locale=babel_locale())
+    return babel_format_datetime(moment, format="dd/MM/yyyy HH:mm", tzinfo=PARIS, locale=babel_locale())
 
 
 def format_duration(minutes: int) -> str:

@@ -26,8 +26,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 # The statuses whose change records a date, and which project column holds it.
-DATED_STATUSES = {"depose": "filed_on", "retenu": "decided_on", "non-retenu": "decided_on",
-                  "en-cours": "started_on", "termine": "ended_on"}
+DATED_STATUSES = {
+    "depose": "filed_on",
+    "retenu": "decided_on",
+    "non-retenu": "decided_on",
+    "en-cours": "started_on",
+    "termine": "ended_on",
+}
 
 # Moving out of the idea stage is the team's call; what follows (filing, selection) is the coordinators'.
 TEAM_TRANSITIONS = {("idee", "en-preparation"), ("en-preparation", "idee")}

@@ -56,7 +56,7 @@ def tokenize(text: str) -> CommandLine:
             i += 1
             continue
         key_match = _KEY.match(text, i)
-        if key_match and not text[key_match.end() : key_match.end() + 2] == "//":
+        if key_match and text[key_match.end() : key_match.end() + 2] != "//":
             key = key_match.group(1).lower()
             i = key_match.end()
             if i < len(text) and text[i] in _OPENING_QUOTES:
@@ -114,9 +114,14 @@ def _duration_hint() -> str:
 
 
 _RELATIVE_DAYS = {
-    "aujourd'hui": 0, "aujourd’hui": 0, "aujourdhui": 0, "today": 0,
-    "hier": 1, "yesterday": 1, "avant-hier": 2,
-}  # fmt: skip
+    "aujourd'hui": 0,
+    "aujourd’hui": 0,
+    "aujourdhui": 0,
+    "today": 0,
+    "hier": 1,
+    "yesterday": 1,
+    "avant-hier": 2,
+}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")
 
@@ -136,7 +141,9 @@ def parse_day(text: str, today: date) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidInput(_("“{value}” is not a date that exists.").format(value=text), hint=_day_hint()) from None
+        raise InvalidInput(
+            _("“{value}” is not a date that exists.").format(value=text), hint=_day_hint()
+        ) from None
 
 
 def _day_hint() -> str:
@@ -178,7 +185,9 @@ def parse_amount(text: str) -> int:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
-        raise InvalidInput(_("“{value}” is not an amount in euros.").format(value=text), hint=_amount_hint()) from None
+        raise InvalidInput(
+            _("“{value}” is not an amount in euros.").format(value=text), hint=_amount_hint()
+        ) from None
     if amount <= 0:
         raise InvalidInput(_("An amount must be more than zero."), hint=_amount_hint())
     if amount >= _MAX_AMOUNT:
@@ -187,7 +196,7 @@ def parse_amount(text: str) -> int:
 
 
 def _amount_hint() -> str:
-    return _("Write it like 12345,50 or \"12 345,50 €\".")
+    return _('Write it like 12345,50 or "12 345,50 €".')
 
 
 def parse_rate(text: str) -> int:

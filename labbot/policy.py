@@ -51,6 +51,7 @@ def project_or_refuse(session: Session, ref: str) -> Project:
     project = projects.find(session, ref)
     if project is None:
         raise NotFound(
-            _("No project “{ref}”.").format(ref=ref), hint=_("See the projects and their numbers with: projets")
+            _("No project “{ref}”.").format(ref=ref),
+            hint=_("See the projects and their numbers with: projets"),
         )
     return project

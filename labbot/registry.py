@@ -89,11 +89,25 @@ class CommandFamily:
     ) -> Callable[[Callable[[CommandContext, ArgsT], Reply]], Callable[[CommandContext, ArgsT], Reply]]:
         """Register the decorated function as the handler of `name` / `alias`."""
 
-        def register(handler: Callable[[CommandContext, ArgsT], Reply]) -> Callable[[CommandContext, ArgsT], Reply]:
+        def register(
+            handler: Callable[[CommandContext, ArgsT], Reply],
+        ) -> Callable[[CommandContext, ArgsT], Reply]:
             self.commands.append(
-                CommandSpec(name, alias, handler, arguments, positionals, role, summary, example, example_en,
-                            self.name, greedy, writes)
-            )  # fmt: skip
+                CommandSpec(
+                    name,
+                    alias,
+                    handler,
+                    arguments,
+                    positionals,
+                    role,
+                    summary,
+                    example,
+                    example_en,
+                    self.name,
+                    greedy,
+                    writes,
+                )
+            )
             return handler
 
         return register

@@ -49,8 +49,8 @@ class Vocabulary:
         """The term stored under `key`."""
         return self._index[slugify(key)]
 
-    def keys(self) -> list[str]:
-        """Every key, in order."""
+    def codes(self) -> list[str]:
+        """Every term's key, in order."""
         return [term.key for term in self.terms]
 
     def label(self, key: str) -> str:
@@ -106,7 +106,11 @@ COMPETENCES = Vocabulary(
 )
 
 PARTNER_CATEGORIES = Vocabulary(
-    Term("operateur", N_("public operator (ARS, Caisse des dépôts, Pôle emploi…)"), ("operateur-public", "operator")),
+    Term(
+        "operateur",
+        N_("public operator (ARS, Caisse des dépôts, Pôle emploi…)"),
+        ("operateur-public", "operator"),
+    ),
     Term(
         "collectivite",
         N_("local authority or local public body"),

@@ -25,7 +25,9 @@ from labbot.storage.models import Base
 
 pytest_plugins = ["tests.platforms.slack_fixtures", "tests.platforms.mattermost_fixtures"]
 
-POSTGRES_ADMIN_URL = os.environ.get("LABBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LABBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 # CI must prove PostgreSQL works; a laptop without it skips those tests with a visible reason.
 POSTGRES_REQUIRED = os.environ.get("CI", "").lower() == "true" or bool(os.environ.get("LABBOT_REQUIRE_POSTGRES"))
 TEST_START = datetime(2016, 6, 10, 10, 0, tzinfo=PARIS)
@@ -55,7 +57,7 @@ def postgres_url() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach the server means "no PostgreSQL here"
+    except Exception as error:
         admin.dispose()
         message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {type(error).__name__}: {error}"
         if POSTGRES_REQUIRED:

@@ -18,7 +18,7 @@ class ConsoleNotifier:
 
     def send_direct(self, address: Address, reply: Reply) -> None:
         text = render_text(reply).replace("\n", "\n  ")
-        print(f"\n✉ {address.platform}:{address.user_id}\n  {text}", file=self.out)  # noqa: T201
+        print(f"\n✉ {address.platform}:{address.user_id}\n  {text}", file=self.out)
 
 
 class ConsoleAdapter:
@@ -34,7 +34,8 @@ class ConsoleAdapter:
     def say(self, text: str) -> tuple[str, Outcome]:
         """Run one command; return the rendered reply and how it ended."""
         reply = self.bot.handle(
-            Request(platform=self.platform, user_id=self.user, display_name=self.user, text=text,
-                    locale=self.language)
-        )  # fmt: skip
+            Request(
+                platform=self.platform, user_id=self.user, display_name=self.user, text=text, locale=self.language
+            )
+        )
         return render_text(reply), reply.outcome

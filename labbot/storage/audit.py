@@ -24,15 +24,18 @@ def record(
 ) -> None:
     """Append one change to the trail, in the command's transaction."""
     session.add(
-        AuditEntry(at=at, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action,
-                   before=before, after=after)
-    )  # fmt: skip
+        AuditEntry(
+            at=at, actor_id=actor_id, entity=entity, entity_id=entity_id, action=action, before=before, after=after
+        )
+    )
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
     """Every recorded change of one row, oldest first."""
     return list(
         session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id).order_by(AuditEntry.id)
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+            .order_by(AuditEntry.id)
         )
     )

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from labbot.storage.models import CostLine
 
 
-def totals_by_kind(session: Session, project_id: int, start: date | None = None, end: date | None = None) -> dict[str, int]:
+def totals_by_kind(
+    session: Session, project_id: int, start: date | None = None, end: date | None = None
+) -> dict[str, int]:
     """Cents per cost type, optionally for costs incurred in [start, end)."""
     query = (
         select(CostLine.kind, func.sum(CostLine.amount_cents))
@@ -29,6 +31,9 @@ def lines(session: Session, project_id: int, limit: int = 20) -> Sequence[CostLi
     """The latest cost lines."""
     return list(
         session.scalars(
-            select(CostLine).where(CostLine.project_id == project_id).order_by(CostLine.incurred_on.desc(), CostLine.id.desc()).limit(limit)
+            select(CostLine)
+            .where(CostLine.project_id == project_id)
+            .order_by(CostLine.incurred_on.desc(), CostLine.id.desc())
+            .limit(limit)
         )
     )

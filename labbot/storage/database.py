@@ -65,7 +65,7 @@ class Database:
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any failure means "not reachable" for a health check
+        except Exception:
             return False
         return True
 

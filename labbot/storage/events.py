@@ -18,7 +18,12 @@ def sync_from_config(session: Session, configured: Iterable[EventSettings]) -> N
     existing = {event.key: event for event in session.scalars(select(Event))}
     for item in configured:
         event = existing.get(item.key) or Event(key=item.key)
-        event.title, event.place, event.capacity, event.tentative = item.title, item.place, item.capacity, item.tentative
+        event.title, event.place, event.capacity, event.tentative = (
+            item.title,
+            item.place,
+            item.capacity,
+            item.tentative,
+        )
         event.starts_at, event.ends_at = item.starts_at(), item.ends_at()
         session.add(event)
 
@@ -59,7 +64,7 @@ def states_of(session: Session, person_id: int) -> dict[int, str]:
     rows = session.execute(
         select(Signup.event_id, Signup.state).where(Signup.person_id == person_id, Signup.state.in_(LIVE))
     )
-    return {event_id: state for event_id, state in rows}
+    return dict(rows)
 
 
 def confirmed_count(session: Session, event_id: int) -> int:
@@ -73,7 +78,8 @@ def confirmed_count(session: Session, event_id: int) -> int:
 def lock_event(session: Session, event_id: int) -> Event:
     """The event row, locked on PostgreSQL so that two signups cannot take the last seat at once."""
     event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
-    assert event is not None
+    if event is None:
+        raise LookupError(f"event {event_id} vanished")
     return event
 
 

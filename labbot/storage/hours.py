@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, extract, func, select
+from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import HourEntry, Person, Project
@@ -92,10 +92,6 @@ def for_person(person_id: int, start: date, end: date) -> list[ColumnElement[boo
     return [HourEntry.person_id == person_id, HourEntry.worked_on >= start, HourEntry.worked_on < end]
 
 
-def _grouped(session: Session, query: Select[tuple[object, ...]]) -> list[HoursTotal]:
-    return [HoursTotal(str(label), int(minutes), _value(rate), str(key)) for key, label, minutes, rate in session.execute(query)]
-
-
 def by_agent(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
     """Totals per agent, most hours first."""
     query = (
@@ -106,7 +102,7 @@ def by_agent(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTo
         .group_by(Person.id, Person.display_name)
         .order_by(_MINUTES.desc())
     )
-    return _grouped(session, query)
+    return [HoursTotal(name, int(m), _value(r), str(pid)) for pid, name, m, r in session.execute(query)]
 
 
 def by_month(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
@@ -135,7 +131,9 @@ def by_project(session: Session, *conditions: ColumnElement[bool]) -> list[Hours
         .group_by(Project.id, Project.title)
         .order_by(_MINUTES.desc())
     )
-    return [HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid)) for pid, title, m, r in session.execute(query)]
+    return [
+        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid)) for pid, title, m, r in session.execute(query)
+    ]
 
 
 def in_region(region: str) -> ColumnElement[bool]:

@@ -79,8 +79,9 @@ def add_member(
     session: Session, project: Project, person: Person, *, competence: str, service: str | None, now: datetime
 ) -> Membership:
     """Put `person` on the team."""
-    member = Membership(project_id=project.id, person_id=person.id, competence=competence, service=service,
-                        joined_at=now)  # fmt: skip
+    member = Membership(
+        project_id=project.id, person_id=person.id, competence=competence, service=service, joined_at=now
+    )
     session.add(member)
     session.flush()
     return member
@@ -97,4 +98,6 @@ def of_person(session: Session, person_id: int) -> Sequence[Project]:
 
 def covered_categories(session: Session, project_id: int) -> set[str]:
     """The partner categories met at least once."""
-    return set(session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct()))
+    return set(
+        session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct())
+    )

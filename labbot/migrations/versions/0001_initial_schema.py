@@ -150,9 +150,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cost_lines")),
     )
     with op.batch_alter_table("cost_lines", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_cost_lines_project", ["project_id", "incurred_on", "amount_cents"], unique=False
-        )
+        batch_op.create_index("ix_cost_lines_project", ["project_id", "incurred_on", "amount_cents"], unique=False)
 
     op.create_table(
         "hour_entries",
