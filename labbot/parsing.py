@@ -168,12 +168,23 @@ _MAX_AMOUNT = Decimal("100000000")
 _GROUPED_FR = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
 _GROUPED_EN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 _PLAIN = re.compile(r"^\d+([.,]\d{1,2})?$")
+_GROUPED_SPACES = re.compile(f"^\\d{{1,3}}([{_SPACES}']\\d{{3}})+([.,]\\d{{1,2}})?$")
+_AMBIGUOUS_COMMA = re.compile(r"^\d{1,3},\d{3}$")
 
 
 def parse_amount(text: str) -> int:
     """An amount of euros in cents: `12345,50`, `12 345,50 €`, `12345.50`, `1.234,50`, `1,234.50 EUR`."""
-    cleaned = re.sub(r"(€|eur|euros?)$", "", text.strip().lower()).strip()
-    cleaned = re.sub(f"[{_SPACES}']", "", cleaned)
+    cleaned = re.sub(r"^(€|eur)|(€|eur|euros?)$", "", text.strip().lower()).strip()
+    if re.search(f"[{_SPACES}']", cleaned):
+        # Spaces only as thousands separators: "12 345,50", never "12 34 5".
+        if not _GROUPED_SPACES.match(cleaned):
+            raise InvalidInput(_("“{value}” is not an amount in euros.").format(value=text), hint=_amount_hint())
+        cleaned = re.sub(f"[{_SPACES}']", "", cleaned)
+    if _AMBIGUOUS_COMMA.match(cleaned):
+        # "12,345" is 12 345 in English but a typo in French: money has two decimals, so ask.
+        raise InvalidInput(
+            _("“{value}” is ambiguous.").format(value=text), hint=_("Write 12345 or 12 345,00 for twelve thousand.")
+        )
     if _GROUPED_FR.match(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif _GROUPED_EN.match(cleaned):

@@ -837,12 +837,9 @@ class MattermostApiStandIn:
         body = ctx.json
         self._find(self.teams, body["team_id"], "team")
         if any(
-            c["team_id"] == body["team_id"] and c["trigger"] == body["trigger"]
-            for c in self.commands.values()
+            c["team_id"] == body["team_id"] and c["trigger"] == body["trigger"] for c in self.commands.values()
         ):
-            raise _ApiError(
-                400, "api.command.duplicate_trigger.app_error", "This trigger word is already in use."
-            )
+            raise _ApiError(400, "api.command.duplicate_trigger.app_error", "This trigger word is already in use.")
         command_id, now = new_id(), _now_ms()
         command = {
             "id": command_id,
@@ -895,9 +892,7 @@ class MattermostApiStandIn:
         channel_id = ctx.form.get("channel_id") or ctx.query.get("channel_id", "")
         self._find(self.channels, channel_id, "channel")
         if not ctx.files:
-            raise _ApiError(
-                400, "api.file.upload_file.incorrect_number_of_files.app_error", "No file received."
-            )
+            raise _ApiError(400, "api.file.upload_file.incorrect_number_of_files.app_error", "No file received.")
         infos = []
         for name, mime, data in ctx.files:
             uploaded = UploadedFile(new_id(), name, channel_id, mime or "application/octet-stream", data)

@@ -183,9 +183,7 @@ class MattermostSpec:
             if "maxItems" in schema and len(value) > schema["maxItems"]:
                 problems.append(f"{where}: at most {schema['maxItems']} items allowed")
             for i, item in enumerate(value[:50]):
-                problems += self._check(
-                    schema.get("items"), item, f"{where}[{i}]", top=False, depth=depth + 1
-                )
+                problems += self._check(schema.get("items"), item, f"{where}[{i}]", top=False, depth=depth + 1)
         elif kind == "object" or (kind is None and ("properties" in schema or "required" in schema)):
             if not isinstance(value, dict):
                 return [*problems, f"{where}: expected a JSON object"] if top else problems

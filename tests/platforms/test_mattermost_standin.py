@@ -139,14 +139,11 @@ def test_commands_dialogs_files(mattermost_api: MattermostApiStandIn) -> None:
     with _client(api) as http:
         created = http.post("/api/v4/commands", json=command).json()
         assert (
-            http.post("/api/v4/commands", json=command).json()["id"]
-            == "api.command.duplicate_trigger.app_error"
+            http.post("/api/v4/commands", json=command).json()["id"] == "api.command.duplicate_trigger.app_error"
         )
         listed = http.get("/api/v4/commands", params={"team_id": team, "custom_only": "true"}).json()
         assert [c["id"] for c in listed] == [created["id"]]
-        updated = http.put(
-            f"/api/v4/commands/{created['id']}", json={**created, "url": "https://bot.example/v2"}
-        )
+        updated = http.put(f"/api/v4/commands/{created['id']}", json={**created, "url": "https://bot.example/v2"})
         assert updated.json()["url"] == "https://bot.example/v2"
         token = http.put(f"/api/v4/commands/{created['id']}/regen_token").json()["token"]
         assert token != created["token"]

@@ -63,9 +63,7 @@ async def running(stream: MattermostEventStream) -> AsyncIterator[asyncio.Task[N
 
 def fast_stream(url: str, token: str, on_event: EventHandler, **options: Any) -> MattermostEventStream:
     """A stream with a 10-50 ms backoff, so reconnections happen within the test."""
-    return MattermostEventStream(
-        url, token, on_event=on_event, backoff_initial=0.01, backoff_max=0.05, **options
-    )
+    return MattermostEventStream(url, token, on_event=on_event, backoff_initial=0.01, backoff_max=0.05, **options)
 
 
 def free_port() -> int:

@@ -207,9 +207,7 @@ def test_rate_limiter_answers_429_then_lets_retries_in(slack_api: SlackApiStandI
     plain.chat_postMessage(channel="C2", text="other channel")
 
     patient = slack_api.web_client(retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
-    burst = [
-        threading.Thread(target=patient.chat_postMessage, kwargs={"channel": "C1", "text": t}) for t in "45"
-    ]
+    burst = [threading.Thread(target=patient.chat_postMessage, kwargs={"channel": "C1", "text": t}) for t in "45"]
     for thread in burst:
         thread.start()
     for thread in burst:
@@ -277,8 +275,6 @@ def test_response_url_bodies_are_recorded(slack_api: SlackApiStandIn) -> None:
     response = WebhookClient(url).send(text="C'est noté", response_type="ephemeral")
 
     assert (response.status_code, response.body) == (200, "ok")
-    assert [r.body for r in slack_api.responses_to(url)] == [
-        {"text": "C'est noté", "response_type": "ephemeral"}
-    ]
+    assert [r.body for r in slack_api.responses_to(url)] == [{"text": "C'est noté", "response_type": "ephemeral"}]
     assert WebhookClient(f"{slack_api.url}/response/forged").send(text="x").status_code == 404
     _expect_violation(slack_api, "response_url", "never issued")

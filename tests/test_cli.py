@@ -1,0 +1,61 @@
+"""The `labbot` command: say's exit statuses, configuration errors, and a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adapters.cli import main
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder as the current directory, with no config: the built-in defaults apply."""
+    monkeypatch.chdir(tmp_path)
+    for variable in ("LABBOT_CONFIG", "LABBOT_DATABASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+    return tmp_path
+
+
+def test_say_exit_statuses(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["say", "--as", "alice", "aide"]) == 0
+    assert "heures 1 3h30" in capsys.readouterr().out
+    assert main(["say", "--as", "alice", "heures", "1", "3x"]) == 1
+    assert main(["say", "--as", "alice", "inconnu"]) == 1
+    assert (workdir / "labbot.db").exists()
+
+
+def test_a_bad_config_exits_2_with_the_key(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "config.toml").write_text("[budget]\ncap = 'x'\n")
+    assert main(["say", "aide"]) == 2
+    assert "budget.cap" in capsys.readouterr().err
+
+
+def test_demo_then_the_whole_story_from_the_shell(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    assert main(["say", "--as", "claire", "budget", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "45 000,00 €" in out.replace("\u202f", " ").replace("\u00a0", " ")
+    assert main(["demo"]) == 0
+    assert "no demo records" in capsys.readouterr().out
+
+
+def test_db_upgrade(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert "latest schema" in capsys.readouterr().out
+
+
+def test_the_installed_command_runs_in_a_real_process(workdir: Path) -> None:
+    script = Path(sys.executable).parent / "labbot"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "adapters.cli"]
+    env = {**os.environ, "LABBOT_DATABASE_URL": f"sqlite:///{workdir / 'p.db'}"}
+    done = subprocess.run([*command, "say", "--as", "alice", "projets"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    refused = subprocess.run([*command, "say", "--as", "alice", "projet 99"], env=env, capture_output=True,
+                             text=True, timeout=60, check=False)  # fmt: skip
+    assert refused.returncode == 1
