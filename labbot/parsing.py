@@ -18,6 +18,8 @@ MAX_MINUTES_PER_DAY = 24 * 60
 _OPENING_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“", "'": "'", "‘": "’", "”": "”"}
 _KEY = re.compile(r"([A-Za-zÀ-ÿ_-]+):")
 _SPACES = " \t\u00a0\u202f"
+# `slack:U0123` names a user, and `https://…` is a link: neither is a `key:value` option.
+_USER_PREFIXES = {"console", "slack", "mattermost"}
 
 
 @dataclass
@@ -56,7 +58,11 @@ def tokenize(text: str) -> CommandLine:
             i += 1
             continue
         key_match = _KEY.match(text, i)
-        if key_match and text[key_match.end() : key_match.end() + 2] != "//":
+        if (
+            key_match
+            and key_match.group(1).lower() not in _USER_PREFIXES
+            and text[key_match.end() : key_match.end() + 2] != "//"
+        ):
             key = key_match.group(1).lower()
             i = key_match.end()
             if i < len(text) and text[i] in _OPENING_QUOTES:

@@ -119,9 +119,9 @@ class Conversation:
         text, outcome = ConsoleAdapter(self.app.bot, user, lang).say(command)
         return Said(_space(text), outcome)
 
-    def ok(self, user: str, command: str) -> Said:
+    def ok(self, user: str, command: str, *, lang: str | None = None) -> Said:
         """Run `command` and fail the test unless it was carried out."""
-        said = self.say(user, command)
+        said = self.say(user, command, lang=lang)
         assert said.ok, f"{user}: {command}\n{said.text}"
         return said
 

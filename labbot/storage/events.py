@@ -64,7 +64,7 @@ def states_of(session: Session, person_id: int) -> dict[int, str]:
     rows = session.execute(
         select(Signup.event_id, Signup.state).where(Signup.person_id == person_id, Signup.state.in_(LIVE))
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def confirmed_count(session: Session, event_id: int) -> int:

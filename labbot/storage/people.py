@@ -64,4 +64,4 @@ def names(session: Session, person_ids: list[int]) -> dict[int, str]:
     if not person_ids:
         return {}
     rows = session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids)))
-    return dict(rows)
+    return dict(rows.all())
