@@ -96,7 +96,7 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     )
     reply.add_field(_("Eligible costs in the window"), format_cents(window.eligible_cents))
     reply.add_field(_("PIA share ({share})").format(share=share), format_cents(window.pia_cents))
-    reply.add_field(_("To co-fund by the partners"), format_cents(window.cofunding_cents))
+    reply.add_field(_("To be co-funded by the partners"), format_cents(window.cofunding_cents))
     reply.add_field(_("Outside the window"), format_cents(window.outside_cents))
 
 

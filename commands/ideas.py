@@ -269,7 +269,7 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
         choices = ", ".join(allowed_next(before)) or _("none, this is a final stage")
         raise Conflict(
             _("#{number} is “{current}”; it cannot become “{wanted}”.").format(
-                number=project.id, current=before, wanted=args.statut
+                number=project.id, current=STATUSES.label(before), wanted=STATUSES.label(args.statut)
             ),
             hint=_("Possible next statuses: {choices}.").format(choices=choices),
         )
@@ -277,7 +277,7 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
         require_team_or_oversight(ctx.session, ctx.person, project)
     elif not oversees(ctx.person, project.region):
         raise Forbidden(
-            _("Filing, selection and start are recorded by the coordinators of {region}.").format(
+            _("Filing, selection, start and completion are recorded by the coordinators of {region}.").format(
                 region=REGIONS.label(project.region)
             )
         )
@@ -313,7 +313,7 @@ def hallmarks(ctx: CommandContext, project: Project, competences: set[str]) -> l
         (_("Evaluation indicators"), bool(project.indicators)),
         (_("An open place"), bool(project.place)),
         (_("A structured governance"), bool(project.governance)),
-        (_("Projects"), bool(project.portfolio)),
+        (_("Projects to run"), bool(project.portfolio)),
     ]
 
 

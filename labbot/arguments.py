@@ -142,7 +142,7 @@ def bind(
             accepted = ", ".join(f"{k}:" for k in keys if k == keys[k] and k not in positionals)
             raise InvalidInput(
                 _("Unknown key “{key}:”.").format(key=shorten(key, 40)),
-                hint=_("Keys for this command: {keys}").format(keys=accepted or "—"),
+                hint=_("Keys for this command: {keys}.").format(keys=accepted or "—"),
                 field=key,
             )
         data[field] = value

@@ -189,7 +189,7 @@ def parse_amount(text: str) -> int:
     if _AMBIGUOUS_COMMA.match(cleaned):
         # "12,345" is 12 345 in English but a typo in French: money has two decimals, so ask.
         raise InvalidInput(
-            _("“{value}” is ambiguous.").format(value=text), hint=_("Write 12345 or 12 345,00 for twelve thousand.")
+            _("“{value}” is ambiguous.").format(value=text), hint=_('For 12 345 €, write 12345 or "12 345,00".')
         )
     if _GROUPED_FR.match(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")

@@ -205,9 +205,7 @@ class MattermostEventStream:
         seq = event.get("seq")
         if isinstance(seq, int):
             if self._expected_seq is not None and seq != self._expected_seq:
-                log.warning(
-                    "Event sequence gap on %s: expected %d, got %d", self.url, self._expected_seq, seq
-                )
+                log.warning("Event sequence gap on %s: expected %d, got %d", self.url, self._expected_seq, seq)
             self._expected_seq = seq + 1
         if event["event"] == "posted" and not self._decode_new_post(event):
             return
