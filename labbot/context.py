@@ -52,8 +52,10 @@ class CommandContext:
         """Queue a message for `person`, built in their language; sent after the transaction commits."""
         if person.id == self.person.id:
             return
-        with use_locale(language_of(person)):
+        language = language_of(person)
+        with use_locale(language):
             reply = build()
+        reply.language = language
         addresses = tuple(Address(i.platform, i.external_id) for i in person.identities)
         self.notifications.append(Notification(person.id, addresses, reply))
 

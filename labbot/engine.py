@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +37,14 @@ _PREFIXES = ("/lab", "lab")
 _SHARE_WORDS = ("publier", "share")
 
 
+@dataclass
+class _Exchange:
+    """What one request gathers besides its reply: its language, and messages for other people."""
+
+    language: Language
+    notifications: list[Notification] = field(default_factory=list)
+
+
 class LabBot:
     """Runs commands against the database and hands messages for other people to the notifier."""
 
@@ -56,22 +65,21 @@ class LabBot:
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
-        hint = language_from_hint(request.locale) or "fr"
-        notifications: list[Notification] = []
-        with use_locale(hint):
-            try:
-                reply = self._run(request, notifications)
-            except CommandError as refusal:
-                reply = _refusal(refusal)
-            except Exception:
-                reference = uuid.uuid4().hex[:8]
-                log.exception(
-                    "command failed (ref %s) for %s:%s: %r",
-                    reference,
-                    request.platform,
-                    request.user_id,
-                    shorten(request.text, 200),
-                )
+        exchange = _Exchange(language=language_from_hint(request.locale) or "fr")
+        try:
+            reply = self._run(request, exchange)
+        except CommandError as refusal:
+            reply = _refusal(refusal)
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception(
+                "command failed (ref %s) for %s:%s: %r",
+                reference,
+                request.platform,
+                request.user_id,
+                shorten(request.text, 200),
+            )
+            with use_locale(exchange.language):
                 reply = Reply(
                     text=_(
                         "Sorry, something went wrong on our side. Please try again; if it happens again, "
@@ -79,10 +87,16 @@ class LabBot:
                     ).format(ref=reference),
                     outcome=Outcome.FAILED,
                 )
-        self._deliver(notifications)
+        reply.language = exchange.language
+        self._deliver(exchange.notifications)
         return _neutralized(reply)
 
-    def _run(self, request: Request, notifications: list[Notification]) -> Reply:
+    def _run(self, request: Request, exchange: _Exchange) -> Reply:
+        # Refusals are raised inside the person's language, so their text is already in it.
+        with use_locale(exchange.language):
+            return self._run_in_language(request, exchange)
+
+    def _run_in_language(self, request: Request, exchange: _Exchange) -> Reply:
         text = _strip_prefix(request.text)
         if len(text) > MAX_COMMAND_LENGTH:
             raise InvalidInput(
@@ -101,12 +115,20 @@ class LabBot:
                     return Reply.model_validate(seen)
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
+                exchange.language = language
                 with use_locale(language):
                     spec = self._command(verb, person)
                     if share:
                         _check_shareable(spec)
                     context = CommandContext(
-                        session, person, request, self.settings, self.clock, self.registry, language, notifications
+                        session,
+                        person,
+                        request,
+                        self.settings,
+                        self.clock,
+                        self.registry,
+                        language,
+                        exchange.notifications,
                     )
                     reply = self._execute(spec, context, line, language)
                     if share:
@@ -121,7 +143,7 @@ class LabBot:
             if request.idempotency_key:
                 with self.database.transaction() as session:
                     if seen := requests.stored_reply(session, request.idempotency_key):
-                        notifications.clear()
+                        exchange.notifications.clear()
                         return Reply.model_validate(seen)
             raise
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from labbot.i18n import Language
+
 
 @dataclass(frozen=True)
 class Request:
@@ -79,6 +81,8 @@ class Reply(BaseModel):
     command: str | None = None
     # On a refusal for bad input: the argument at fault, so forms can show the error beside the field.
     invalid_field: str | None = None
+    # The language it is written in, so renderers add their own words (labels, buttons) in the same one.
+    language: Language = "fr"
 
     def add_field(self, label: str, value: str) -> None:
         """Append a label/value pair."""

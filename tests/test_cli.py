@@ -59,3 +59,17 @@ def test_the_installed_command_runs_in_a_real_process(workdir: Path) -> None:
     refused = subprocess.run([*command, "say", "--as", "alice", "projet 99"], env=env, capture_output=True,
                              text=True, timeout=60, check=False)  # fmt: skip
     assert refused.returncode == 1
+
+
+def test_the_console_shows_who_you_are_and_switches_user(workdir: Path) -> None:
+    script = Path(sys.executable).parent / "labbot"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "adapters.cli"]
+    env = {**os.environ, "LABBOT_DATABASE_URL": f"sqlite:///{workdir / 'c.db'}", "HOME": str(workdir)}
+    typed = 'idee "Lab Corse" region:corse services:"DREAL, DDT"\n:as bruno\nrejoindre 1\n:q\n'
+    done = subprocess.run([*command, "console", "--as", "alice"], input=typed, env=env, capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "alice@labbot>" in done.stdout
+    assert "bruno@labbot>" in done.stdout
+    assert "Lab Corse" in done.stdout
+    assert "bruno" in done.stdout

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import unicodedata
 
+from labbot.i18n import _, use_locale
 from labbot.messages import Reply, Table
 
 
 def render_text(reply: Reply) -> str:
     """The reply as lines of plain text: title, text, fields, table, notes, buttons."""
+    with use_locale(reply.language):
+        return "\n".join(_parts(reply))
+
+
+def _parts(reply: Reply) -> list[str]:
     parts: list[str] = []
     if reply.title:
         parts.append(f"== {reply.title} ==")
     if reply.text:
         parts.append(reply.text)
     for item in reply.fields:
-        value = item.value.replace("\n", "\n    ")
-        parts.append(f"{item.label}: {value}" if "\n" not in item.value else f"{item.label}:\n    {value}")
+        # French puts a no-break space before the colon: the catalog says how each language writes it.
+        value = item.value if "\n" not in item.value else "\n    " + item.value.replace("\n", "\n    ")
+        parts.append(_("{label}: {value}").format(label=item.label, value=value))
     if reply.table:
         parts.append(render_table(reply.table))
     parts.extend(f"· {note}" for note in reply.notes)
     if reply.actions:
         parts.append("  ".join(f"[{action.label} → {action.command}]" for action in reply.actions))
-    return "\n".join(parts)
+    return parts
 
 
 def _width(text: str) -> int:
