@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from labbot.arguments import Amount, Arguments, CostType, Day, Ref, Region, ShortText, option
+from labbot.arguments import Amount, Arguments, CostType, Day, OneProject, Ref, Region, ShortText, option
 from labbot.budget import BudgetReport, budget_report
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput
@@ -21,14 +21,10 @@ from labbot.vocabulary import COST_TYPES, REGIONS
 family = CommandFamily("budget")
 
 
-class ProjectBudget(Arguments):
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
-
-
 @family.command(
     "budget",
     "budget-report",
-    arguments=ProjectBudget,
+    arguments=OneProject,
     positionals=("projet",),
     role="coordinateur",
     writes=False,
@@ -36,7 +32,7 @@ class ProjectBudget(Arguments):
     example="budget 1",
     example_en="budget 1",
 )
-def show_budget(ctx: CommandContext, args: ProjectBudget) -> Reply:
+def show_budget(ctx: CommandContext, args: OneProject) -> Reply:
     """The budget breakdown and the PIA window."""
     project = project_or_refuse(ctx.session, args.projet)
     require_oversight(ctx.person, project.region)
@@ -100,8 +96,7 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     reply.add_field(_("Outside the window"), format_cents(window.outside_cents))
 
 
-class NewCost(Arguments):
-    projet: Ref = option(..., aliases=("project",))
+class NewCost(OneProject):
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
     type: CostType = option(..., help=N_("prestataire, materiel or autre"))
     libelle: ShortText = option(..., aliases=("label",), help=N_("what it pays for"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from labbot.arguments import Arguments, Day, Duration, Month, Ref, ShortText, option
+from labbot.arguments import Arguments, Day, Duration, Month, OneProject, ShortText, option
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from labbot.i18n import N_, _, format_cents, format_day, format_duration, format_hours_total
@@ -42,8 +42,7 @@ def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | No
         )
 
 
-class LogHours(Arguments):
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
+class LogHours(OneProject):
     duree: Duration = option(..., aliases=("duration",), help=N_("3h30, 3h, 3,5h, 90min or 1:30"))
     date: Day | None = option(None, help=N_("02/06/2016, 2016-06-02, aujourd'hui, hier; today by default"))
     activite: ShortText = option("", aliases=("activity",), help=N_("what you did"))

@@ -11,7 +11,7 @@ from labbot.arguments import (
     LongText,
     Methods,
     Name,
-    Ref,
+    OneProject,
     Region,
     Status,
     TextList,
@@ -124,27 +124,22 @@ def list_projects(ctx: CommandContext, args: ProjectFilter) -> Reply:
     return reply
 
 
-class ProjectRef(Arguments):
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
-
-
 @family.command(
     "projet",
     "project",
-    arguments=ProjectRef,
+    arguments=OneProject,
     positionals=("projet",),
     writes=False,
     summary=N_("Show a project's card"),
     example="projet 1",
     example_en="project 1",
 )
-def show_project(ctx: CommandContext, args: ProjectRef) -> Reply:
+def show_project(ctx: CommandContext, args: OneProject) -> Reply:
     """The public card of one project."""
     return project_card(ctx, project_or_refuse(ctx.session, args.projet))
 
 
-class Join(Arguments):
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
+class Join(OneProject):
     competence: Competence = option("autre", help=N_("what you bring"))
     service: Name | None = option(None, help=N_("your State service, if not the one in your profile"))
 
@@ -191,8 +186,7 @@ def join(ctx: CommandContext, args: Join) -> Reply:
     return reply
 
 
-class EditProject(Arguments):
-    projet: Ref = option(..., aliases=("project",))
+class EditProject(OneProject):
     titre: Title | None = option(None, aliases=("title",))
     region: Region | None = option(None)
     services: TextList | None = option(None)
@@ -246,8 +240,7 @@ def edit(ctx: CommandContext, args: EditProject) -> Reply:
     return reply
 
 
-class StatusChange(Arguments):
-    projet: Ref = option(..., aliases=("project",))
+class StatusChange(OneProject):
     statut: Status = option(..., aliases=("status",))
     date: Day | None = option(None, help=N_("the date of the step (filing, start…); today by default"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labbot.arguments import Arguments, Day, Duration, LongText, Name, PartnerCategory, Ref, option
+from labbot.arguments import Day, Duration, LongText, Name, OneProject, PartnerCategory, option
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
 from labbot.i18n import N_, _, format_day, format_duration
@@ -17,8 +17,7 @@ from labbot.vocabulary import PARTNER_CATEGORIES
 family = CommandFamily("meetings")
 
 
-class NewMeeting(Arguments):
-    projet: Ref = option(..., aliases=("project",))
+class NewMeeting(OneProject):
     partenaire: Name = option(..., aliases=("partner",), help=N_("the partner's name"))
     categorie: PartnerCategory = option(
         ...,
@@ -77,21 +76,17 @@ def _coverage_line(covered: dict[str, int]) -> str:
     return line + (" " + _("Not yet: {missing}.").format(missing="; ".join(missing)) if missing else "")
 
 
-class ProjectRef(Arguments):
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
-
-
 @family.command(
     "partenaires",
     "partners",
-    arguments=ProjectRef,
+    arguments=OneProject,
     positionals=("projet",),
     writes=False,
     summary=N_("A project's partner meetings and category coverage"),
     example="partenaires 1",
     example_en="partners 1",
 )
-def list_meetings(ctx: CommandContext, args: ProjectRef) -> Reply:
+def list_meetings(ctx: CommandContext, args: OneProject) -> Reply:
     """Coverage of the six categories, then the latest meetings."""
     project = project_or_refuse(ctx.session, args.projet)
     require_team_or_oversight(ctx.session, ctx.person, project)

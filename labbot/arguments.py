@@ -176,3 +176,9 @@ def _first_problem(error: ValidationError) -> InvalidInput:
 def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:
     """Declare an argument: its default (`...` when required), English aliases of its key, and help text."""
     return Field(default=default, description=help, json_schema_extra={"aliases": list(aliases)})
+
+
+class OneProject(Arguments):
+    """Arguments of commands about one project, referenced first."""
+
+    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
