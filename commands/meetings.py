@@ -73,7 +73,7 @@ def log_meeting(ctx: CommandContext, args: NewMeeting) -> Reply:
 def _coverage_line(covered: dict[str, int]) -> str:
     missing = [PARTNER_CATEGORIES.label(k) for k in PARTNER_CATEGORIES.codes() if k not in covered]
     line = _("Partner categories met: {count}/6.").format(count=len(covered))
-    return line + (" " + _("Not yet: {missing}.").format(missing="; ".join(missing)) if missing else "")
+    return line + (" " + _("Not yet: {missing}.").format(missing=" / ".join(missing)) if missing else "")
 
 
 @family.command(

@@ -11,7 +11,7 @@ from labbot.messages import Reply, Table
 def render_text(reply: Reply) -> str:
     """The reply as lines of plain text: title, text, fields, table, notes, buttons."""
     with use_locale(reply.language):
-        return "\n".join(_parts(reply))
+        return "\n".join(line.rstrip() for part in _parts(reply) for line in part.split("\n"))
 
 
 def _parts(reply: Reply) -> list[str]:
