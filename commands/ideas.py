@@ -233,8 +233,10 @@ def edit(ctx: CommandContext, args: EditProject) -> Reply:
     changes = {column: getattr(args, key) for key, column in _EDITABLE.items() if getattr(args, key) is not None}
     if not changes:
         raise InvalidInput(_('Nothing to change: give at least one key, such as objectif:"…".'))
+    before = {column: getattr(project, column) for column in changes}
     for column, value in changes.items():
         setattr(project, column, value)
+    ctx.audit("project", project.id, "update", before, changes)
     reply = project_card(ctx, project)
     reply.text = _("#{number} updated.").format(number=project.id)
     return reply
