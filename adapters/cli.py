@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from adapters import serve
 from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("db_action", choices=["upgrade"], help="upgrade: apply pending migrations")
     sub.add_parser("demo", help="add demo records to an empty database")
+    sub.add_parser("run", help="serve the configured platforms ([slack], [mattermost]) on one HTTP port")
     return parser
 
 
@@ -50,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = load_settings(args.config)
+        if args.action == "run":
+            logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
+            serve.run(settings)
+            return EXIT_DONE
         app = bootstrap(settings, notifier=ConsoleNotifier())
     except ConfigError as error:
         print(error, file=sys.stderr)  # noqa: T201

@@ -1,0 +1,68 @@
+"""One HTTP server for every platform: their routes, `/healthz`, and the services' lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from adapters.platform import Service
+from labbot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class HttpSettings(BaseModel):
+    """`[http]`: where `labbot run` listens (Slack in HTTP mode, Mattermost, health checks)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+
+
+def health_route(database: Database) -> Route:
+    """`GET /healthz`: 200 when the database answers, 503 otherwise (load balancers stop sending traffic)."""
+
+    def probe() -> None:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    async def healthz(_request: Request) -> JSONResponse:
+        try:
+            await asyncio.to_thread(probe)
+        except Exception as error:  # any failure means "not healthy", and says why
+            log.warning("health check failed: %s", error)
+            return JSONResponse({"status": "unavailable", "database": str(error)[:200]}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return Route("/healthz", healthz, methods=["GET"])
+
+
+def build_http_app(database: Database, routes: Sequence[BaseRoute], services: Sequence[Service]) -> Starlette:
+    """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        started: list[Service] = []
+        try:
+            for service in services:
+                await service.start()
+                started.append(service)
+            yield
+        finally:
+            for service in reversed(started):
+                try:
+                    await service.stop()
+                except Exception:
+                    log.exception("could not stop %r cleanly", service)
+
+    return Starlette(routes=[health_route(database), *routes], lifespan=lifespan)

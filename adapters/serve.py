@@ -1,0 +1,43 @@
+"""`labbot run`: every configured platform and background service in one process, on one HTTP port."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import uvicorn
+
+from adapters.bootstrap import Application, bootstrap
+from adapters.http import HttpSettings, build_http_app
+from adapters.platform import Platform, Service, configured_platforms
+from labbot.config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+
+def assemble(settings: Settings) -> tuple[Application, list[Platform]]:
+    """Build the platforms, the application with their messengers, and attach the application to them."""
+    platforms = configured_platforms(settings)
+    if not platforms:
+        raise ConfigError(
+            "Nothing to run: add a [slack] or [mattermost] table to the configuration "
+            "(see config.example.toml), or use `labbot console` to try labbot locally."
+        )
+    application = bootstrap(settings, messengers={p.name: p.messenger for p in platforms})
+    for platform in platforms:
+        platform.attach(application)
+    return application, platforms
+
+
+def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
+    """Serve until interrupted."""
+    application, platforms = assemble(settings)
+    http = settings.section("http", HttpSettings) or HttpSettings()
+    routes = [route for platform in platforms for route in platform.routes()]
+    services: list[Service] = [*platforms, *extra_services]
+    asgi = build_http_app(application.database, routes, services)
+    log.info("labbot serving %s on http://%s:%d", ", ".join(p.name for p in platforms), http.host, http.port)
+    try:
+        uvicorn.run(asgi, host=http.host, port=http.port, log_level="info", access_log=False)
+    finally:
+        application.database.dispose()
