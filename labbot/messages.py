@@ -91,10 +91,11 @@ class Reply(BaseModel):
 
 @dataclass(frozen=True)
 class Address:
-    """Where to reach a person on one platform."""
+    """Where to reach a person (`user_id`), or a channel (`channel_id`), on one platform."""
 
     platform: str
-    user_id: str
+    user_id: str = ""
+    channel_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,20 +23,36 @@ class DeliveryFailed(Exception):
 
 
 class Messenger(Protocol):
-    """One platform's outbound side. Each method returns the platform's id of the message it posted."""
+    """One platform's outbound side. Each send returns the platform's id of the message it posted.
+
+    `marker` makes a send verifiable after a crash: the messenger attaches it to the message where the
+    platform keeps it invisibly (Slack: a block_id or message metadata; Mattermost: a post prop), and
+    `find_marked` finds a recent message carrying it. The outbox asks `find_marked` before re-sending a
+    delivery whose outcome it never recorded, so a crash between "sent" and "recorded" sends nothing twice.
+    Transient failures raise DeliveryFailed(permanent=False, retry_after=…); rate limits (429) likewise,
+    with the platform's Retry-After.
+    """
 
     platform: str
 
-    def send_direct(self, user_id: str, reply: Reply) -> str:
+    def send_direct(self, user_id: str, reply: Reply, *, marker: str | None = None) -> str:
         """Post `reply` in a direct conversation with the user."""
         ...
 
-    def send_to_channel(self, channel_id: str, reply: Reply) -> str:
+    def send_to_channel(self, channel_id: str, reply: Reply, *, marker: str | None = None) -> str:
         """Post `reply` in a channel."""
         ...
 
-    def send_file(self, *, target: Address, filename: str, content: bytes, comment: str) -> str:
-        """Share a file (an .ics invitation, a full report) with a user (`target.user_id`) or a channel."""
+    def send_file(
+        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+    ) -> str:
+        """Share a file (an .ics invitation, a full report) with a user (`target.user_id`) or a channel
+        (`target.channel_id`)."""
+        ...
+
+    def find_marked(self, target: Address, marker: str) -> str | None:
+        """The id of a recent message to `target` (a user's direct conversation or a channel) that carries
+        `marker`, or None when there is none."""
         ...
 
 
