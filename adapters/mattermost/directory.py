@@ -1,0 +1,86 @@
+"""Who a Mattermost user is (name, locale, e-mail), asked of the API once and kept for a while."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mattermostdriver import Driver
+
+from adapters.mattermost.rest import call
+from labbot.ports import DeliveryFailed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What labbot needs to know about a Mattermost user."""
+
+    user_id: str
+    username: str
+    display_name: str
+    locale: str | None
+    email: str | None
+
+
+def profile_from_user(user: dict[str, Any]) -> Profile:
+    """A profile from Mattermost's user object: full name, else nickname, else username."""
+    full_name = " ".join(filter(None, [user.get("first_name", ""), user.get("last_name", "")])).strip()
+    username = str(user.get("username") or user["id"])
+    return Profile(
+        user_id=str(user["id"]),
+        username=username,
+        display_name=full_name or str(user.get("nickname") or "") or username,
+        locale=user.get("locale") or None,
+        email=user.get("email") or None,
+    )
+
+
+class UserDirectory:
+    """Profiles by user id, cached for `ttl` seconds (names and locales change rarely; e-mails almost never)."""
+
+    def __init__(
+        self,
+        driver: Driver,
+        *,
+        ttl: float = 3600.0,
+        max_size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._driver = driver
+        self._ttl = ttl
+        self._max_size = max_size
+        self._clock = clock
+        self._cache: OrderedDict[str, tuple[float, Profile]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, user_id: str) -> Profile | None:
+        """The cached profile, if still fresh (no API call)."""
+        with self._lock:
+            entry = self._cache.get(user_id)
+            if entry is None or entry[0] < self._clock():
+                return None
+            self._cache.move_to_end(user_id)
+            return entry[1]
+
+    def profile(self, user_id: str, username: str = "") -> Profile:
+        """The user's profile; when the API cannot answer, a bare one from what the platform sent."""
+        if (known := self.cached(user_id)) is not None:
+            return known
+        try:
+            user = call("get a user", self._driver.users.get_user, user_id)
+        except DeliveryFailed as failure:
+            log.warning("could not read Mattermost user %s: %s", user_id, failure.reason)
+            return Profile(user_id, username or user_id, username or user_id, None, None)
+        profile = profile_from_user(user)
+        with self._lock:
+            self._cache[user_id] = (self._clock() + self._ttl, profile)
+            while len(self._cache) > self._max_size:
+                self._cache.popitem(last=False)
+        return profile
