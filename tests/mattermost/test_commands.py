@@ -1,0 +1,58 @@
+"""`/lab` as a Mattermost slash command, end to end over HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from labbot.storage.models import HourEntry, Person, Project
+from tests.mattermost.conftest import Mattermost
+
+
+def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermost) -> None:
+    answer = mattermost.slash(
+        mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design"'
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["response_type"] == "ephemeral"
+    assert "Idée #1 enregistrée" in body["text"]
+    assert body["text"].startswith("#### \\#1 Lab Bretagne\n")  # a heading; the title's "#" shown as is
+    assert {"title": "Région", "value": "Bretagne", "short": True} in body["attachments"][0]["fields"]
+    assert mattermost.count(Project) == 1
+
+
+def test_wrong_or_missing_token_is_refused_and_nothing_written(mattermost: Mattermost) -> None:
+    wrong = mattermost.slash(mattermost.alice, 'idee "Lab" region:bretagne services:"A, B"', token="forged")
+    missing = mattermost.http.post("/mattermost/command", data={"user_id": mattermost.alice, "text": "aide"})
+    assert (wrong.status_code, missing.status_code) == (401, 401)
+    assert mattermost.count(Project) == 0
+    assert mattermost.count(Person) == 0
+
+
+def test_identity_from_the_api_is_cached(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.bruno, "profil")
+    second = mattermost.slash(mattermost.bruno, "profil")
+    # Bruno's Mattermost locale is English: labbot answers him in English, and asked the API about him once.
+    body = second.json()
+    assert body["text"] == "#### Bruno Le Gall"
+    fields = {field["title"]: field["value"] for field in body["attachments"][0]["fields"]}
+    assert fields["Role"] == "agent"
+    assert fields["Accounts"] == f"mattermost:{mattermost.bruno}"
+    assert len(mattermost.api.calls_to("GET", f"/api/v4/users/{mattermost.bruno}")) == 1
+
+
+def test_hours_and_retries_never_double(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    first = mattermost.slash(mattermost.alice, "heures 1 2h", trigger_id="same-trigger")
+    again = mattermost.slash(mattermost.alice, "heures 1 2h", trigger_id="same-trigger")
+    assert first.json() == again.json()
+    assert mattermost.count(HourEntry) == 1
+
+
+def test_broadcast_words_and_markup_are_neutralised(mattermost: Mattermost) -> None:
+    answer = mattermost.slash(
+        mattermost.alice, 'idee "@channel [clic](http://x.example) @all" region:bretagne services:"A, B @here"'
+    )
+    text = answer.json()["text"]
+    for word in ("@channel", "@all", "@here", "[clic](http"):
+        assert word not in text
+    assert "@\u200bchannel" in text
+    assert "\\[clic\\]" in text
