@@ -32,9 +32,12 @@ class Buttons:
     signer: ContextSigner
 
 
-def escape(text: str) -> str:
-    """Show `text` literally: Markdown characters lose their meaning (no links, images, headings, tables)."""
+def escape(text: str, *, block: bool = True) -> str:
+    """Show `text` literally: Markdown characters lose their meaning (no links, images, tables, and in a
+    `block`, no headings, quotes or lists)."""
     lines = [_INLINE_MARKUP.sub(r"\\\1", line) for line in text.split("\n")]
+    if not block:
+        return " ".join(lines)
     return "\n".join(_LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines)
 
 
@@ -42,7 +45,7 @@ def markdown_table(table: Table) -> list[str]:
     """The table as Markdown lines, numeric columns right-aligned; cells are one line each."""
 
     def row(cells: list[str]) -> str:
-        return "| " + " | ".join(escape(cell).replace("\n", " ") for cell in cells) + " |"
+        return "| " + " | ".join(escape(cell, block=False) for cell in cells) + " |"
 
     rule = "|" + "|".join(" ---: " if i in table.numeric else " --- " for i in range(len(table.columns))) + "|"
     return [row(table.columns), rule, *(row(cells) for cells in table.rows)]
@@ -52,7 +55,7 @@ def message_lines(reply: Reply) -> list[str]:
     """Title, text, table and notes, one Markdown line each."""
     lines: list[str] = []
     if reply.title:
-        lines += ["#### " + escape(reply.title).replace("\n", " "), ""]
+        lines += ["#### " + escape(reply.title, block=False), ""]
     if reply.text:
         lines += [*escape(reply.text).split("\n"), ""]
     if reply.table is not None:

@@ -76,7 +76,9 @@ class Mattermost:
     alice: str
     bruno: str
 
-    def slash(self, user_id: str, text: str, *, token: str = COMMAND_TOKEN, trigger_id: str | None = None) -> httpx.Response:
+    def slash(
+        self, user_id: str, text: str, *, token: str = COMMAND_TOKEN, trigger_id: str | None = None
+    ) -> httpx.Response:
         """POST /mattermost/command as Mattermost does (form-encoded, with the command's token)."""
         user = self.api.users[user_id]
         form = {

@@ -14,7 +14,7 @@ def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermo
     body = answer.json()
     assert body["response_type"] == "ephemeral"
     assert "Idée #1 enregistrée" in body["text"]
-    assert body["text"].startswith("#### \\#1 Lab Bretagne\n")  # a heading; the title's "#" shown as is
+    assert body["text"].startswith("#### #1 Lab Bretagne\n")
     assert {"title": "Région", "value": "Bretagne", "short": True} in body["attachments"][0]["fields"]
     assert mattermost.count(Project) == 1
 
