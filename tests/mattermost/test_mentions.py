@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from adapters.http import build_http_app
 from adapters.serve import assemble
 from labbot.storage.models import HourEntry
 from tests.mattermost.conftest import Mattermost, Server, mattermost_settings, wait_until
@@ -57,8 +59,7 @@ def test_after_a_dropped_websocket_the_next_mention_is_answered_once(mattermost:
 
 @pytest.mark.parametrize("trusted", [True, False], ids=["trusted", "untrusted"])
 def test_wss_with_a_self_signed_certificate(
-    sqlite_template: object,
-    tmp_path: object,
+    tmp_path: Path,
     mattermost_api_tls: MattermostApiStandIn,
     mattermost_env: Callable[[MattermostApiStandIn], None],
     caplog: pytest.LogCaptureFixture,
@@ -70,8 +71,6 @@ def test_wss_with_a_self_signed_certificate(
     database = f"sqlite:///{tmp_path}/labbot.db"
     application, (platform,) = assemble(mattermost_settings(database, api, **extra))
     caplog.set_level(logging.INFO, "adapters.mattermost.websocket")
-    from adapters.http import build_http_app  # noqa: PLC0415
-
     with Server(build_http_app(application.database, list(platform.routes()), [platform])):
         if trusted:
             api.wait_for_websockets(1, timeout=10)
