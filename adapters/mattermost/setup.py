@@ -43,7 +43,9 @@ def register_command(driver: Driver, settings: MattermostSettings) -> tuple[str,
         created = call("create the command", driver.commands.create_command, wanted)
         return str(created["token"]), True
     if any(current.get(key) != value for key, value in wanted.items()):
-        call("update the command", driver.commands.update_command, current["id"], {**current, **wanted})
+        # Not driver.commands.update_command: it drops the "/" before the id (PUT /api/v4/commands<id>).
+        path = f"/commands/{current['id']}"
+        call("update the command", driver.client.put, path, options={**current, **wanted})
     return str(current["token"]), False
 
 
