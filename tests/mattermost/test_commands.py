@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
+from labbot.engine import LabBot
+from labbot.messages import Reply, Request
 from labbot.storage.models import HourEntry, Person, Project
-from tests.mattermost.conftest import Mattermost
+from tests.mattermost.conftest import Mattermost, wait_until
 
 
 def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermost) -> None:
@@ -56,3 +62,32 @@ def test_broadcast_words_and_markup_are_neutralised(mattermost: Mattermost) -> N
         assert word not in text
     assert "@\u200bchannel" in text
     assert "\\[clic\\]" in text
+
+
+class HeldBot:
+    """The real bot, held until the test releases it: a command slower than Mattermost's timeout."""
+
+    def __init__(self, bot: LabBot) -> None:
+        self.bot = bot
+        self.release = threading.Event()
+
+    def handle(self, request: Request) -> Reply:
+        self.release.wait(timeout=30)
+        return self.bot.handle(request)
+
+
+def test_a_slow_command_answers_in_progress_then_posts_the_reply(
+    mattermost: Mattermost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldBot(mattermost.app.bot)
+    monkeypatch.setattr(mattermost.platform.adapter, "bot", held)
+    answer = mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    assert answer.json() == {
+        "response_type": "ephemeral",
+        "text": "C'est en cours… la réponse suit dans un instant.",
+    }
+    assert mattermost.count(Project) == 0
+    held.release.set()
+    (late,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
+    assert "Idée #1 enregistrée" in late["message"]
+    assert mattermost.count(Project) == 1
