@@ -116,7 +116,8 @@ def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
 def as_text(reply: Reply) -> str:
     """The whole reply as one Markdown text, fields as lines (for answers that take no attachment)."""
     lines = message_lines(reply)
-    fields = [f"**{escape(f.label)}** : {escape(f.value)}" for f in reply.fields]
+    colon = "\u00a0: " if reply.language == "fr" else ": "  # French puts a (no-break) space before colons
+    fields = [f"**{escape(f.label, block=False)}**{colon}{escape(f.value)}" for f in reply.fields]
     return "\n".join([*lines, *([""] if lines and fields else []), *fields])[: POST_LIMIT - 1]
 
 
