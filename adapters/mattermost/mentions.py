@@ -31,6 +31,8 @@ class MentionListener:
         post = data.get("post")
         if not isinstance(post, dict) or post.get("type"):
             return  # system messages (joins, header changes) carry a type
+        if str((post.get("props") or {}).get("from_bot", "")).lower() == "true":
+            return  # other bots (and labbot itself): never answer a bot, so two bots cannot loop
         self.adapter.in_background(lambda: self.answer(post, str(data.get("channel_type", ""))))
 
     def answer(self, post: dict[str, Any], channel_type: str) -> None:
@@ -41,9 +43,10 @@ class MentionListener:
             return
         message = str(post.get("message", ""))
         if channel_type != DIRECT:
-            if not mention.search(message):
+            found = mention.search(message)
+            if found is None:
                 return
-            message = mention.sub(" ", message, count=1)
+            message = message[found.end() :]  # "merci @labbot aide" asks for "aide"
         channel_id = str(post.get("channel_id", ""))
         reply = self.adapter.run(
             user_id,

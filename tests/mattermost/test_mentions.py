@@ -26,11 +26,15 @@ def test_channel_mention_runs_the_command_and_answers_privately(mattermost: Matt
     api = mattermost.api
     api.emit_posted(mattermost.channel_id, mattermost.alice, "bonjour à tous")  # not for the bot
     api.emit_posted(mattermost.channel_id, mattermost.alice, 'idee "Lab" region:bretagne services:"A, B"')
-    api.emit_posted(mattermost.channel_id, mattermost.alice, '@labbot idee "Lab" region:bretagne services:"A, B"')
+    api.emit_posted(mattermost.channel_id, mattermost.bruno, "@labbot aide", props={"from_bot": "true"})
+    api.emit_posted(
+        mattermost.channel_id, mattermost.alice, 'merci @labbot idee "Lab" region:bretagne services:"A, B"'
+    )
     dm = mattermost.dm_with(mattermost.alice)
     (reply,) = wait_until(lambda: mattermost.bot_posts(dm))
     assert "Idée #1 enregistrée" in reply["message"]
     assert mattermost.bot_posts(mattermost.channel_id) == []
+    assert mattermost.bot_posts(mattermost.dm_with(mattermost.bruno)) == []  # a bot's post is never answered
 
 
 def test_shared_reply_goes_to_the_thread_of_the_mention(mattermost: Mattermost) -> None:
