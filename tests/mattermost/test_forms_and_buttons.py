@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labbot.storage.models import HourEntry, Membership
+from labbot.storage.models import HourEntry, Membership, PartnerMeeting
 from tests.mattermost.conftest import Mattermost, wait_until
 
 
@@ -117,3 +117,19 @@ def test_forged_button_context_is_refused(mattermost: Mattermost) -> None:
     assert (refused.status_code, unsigned.status_code) == (403, 403)
     assert "labbot" in refused.json()["ephemeral_text"]
     assert mattermost.count(Membership) == 1
+
+
+def test_meeting_dialog_offers_the_partner_categories_and_logs_the_meeting(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    dialog = _opened_dialog(mattermost, mattermost.alice, "reunion")
+    category = next(e for e in dialog["elements"] if e["name"] == "categorie")
+    assert [o["value"] for o in category["options"]] == [
+        "operateur", "collectivite", "recherche", "entreprise", "association", "usagers",
+    ]  # fmt: skip
+    answers = {"projet": "9", "partenaire": "Pôle emploi", "categorie": "operateur"}
+    unknown = _submit(mattermost, mattermost.alice, dialog, answers).json()
+    assert unknown == {
+        "error": "Aucun projet «\u00a09\u00a0». Liste des projets et de leurs numéros\u00a0: projets"
+    }
+    assert _submit(mattermost, mattermost.alice, dialog, {**answers, "projet": "1"}).json() == {}
+    assert mattermost.count(PartnerMeeting) == 1
