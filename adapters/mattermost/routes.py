@@ -9,6 +9,7 @@ import logging
 import secrets
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response
@@ -62,8 +63,9 @@ class MattermostRoutes:
 
     async def command(self, http: HttpRequest) -> Response:
         """`/lab …`: checks the command token, runs the command, answers within Mattermost's timeout."""
-        form = await http.form()
-        fields = {key: str(value) for key, value in form.items()}
+        # Mattermost posts the command form-encoded; the standard library parses it (Starlette's form()
+        # would need python-multipart, which labbot does not otherwise depend on).
+        fields = dict(parse_qsl((await http.body()).decode("utf-8", "replace"), keep_blank_values=True))
         if not hmac.compare_digest(fields.get("token", "").encode(), self._command_token):
             log.warning("refused a /%s call with a wrong or missing token", self.settings.trigger)
             return JSONResponse({"text": "invalid token"}, status_code=401)
@@ -82,7 +84,7 @@ class MattermostRoutes:
                 text,
                 channel_id=fields.get("channel_id") or None,
                 key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
-                raw=fields,
+                raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
             )
         )
         done, _pending = await asyncio.wait({work}, timeout=self.settings.command_timeout)
