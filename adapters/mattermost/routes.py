@@ -99,8 +99,10 @@ class MattermostRoutes:
             return _("Working on it… the answer will follow in a moment.")
 
     def _deliver_late(self, work: asyncio.Future[Reply], fields: Mapping[str, str]) -> None:
-        if work.cancelled() or work.exception() is not None:
-            log.error("a slow /%s command failed", self.settings.trigger, exc_info=work.exception())
+        if work.cancelled():
+            return
+        if (error := work.exception()) is not None:
+            log.error("a slow /%s command failed", self.settings.trigger, exc_info=error)
             return
         reply = work.result()
         self.adapter.in_background(
