@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,9 @@ from labbot.ports import DeliveryFailed
 
 log = logging.getLogger(__name__)
 PLATFORM = "mattermost"
+# A Mattermost @username (not the "@" inside an e-mail address).
+_MENTION = re.compile(r"(?<![\w.@-])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+_BROADCAST_WORDS = {"channel", "all", "here", "everyone"}
 
 
 class MattermostAdapter:
@@ -54,7 +58,25 @@ class MattermostAdapter:
     ) -> Reply:
         """Look the user up (cached) and run the command; blocking, so call it from a thread."""
         profile = self.directory.profile(user_id, username)
-        return self.bot.handle(self.request(profile, text, channel_id=channel_id, key=key, raw=raw))
+        command = self.with_user_ids(text)
+        return self.bot.handle(self.request(profile, command, channel_id=channel_id, key=key, raw=raw))
+
+    def with_user_ids(self, text: str) -> str:
+        """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account
+        even before its owner has talked to labbot, and never by a display name that others may share."""
+        if "@" not in text:
+            return text
+
+        def resolved(match: re.Match[str]) -> str:
+            name = match.group(1).rstrip(".-_")
+            if name.lower() in _BROADCAST_WORDS:
+                return match.group(0)
+            profile = self.directory.by_username(name)
+            if profile is None:
+                return match.group(0)
+            return f"{PLATFORM}:{profile.user_id}" + match.group(1)[len(name) :]
+
+        return _MENTION.sub(resolved, text)
 
     def deliver(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
         """Post a reply later: to the channel when it is for everyone, else in the user's direct conversation."""

@@ -38,7 +38,8 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
         username=username,
         display_name=full_name or str(user.get("nickname") or "") or username,
         locale=user.get("locale") or None,
-        email=user.get("email") or None,
+        # Only a verified address links accounts across platforms: anyone could type someone else's.
+        email=(user.get("email") or None) if user.get("email_verified") else None,
     )
 
 
@@ -58,6 +59,7 @@ class UserDirectory:
         self._max_size = max_size
         self._clock = clock
         self._cache: OrderedDict[str, tuple[float, Profile]] = OrderedDict()
+        self._ids_by_username: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def cached(self, user_id: str) -> Profile | None:
@@ -69,6 +71,20 @@ class UserDirectory:
             self._cache.move_to_end(user_id)
             return entry[1]
 
+    def by_username(self, username: str) -> Profile | None:
+        """The profile of `@username`, or None when Mattermost knows no such user."""
+        with self._lock:
+            user_id = self._ids_by_username.get(username.lower())
+        if user_id is not None and (known := self.cached(user_id)) is not None:
+            return known
+        try:
+            user = call("find a user by name", self._driver.users.get_user_by_username, username)
+        except DeliveryFailed as failure:
+            if not failure.permanent:
+                log.warning("could not look up Mattermost user @%s: %s", username, failure.reason)
+            return None
+        return self._keep(profile_from_user(user))
+
     def profile(self, user_id: str, username: str = "") -> Profile:
         """The user's profile; when the API cannot answer, a bare one from what the platform sent."""
         if (known := self.cached(user_id)) is not None:
@@ -78,9 +94,13 @@ class UserDirectory:
         except DeliveryFailed as failure:
             log.warning("could not read Mattermost user %s: %s", user_id, failure.reason)
             return Profile(user_id, username or user_id, username or user_id, None, None)
-        profile = profile_from_user(user)
+        return self._keep(profile_from_user(user))
+
+    def _keep(self, profile: Profile) -> Profile:
         with self._lock:
-            self._cache[user_id] = (self._clock() + self._ttl, profile)
+            self._cache[profile.user_id] = (self._clock() + self._ttl, profile)
+            self._ids_by_username[profile.username.lower()] = profile.user_id
             while len(self._cache) > self._max_size:
-                self._cache.popitem(last=False)
+                _evicted, (_expiry, old) = self._cache.popitem(last=False)
+                self._ids_by_username.pop(old.username.lower(), None)
         return profile

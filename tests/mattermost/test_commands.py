@@ -91,3 +91,31 @@ def test_a_slow_command_answers_in_progress_then_posts_the_reply(
     (late,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
     assert "Idée #1 enregistrée" in late["message"]
     assert mattermost.count(Project) == 1
+
+
+def test_a_role_granted_to_at_username_reaches_that_account(mattermost: Mattermost) -> None:
+    grant = f"role mattermost:{mattermost.alice} admin"
+    assert (
+        mattermost.app.bot.handle(Request(platform="console", user_id="sgmap", text=grant)).outcome.value == "done"
+    )
+    # Bruno has never talked to labbot: Alice names him as Mattermost users do, by @username.
+    granted = mattermost.slash(mattermost.alice, "role @bruno coordinateur region:bretagne")
+    assert granted.status_code == 200
+    profile = mattermost.slash(mattermost.bruno, "profil").json()
+    fields = {field["title"]: field["value"] for field in profile["attachments"][0]["fields"]}
+    assert fields["Role"] == "coordinator (Brittany)"
+    assert fields["Accounts"] == f"mattermost:{mattermost.bruno}"
+    assert mattermost.count(Person) == 3  # sgmap, Alice, Bruno: no one made up from "@bruno"
+
+
+def test_an_unverified_email_links_nothing(mattermost: Mattermost) -> None:
+    mattermost.app.bot.handle(
+        Request(
+            platform="slack", user_id="U0ALICE", text="aide", display_name="Alice", email="alice@dreal.gouv.fr"
+        )
+    )
+    impostor = mattermost.api.add_user("mallory", "alice@dreal.gouv.fr")
+    mattermost.api.users[impostor]["email_verified"] = False
+    accounts = mattermost.slash(impostor, "profil").json()["attachments"][0]["fields"]
+    assert {"title": "Comptes", "value": f"mattermost:{impostor}", "short": True} in accounts
+    assert mattermost.count(Person) == 2
