@@ -119,3 +119,10 @@ def test_an_unverified_email_links_nothing(mattermost: Mattermost) -> None:
     accounts = mattermost.slash(impostor, "profil").json()["attachments"][0]["fields"]
     assert {"title": "Comptes", "value": f"mattermost:{impostor}", "short": True} in accounts
     assert mattermost.count(Person) == 2
+
+
+def test_publier_answers_in_the_channel(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    shared = mattermost.slash(mattermost.alice, "publier projets").json()
+    assert shared["response_type"] == "in_channel"
+    assert "| 1 | Lab Bretagne | Bretagne | idée | 1 |" in shared["text"]
