@@ -51,11 +51,13 @@ class UserDirectory:
         driver: Driver,
         *,
         ttl: float = 3600.0,
+        failure_ttl: float = 60.0,
         max_size: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._driver = driver
         self._ttl = ttl
+        self._failure_ttl = failure_ttl
         self._max_size = max_size
         self._clock = clock
         self._cache: OrderedDict[str, tuple[float, Profile]] = OrderedDict()
@@ -93,12 +95,14 @@ class UserDirectory:
             user = call("get a user", self._driver.users.get_user, user_id)
         except DeliveryFailed as failure:
             log.warning("could not read Mattermost user %s: %s", user_id, failure.reason)
-            return Profile(user_id, username or user_id, username or user_id, None, None)
+            # Kept briefly, so that an unreachable API costs one attempt a minute, not one per command.
+            bare = Profile(user_id, username or user_id, username or user_id, None, None)
+            return self._keep(bare, ttl=self._failure_ttl)
         return self._keep(profile_from_user(user))
 
-    def _keep(self, profile: Profile) -> Profile:
+    def _keep(self, profile: Profile, ttl: float | None = None) -> Profile:
         with self._lock:
-            self._cache[profile.user_id] = (self._clock() + self._ttl, profile)
+            self._cache[profile.user_id] = (self._clock() + (self._ttl if ttl is None else ttl), profile)
             self._ids_by_username[profile.username.lower()] = profile.user_id
             while len(self._cache) > self._max_size:
                 _evicted, (_expiry, old) = self._cache.popitem(last=False)
