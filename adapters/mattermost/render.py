@@ -13,7 +13,7 @@ from labbot.messages import Reply, Table
 # Mattermost refuses posts over 16 383 characters; keep room for the table header repeated on a split.
 POST_LIMIT = 16_383
 _INLINE_MARKUP = re.compile(r"([\\`*_~\[\]<>|])")
-_LINE_START_MARKUP = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_LINE_START_MARKUP = re.compile(r"^([ \t]*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,10 @@ class Buttons:
 def escape(text: str, *, block: bool = True) -> str:
     """Show `text` literally: Markdown characters lose their meaning (no links, images, tables, and in a
     `block`, no headings, quotes or lists)."""
-    lines = [_INLINE_MARKUP.sub(r"\\\1", line) for line in text.split("\n")]
+    text = _INLINE_MARKUP.sub(r"\\\1", text)
     if not block:
-        return " ".join(lines)
-    return "\n".join(_LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines)
+        return text.replace("\n", " ")
+    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
 
 
 def markdown_table(table: Table) -> list[str]:
