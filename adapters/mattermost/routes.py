@@ -123,7 +123,7 @@ class MattermostRoutes:
             "dialog": dialog,
         }
         try:
-            call("open a dialog", self.adapter.messenger.driver.client.post, "/actions/dialogs/open", options=body)
+            call("open a dialog", self.adapter.messenger.driver.integration_actions.open_dialog, body)
         except DeliveryFailed as failure:
             log.error("could not open the %s dialog: %s", form.verb, failure.reason)
 
