@@ -103,7 +103,11 @@ def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
             if action.style in ("primary", "danger"):
                 button["style"] = action.style
             actions.append(button)
-    fields = [{"title": escape(f.label), "value": escape(f.value), "short": True} for f in reply.fields]
+    fields = [
+        # Side by side only when short: a list (a team, the hallmarks) needs the whole width.
+        {"title": escape(f.label), "value": escape(f.value), "short": "\n" not in f.value and len(f.value) <= 40}
+        for f in reply.fields
+    ]
     if not fields and not actions:
         return None
     fallback = "; ".join(f"{f.label}: {f.value}" for f in reply.fields) or reply.title or reply.text

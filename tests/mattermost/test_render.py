@@ -64,3 +64,12 @@ def test_dialog_answers_become_a_command_the_parser_reads_back() -> None:
     assert line.options["notes"] == "a b"
     assert "date" not in line.options
     assert quoted('a "b" “c” «d»') == '"a ”b” “c” «d»"'
+
+
+def test_only_short_fields_sit_side_by_side() -> None:
+    reply = Reply(text="Projet")
+    reply.add_field("Région", "Bretagne")
+    reply.add_field("Caractéristiques", "⬜ Un objectif\n⬜ Une équipe")
+    (post,) = render(reply)
+    short = [field["short"] for field in post.props["attachments"][0]["fields"]]
+    assert short == [True, False]
