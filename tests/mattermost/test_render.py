@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from adapters.mattermost.dialogs import FORMS, form_for_bare_verb, quoted
 from adapters.mattermost.render import POST_LIMIT, as_text, escape, render, split_lines
-from labbot.messages import Reply, Table
+from adapters.mattermost.routes import command_response
+from labbot.messages import Reply, Table, Visibility
 from labbot.parsing import tokenize
 
 
@@ -73,3 +74,14 @@ def test_only_short_fields_sit_side_by_side() -> None:
     (post,) = render(reply)
     short = [field["short"] for field in post.props["attachments"][0]["fields"]]
     assert short == [True, False]
+
+
+def test_a_long_slash_command_answer_continues_in_extra_responses() -> None:
+    rows = [[str(i), "x" * 80] for i in range(500)]
+    reply = Reply(title="Rapport", table=Table(columns=["#", "Agent"], rows=rows), visibility=Visibility.CHANNEL)
+    answer = command_response(reply, None)
+    parts = [answer, *answer["extra_responses"]]
+    assert len(parts) >= 3
+    assert {part["response_type"] for part in parts} == {"in_channel"}
+    assert all(len(part["text"]) <= POST_LIMIT for part in parts)
+    assert "extra_responses" not in command_response(Reply(text="court"), None)
