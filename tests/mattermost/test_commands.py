@@ -8,6 +8,7 @@ import pytest
 
 from labbot.engine import LabBot
 from labbot.messages import Reply, Request
+from labbot.storage import people
 from labbot.storage.models import HourEntry, Person, Project
 from tests.mattermost.conftest import Mattermost, wait_until
 
@@ -106,6 +107,15 @@ def test_a_role_granted_to_at_username_reaches_that_account(mattermost: Mattermo
     assert fields["Role"] == "coordinator (Brittany)"
     assert fields["Accounts"] == f"mattermost:{mattermost.bruno}"
     assert mattermost.count(Person) == 3  # sgmap, Alice, Bruno: no one made up from "@bruno"
+    # Once he has spoken, labbot knows his name and address: his Slack account joins the same person.
+    slack = Request(
+        platform="slack", user_id="U0BRUNO", text="profil", display_name="Bruno", email="bruno@ddtm.gouv.fr"
+    )
+    on_slack = {f.label: f.value for f in mattermost.app.bot.handle(slack).fields}
+    assert on_slack["Rôle"] == "coordinateur (Bretagne)"
+    assert on_slack["Comptes"] == f"mattermost:{mattermost.bruno}, slack:U0BRUNO"
+    with mattermost.app.database.transaction() as session:
+        assert people.by_identity(session, "mattermost", mattermost.bruno).display_name == "Bruno Le Gall"
 
 
 def test_an_unverified_email_links_nothing(mattermost: Mattermost) -> None:
