@@ -38,6 +38,7 @@ class MattermostPlatform:
         self.messenger = MattermostMessenger(driver, Buttons(settings.public_url + ACTIONS_PATH, self.signer))
         self.directory = UserDirectory(driver)
         self._adapter: MattermostAdapter | None = None
+        self.endpoints: MattermostRoutes | None = None
         self._stream: MattermostEventStream | None = None
         self._listening: asyncio.Task[None] | None = None
 
@@ -51,10 +52,13 @@ class MattermostPlatform:
     def attach(self, application: Application) -> None:
         """Receive the bot."""
         self._adapter = MattermostAdapter(application.bot, self.directory, self.messenger)
+        self.endpoints = MattermostRoutes(self._adapter, self.settings, self.secrets, self.signer)
 
     def routes(self) -> Sequence[BaseRoute]:
         """`/mattermost/command`, `/mattermost/actions`, `/mattermost/dialog`."""
-        return MattermostRoutes(self.adapter, self.settings, self.secrets, self.signer).routes()
+        if self.endpoints is None:
+            raise RuntimeError("MattermostPlatform.attach() must be called first")
+        return self.endpoints.routes()
 
     async def start(self) -> None:
         """Listen to mentions and direct messages over the websocket (TLS verified)."""

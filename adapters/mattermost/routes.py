@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.mattermost.adapter import MattermostAdapter
+from adapters.mattermost.clicks import RecentClicks
 from adapters.mattermost.dialogs import FORMS, Form, form_for_bare_verb
 from adapters.mattermost.render import Buttons, Post, as_text, render
 from adapters.mattermost.rest import call
@@ -50,6 +51,7 @@ class MattermostRoutes:
         self.settings = settings
         self._command_token = secrets_.command_token.encode()
         self.signer = signer
+        self.clicks = RecentClicks()
 
     def routes(self) -> list[Route]:
         """Mounted on the shared HTTP app."""
@@ -175,14 +177,19 @@ class MattermostRoutes:
                 refusal = _("This button was not made by labbot; nothing was done.")
             return JSONResponse({"ephemeral_text": refusal}, status_code=403)
         channel_id = str(payload.get("channel_id") or "") or None
-        reply = await asyncio.to_thread(
-            self.adapter.run,
-            user_id,
-            str(payload.get("user_name", "")),
-            command,
-            channel_id=channel_id,
-            key=request_key("action", str(payload.get("post_id", "")), user_id, command),
-            raw=payload,
+        click = (str(payload.get("post_id", "")), user_id, command)
+        reply = await self.clicks.answer(
+            click,
+            lambda: asyncio.to_thread(
+                self.adapter.run,
+                user_id,
+                str(payload.get("user_name", "")),
+                command,
+                channel_id=channel_id,
+                # Each click has its own trigger id: only a redelivery of this very click is answered again.
+                key=request_key("action", str(payload.get("trigger_id") or secrets.token_hex(16)), *click),
+                raw=payload,
+            ),
         )
         if reply.visibility is Visibility.CHANNEL and channel_id:
             self.adapter.in_background(lambda: self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id))

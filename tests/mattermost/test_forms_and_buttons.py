@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from labbot.storage.models import HourEntry, Membership, PartnerMeeting
+from sqlalchemy import select
+
+from labbot.storage.models import HourEntry, Membership, PartnerMeeting, Signup
 from tests.mattermost.conftest import Mattermost, wait_until
 
 
@@ -92,7 +95,7 @@ def _click(mattermost: Mattermost, user_id: str, context: Any, post_id: str = "p
         "channel_id": mattermost.channel_id,
         "team_id": mattermost.team_id,
         "post_id": post_id,
-        "trigger_id": "t",
+        "trigger_id": f"click-{time.monotonic_ns()}",  # Mattermost gives each click its own
         "type": "",
         "context": context,
     }
@@ -133,3 +136,19 @@ def test_meeting_dialog_offers_the_partner_categories_and_logs_the_meeting(matte
     }
     assert _submit(mattermost, mattermost.alice, dialog, {**answers, "projet": "1"}).json() == {}
     assert mattermost.count(PartnerMeeting) == 1
+
+
+def test_a_button_clicked_again_later_runs_again(mattermost: Mattermost) -> None:
+    listing = mattermost.slash(mattermost.alice, "evenements").json()
+    actions = listing["attachments"][0]["actions"]
+    context = next(a for a in actions if a["name"] == "S'inscrire\u00a0: camp")["integration"]["context"]
+    first = _click(mattermost, mattermost.alice, context, post_id="q" * 26)
+    assert "Inscription confirmée" in first.json()["ephemeral_text"]
+    mattermost.slash(mattermost.alice, "desinscription camp")
+    clicks = mattermost.platform.endpoints.clicks
+    clicks.clock = lambda: float("inf")  # the double-click window is over
+    again = _click(mattermost, mattermost.alice, context, post_id="q" * 26)
+    assert "Inscription confirmée" in again.json()["ephemeral_text"]
+    with mattermost.app.database.transaction() as session:
+        states = session.scalars(select(Signup.state)).all()
+    assert states.count("inscrit") == 1
