@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from adapters.http import build_http_app
+from adapters.mattermost.mentions import MentionListener
 from adapters.serve import assemble
 from labbot.storage.models import HourEntry
 from tests.mattermost.conftest import Mattermost, Server, mattermost_settings, wait_until
@@ -83,3 +84,13 @@ def test_wss_with_a_self_signed_certificate(
             wait_until(lambda: "TLS verification failed" in caplog.text)
             assert api.connected_websockets == 0
     application.database.dispose()
+
+
+def test_a_post_delivered_again_after_a_restart_logs_nothing_twice(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    dm = mattermost.dm_with(mattermost.alice)
+    post = mattermost.api.emit_posted(dm, mattermost.alice, "heures 1 2h")
+    wait_until(lambda: mattermost.bot_posts(dm))
+    # A new process has forgotten which posts it saw; the database has not.
+    MentionListener(mattermost.platform.adapter).answer(post, "D")
+    assert mattermost.count(HourEntry) == 1
