@@ -135,14 +135,7 @@ FORMS: dict[str, Form] = {
     )
 }
 # The English verbs open the same forms.
-ALIASES = {
-    "idea": "idee",
-    "hours": "heures",
-    "meeting": "reunion",
-    "idee": "idee",
-    "heures": "heures",
-    "reunion": "reunion",
-}
+ENGLISH_VERBS = {"idea": "idee", "hours": "heures", "meeting": "reunion"}
 
 
 def form_for_bare_verb(text: str) -> Form | None:
@@ -152,5 +145,5 @@ def form_for_bare_verb(text: str) -> Form | None:
         words = words[1:]
     if len(words) != 1:
         return None
-    verb = ALIASES.get(words[0].lower())
-    return FORMS[verb] if verb else None
+    verb = words[0].lower()
+    return FORMS.get(ENGLISH_VERBS.get(verb, verb))
