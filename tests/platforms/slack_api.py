@@ -660,6 +660,7 @@ class SlackApiStandIn:
             "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -708,6 +709,16 @@ class SlackApiStandIn:
 
     def _conversations_info(self, params: Params) -> Payload:
         return {"ok": True, "channel": self._channel_info(str(params.get("channel")))}
+
+    def _conversations_history(self, params: Params) -> Payload:
+        """Top-level messages of a channel, newest first, as Slack lists them (no pagination past `limit`)."""
+        channel = self._resolve_channel(str(params["channel"]))
+        if channel not in self._messages and channel not in self._channels:
+            raise SlackError("channel_not_found")
+        top_level = [m for m in self._messages.get(channel, {}).values() if m.get("thread_ts", m["ts"]) == m["ts"]]
+        newest_first = sorted(top_level, key=lambda m: float(m["ts"]), reverse=True)
+        limit = int(params.get("limit") or 100)
+        return {"ok": True, "messages": [dict(m) for m in newest_first[:limit]], "has_more": len(top_level) > limit}
 
     def _chat_post_message(self, params: Params) -> Payload:
         channel = self._resolve_channel(str(params["channel"]))

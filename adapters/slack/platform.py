@@ -1,0 +1,96 @@
+"""`labbot run`'s entry into Slack: HTTP mode (`POST /slack/events`) or Socket Mode, on Bolt's AsyncApp."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from adapters.bootstrap import Application
+from adapters.slack.bridge import SlackBridge, interactive_client
+from adapters.slack.listeners import register
+from adapters.slack.messenger import SlackMessenger, web_client
+from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
+from adapters.slack.users import UserDirectory
+from labbot.config import Settings
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+class SlackPlatform:
+    """One Slack workspace: the messenger for outbound messages, the Bolt app for everything inbound."""
+
+    name = "slack"
+
+    def __init__(self, settings: SlackSettings, secrets: SlackSecrets) -> None:
+        self.settings = settings
+        self.secrets = secrets
+        self.messenger = SlackMessenger(
+            web_client(settings, secrets.bot_token), history_limit=settings.history_limit
+        )
+        self.client = interactive_client(secrets.bot_token, settings.api_base_url)
+        self.bolt: AsyncApp | None = None
+        self.bridge: SlackBridge | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def attach(self, application: Application) -> None:
+        """Build the Bolt app around the assembled bot."""
+        http = self.settings.mode == "http"
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=self.secrets.signing_secret or "",
+            request_verification_enabled=http,
+            # Listeners only ack; the work is in lazy listeners, so answering after the listener is fastest.
+            process_before_response=True,
+            logger=log,
+        )
+        self.bridge = SlackBridge(
+            application.bot, self.client, UserDirectory(self.client, self.settings.user_cache_seconds)
+        )
+        register(self.bolt, self.bridge)
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """`POST /slack/events` in HTTP mode (slash command, interactivity and events alike)."""
+        if self.settings.mode != "http":
+            return []
+        handler = AsyncSlackRequestHandler(self._app())
+
+        async def events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        return [Route(EVENTS_PATH, events, methods=["POST"])]
+
+    async def start(self) -> None:
+        """In Socket Mode, open the connection to Slack."""
+        if self.settings.mode == "socket":
+            self._socket = AsyncSocketModeHandler(self._app(), self.secrets.app_token, logger=log)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack Socket Mode connected")
+
+    async def stop(self) -> None:
+        """Close the socket and let answers in progress finish."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self.bridge is not None:
+            await self.bridge.drain()
+
+    def _app(self) -> AsyncApp:
+        if self.bolt is None:
+            raise RuntimeError("attach() the application before serving Slack")
+        return self.bolt
+
+
+def from_settings(settings: Settings) -> SlackPlatform | None:
+    """The Slack platform when `[slack]` is configured (secrets from the environment), else None."""
+    slack = settings.section("slack", SlackSettings)
+    if slack is None:
+        return None
+    return SlackPlatform(slack, secrets_from_environment(slack.mode))
