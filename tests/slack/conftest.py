@@ -24,6 +24,11 @@ from tests.platforms.slack_api import SlackApiStandIn
 
 SIGNING_SECRET = "labbot-test-signing-secret"
 CHANNEL = "C0LABBRET"
+# The call's project camp, and a one-seat workshop to exercise the waiting list.
+EVENTS = [
+    {"key": "camp", "title": "Project camp", "starts": "2016-05-27T09:30:00", "place": "Paris", "capacity": 120},
+    {"key": "atelier", "title": "Atelier design", "starts": "2016-07-07T09:00:00", "place": "Rennes", "capacity": 1},
+]
 T = TypeVar("T")
 
 
@@ -141,6 +146,7 @@ def build_workspace(database_url: str, api: SlackApiStandIn, monkeypatch: pytest
         database_url,
         slack={"mode": mode, "api_base_url": api.base_url},
         roles={"admins": ["slack:U0SGMAP"]},
+        events=EVENTS,
     )
     platform = from_settings(settings)
     assert platform is not None
