@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -18,7 +19,7 @@ from adapters.slack.listeners import register
 from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
 from adapters.slack.users import UserDirectory
-from labbot.config import Settings
+from labbot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -70,6 +71,7 @@ class SlackPlatform:
     async def start(self) -> None:
         """In Socket Mode, open the connection to Slack."""
         if self.settings.mode == "socket":
+            await self._check_app_token()
             self._socket = AsyncSocketModeHandler(self._app(), self.secrets.app_token, logger=log)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack Socket Mode connected")
@@ -81,6 +83,16 @@ class SlackPlatform:
             self._socket = None
         if self.bridge is not None:
             await self.bridge.drain()
+
+    async def _check_app_token(self) -> None:
+        """Fail at start on a refused SLACK_APP_TOKEN (slack_sdk would otherwise retry it forever)."""
+        try:
+            await self.client.apps_connections_open(app_token=self.secrets.app_token or "")
+        except SlackApiError as error:
+            raise ConfigError(
+                f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error.response.get('error')}): it must be an "
+                "app-level token (xapp-…) with the connections:write scope."
+            ) from None
 
     def _app(self) -> AsyncApp:
         if self.bolt is None:

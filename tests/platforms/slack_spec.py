@@ -44,6 +44,8 @@ SUPPLEMENT: Mapping[str, Mapping[str, bool]] = {
         "alt_txt": False,
         "snippet_type": False,
     },
+    # Socket Mode: a websocket URL for the app-level token (xapp-…), which goes in the Bearer header.
+    "apps.connections.open": {TOKEN: True},
     # Step 3 of files_upload_v2: finish the upload and share the files.
     "files.completeUploadExternal": {
         TOKEN: True,

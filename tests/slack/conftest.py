@@ -1,4 +1,4 @@
-"""A Slack workspace in a box: labbot's Slack app served over ASGI, signed requests in, the Web API stand-in out."""
+"""A Slack workspace in a box: the Slack app over ASGI, signed requests in, the Web API stand-in out."""
 
 from __future__ import annotations
 
@@ -27,7 +27,13 @@ CHANNEL = "C0LABBRET"
 # The call's project camp, and a one-seat workshop to exercise the waiting list.
 EVENTS = [
     {"key": "camp", "title": "Project camp", "starts": "2016-05-27T09:30:00", "place": "Paris", "capacity": 120},
-    {"key": "atelier", "title": "Atelier design", "starts": "2016-07-07T09:00:00", "place": "Rennes", "capacity": 1},
+    {
+        "key": "atelier",
+        "title": "Atelier design",
+        "starts": "2016-07-07T09:00:00",
+        "place": "Rennes",
+        "capacity": 1,
+    },
 ]
 T = TypeVar("T")
 
@@ -94,7 +100,9 @@ class Workspace:
         """An interactivity payload (button, view submission, shortcut), form-encoded as Slack sends it."""
         return self.post(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None) -> httpx.Response:
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+    ) -> httpx.Response:
         """An Events API callback (JSON), optionally marked as Slack's retry number `retry`."""
         body = json.dumps(
             {
@@ -137,11 +145,13 @@ def text_of(message: dict[str, Any]) -> str:
     return "\n".join(parts).replace("\u00a0", " ").replace("\u202f", " ")
 
 
-def build_workspace(database_url: str, api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch, mode: str) -> Workspace:
+def build_workspace(
+    database_url: str, api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> Workspace:
     """Configure, bootstrap and attach labbot's Slack platform against the stand-in."""
     monkeypatch.setenv("SLACK_BOT_TOKEN", api.token)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-labbot-test")
+    monkeypatch.setenv("SLACK_APP_TOKEN", api.app_token)
     settings = make_settings(
         database_url,
         slack={"mode": mode, "api_base_url": api.base_url},

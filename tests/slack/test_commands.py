@@ -49,7 +49,7 @@ def test_forged_stale_and_missing_signatures_are_refused_and_write_nothing(slack
     stale = slack.http.post("/slack/events", content=body, headers=stale_headers)
     unsigned = slack.http.post("/slack/events", content=body, headers={"Content-Type": form})
     assert [forged.status_code, stale.status_code, unsigned.status_code] == [401, 401, 401]
-    ok, later_url = slack.command("U0ALICE", "aide")
+    _, later_url = slack.command("U0ALICE", "aide")
     slack.answers(later_url)  # proves the app is working, so the refused ones had their chance
     assert slack.api.responses_to(url) == []
     assert count(slack, Project) == 0
@@ -77,7 +77,9 @@ def test_bad_input_names_the_field_with_an_example_and_writes_nothing(slack: Wor
 
 
 def test_user_text_cannot_ping_or_link(slack: Workspace) -> None:
-    _, url = slack.command("U0ALICE", 'idee "<!channel> @here <https://evil.example|clic>" region:bretagne services:"DREAL"')
+    _, url = slack.command(
+        "U0ALICE", 'idee "<!channel> @here <https://evil.example|clic>" region:bretagne services:"DREAL"'
+    )
     [answer] = slack.answers(url)
     # Slack reads the fallback text and mrkdwn objects for mentions and links; plain_text shows as typed.
     raw = " ".join([answer["text"], *mrkdwn_texts(answer["blocks"])])

@@ -15,7 +15,9 @@ def opened_view(slack: Workspace) -> dict[str, Any]:
     return dict(call.response["view"])
 
 
-def submission(slack: Workspace, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def submission(
+    slack: Workspace, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """A view_submission payload with `values` as Slack nests them: block id → action id → state."""
     return {
         "type": "view_submission",
@@ -70,7 +72,11 @@ def test_hours_form_reports_a_bad_duration_beside_it_then_saves(slack: Workspace
     assert again.json()["response_action"] == "update"
     with slack.app.database.transaction() as session:
         [entry] = session.scalars(select(HourEntry)).all()
-        assert (entry.minutes, entry.worked_on.isoformat(), entry.activity) == (210, "2016-06-09", "Atelier « usagers »")
+        assert (entry.minutes, entry.worked_on.isoformat(), entry.activity) == (
+            210,
+            "2016-06-09",
+            "Atelier « usagers »",
+        )
 
 
 def test_idea_form_with_region_select_and_method_checkboxes(slack: Workspace) -> None:

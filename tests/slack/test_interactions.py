@@ -139,7 +139,13 @@ def test_direct_message_is_answered_in_thread_and_a_retry_writes_once(slack: Wor
 def test_rate_limited_answer_is_retried_after_retry_after(slack: Workspace) -> None:
     slack.api.fail_next("chat.postEphemeral", status=429, retry_after=1)
     slack.event(
-        {"type": "app_mention", "user": "U0ALICE", "text": "<@U0LABBOT> evenements", "ts": "1.2", "channel": CHANNEL}
+        {
+            "type": "app_mention",
+            "user": "U0ALICE",
+            "text": "<@U0LABBOT> evenements",
+            "ts": "1.2",
+            "channel": CHANNEL,
+        }
     )
     wait_for(lambda: slack.api.ephemerals_in(CHANNEL), "the answer after the rate limit")
     first, second = slack.api.calls_to("chat.postEphemeral")

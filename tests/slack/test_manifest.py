@@ -13,6 +13,7 @@ ADAPTER = Path(__file__).resolve().parents[2] / "adapters" / "slack"
 # Bot scopes each Web API method needs (api.slack.com/methods/<name>); an empty set needs none.
 SCOPES_OF_METHOD: dict[str, set[str]] = {
     "auth.test": set(),
+    "apps.connections.open": set(),  # Socket Mode: the app-level token's connections:write, no bot scope
     "chat.postMessage": {"chat:write"},
     "chat.postEphemeral": {"chat:write"},
     "conversations.open": {"im:write"},
@@ -24,7 +25,7 @@ SCOPES_OF_METHOD: dict[str, set[str]] = {
     "files.upload.v2": {"files:write"},
 }
 SCOPES_OF_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
-_CALL = re.compile(r"(?:client\.|_call\(\s*\")(\w+?)_(\w+)")
+_CALL = re.compile(r"(?:client\.|_call\(\s*\")([a-z]+_\w+)")
 
 
 def manifest() -> dict[str, Any]:
@@ -37,8 +38,7 @@ def called_methods() -> set[str]:
     """Web API methods named in the adapter's source (`client.chat_postMessage(`, `_call("users_info"`)."""
     found = set()
     for source in ADAPTER.glob("*.py"):
-        for family, name in _CALL.findall(source.read_text(encoding="utf-8")):
-            found.add(f"{family}.{name.replace('_v2', '.v2')}")
+        found.update(name.replace("_", ".") for name in _CALL.findall(source.read_text(encoding="utf-8")))
     return found
 
 

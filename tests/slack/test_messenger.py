@@ -36,7 +36,9 @@ def test_channel_post_too_long_gets_its_full_text_as_a_file(
     messenger: SlackMessenger, slack_api: SlackApiStandIn
 ) -> None:
     rows = [[f"agent {n}", f"{n}h"] for n in range(80)]
-    ts = messenger.send_to_channel(CHANNEL, Reply(title="Rapport", table=Table(columns=["Agent", "Heures"], rows=rows)))
+    ts = messenger.send_to_channel(
+        CHANNEL, Reply(title="Rapport", table=Table(columns=["Agent", "Heures"], rows=rows))
+    )
     [posted] = [m for m in slack_api.messages_in(CHANNEL) if m["ts"] == ts]
     assert "55 lignes de plus" in text_of(posted)
     [upload] = slack_api.uploaded_files
@@ -100,5 +102,5 @@ def test_socket_mode_needs_the_app_token(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_a_bad_slack_table_names_the_key() -> None:
-    with pytest.raises(ConfigError, match="slack.mode"):
+    with pytest.raises(ConfigError, match=r"slack\.mode"):
         from_settings(Settings.model_validate({"slack": {"mode": "carrier-pigeon"}}))
