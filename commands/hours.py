@@ -12,7 +12,7 @@ from labbot.messages import Action, Reply, Table
 from labbot.parsing import MAX_MINUTES_PER_DAY
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
-from labbot.storage import hours, projects
+from labbot.storage import hours, people, projects
 from labbot.storage.models import HourEntry
 from labbot.text import shorten
 from labbot.valuation import hourly_rate_cents
@@ -33,6 +33,9 @@ def _snapshot(entry: HourEntry) -> dict[str, object]:
 def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | None = None) -> None:
     if day > ctx.today():
         raise InvalidInput(_("date: {day} is in the future; log hours once worked.").format(day=format_day(day)))
+    # Lock the person's row so two entries logged at once cannot both pass the 24 h check (PostgreSQL;
+    # SQLite transactions are already serialised).
+    people.lock(ctx.session, ctx.person.id)
     already = hours.minutes_on_day(ctx.session, ctx.person.id, day, excluding=excluding)
     if already + minutes > MAX_MINUTES_PER_DAY:
         raise InvalidInput(

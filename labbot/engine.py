@@ -94,7 +94,14 @@ class LabBot:
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
         with use_locale(exchange.language):
-            return self._run_in_language(request, exchange)
+            try:
+                return self._run_in_language(request, exchange)
+            except IntegrityError:
+                # A concurrent command won a unique constraint (the same new person arriving twice at once,
+                # the same signup): run once more, now that its row is visible, and answer accordingly.
+                log.info("retrying after a concurrent write for %s:%s", request.platform, request.user_id)
+                exchange.notifications.clear()
+                return self._run_in_language(request, exchange)
 
     def _run_in_language(self, request: Request, exchange: _Exchange) -> Reply:
         text = _strip_prefix(request.text)

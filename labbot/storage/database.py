@@ -30,6 +30,16 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # Let SQLAlchemy's "begin" event open transactions itself (pysqlite's implicit BEGIN is DEFERRED).
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Any) -> None:
+    # A DEFERRED transaction that reads, then writes after another writer committed, fails at once with
+    # SQLITE_BUSY (WAL snapshot): concurrent commands would error out. IMMEDIATE takes the write lock up
+    # front, so commands queue on busy_timeout instead, and checks such as "24 h per day" read what they
+    # write against.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -40,6 +50,7 @@ class Database:
         self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
+            event.listen(self.engine, "begin", _begin_immediate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -54,6 +54,11 @@ def link(session: Session, person: Person, platform: str, external_id: str, *, u
     session.refresh(person, ["identities"])
 
 
+def lock(session: Session, person_id: int) -> None:
+    """Hold the person's row until the transaction ends, serialising their concurrent writes (PostgreSQL)."""
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+
+
 def get(session: Session, person_id: int) -> Person | None:
     """A person by id."""
     return session.get(Person, person_id)
