@@ -9,8 +9,10 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -29,6 +31,9 @@ from labbot.messages import Outcome, Reply, Request, Visibility
 log = logging.getLogger(__name__)
 SlackFailure = (SlackApiError, SlackClientError, OSError)
 _SEEN_LIMIT = 10_000
+# Commands run in a small pool of their own: more threads would only fight the event loop for the GIL
+# and slow down the acks, while the database serialises writes anyway.
+COMMAND_THREADS = 1
 
 
 def retrying_handlers() -> list[Any]:
@@ -48,8 +53,23 @@ class SlackBridge:
         self.bot = bot
         self.client = client
         self.users = users
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="labbot-slack")
+        self._http: aiohttp.ClientSession | None = None
+
+    async def open(self) -> None:
+        """Share one HTTP connection pool for every Slack call (a session per call costs a TCP handshake)."""
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+            # A client of our own: Bolt copies its client into lazy listeners, and a live session cannot be.
+            self.client = AsyncWebClient(
+                token=self.client.token,
+                base_url=self.client.base_url,
+                session=self._http,
+                retry_handlers=retrying_handlers(),
+            )
+            self.users.client = self.client
 
     # ---- running commands ------------------------------------------------------------------
 
@@ -69,7 +89,7 @@ class SlackBridge:
             idempotency_key=key,
             raw=raw,
         )
-        reply = await asyncio.to_thread(self.bot.handle, request)
+        reply = await asyncio.get_running_loop().run_in_executor(self._commands, self.bot.handle, request)
         if self.changed_something(reply):
             self.in_background(self.refresh_home(user))
         return reply
@@ -98,7 +118,7 @@ class SlackBridge:
     async def respond(self, response_url: str, reply: Reply, *, replace_original: bool = False) -> None:
         """Answer through a response_url: only the person sees it unless the reply is for the channel."""
         rendered = render(reply)
-        webhook = AsyncWebhookClient(response_url, retry_handlers=retrying_handlers())
+        webhook = AsyncWebhookClient(response_url, session=self._http, retry_handlers=retrying_handlers())
         in_channel = reply.visibility is Visibility.CHANNEL
         try:
             response = await webhook.send(
@@ -175,15 +195,19 @@ class SlackBridge:
         self._tasks.add(task)
         task.add_done_callback(self._done)
 
-    def _done(self, task: asyncio.Task[None]) -> None:
+    def _done(self, task: asyncio.Future[None]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception():
             log.error("background Slack work failed", exc_info=task.exception())
 
-    async def drain(self) -> None:
-        """Wait for background work (on shutdown)."""
+    async def close(self) -> None:
+        """Wait for background work, then release the threads and connections (on shutdown)."""
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        self._commands.shutdown(wait=True)
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
 
 def _slack_error(error: Exception) -> str:

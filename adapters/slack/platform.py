@@ -69,7 +69,8 @@ class SlackPlatform:
         return [Route(EVENTS_PATH, events, methods=["POST"])]
 
     async def start(self) -> None:
-        """In Socket Mode, open the connection to Slack."""
+        """Open the HTTP connection pool; in Socket Mode, the connection to Slack too."""
+        await self._bridge().open()
         if self.settings.mode == "socket":
             await self._check_app_token()
             self._socket = AsyncSocketModeHandler(self._app(), self.secrets.app_token, logger=log)
@@ -82,7 +83,7 @@ class SlackPlatform:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
         if self.bridge is not None:
-            await self.bridge.drain()
+            await self.bridge.close()
 
     async def _check_app_token(self) -> None:
         """Fail at start on a refused SLACK_APP_TOKEN (slack_sdk would otherwise retry it forever)."""
@@ -93,6 +94,11 @@ class SlackPlatform:
                 f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error.response.get('error')}): it must be an "
                 "app-level token (xapp-…) with the connections:write scope."
             ) from None
+
+    def _bridge(self) -> SlackBridge:
+        if self.bridge is None:
+            raise RuntimeError("attach() the application before starting Slack")
+        return self.bridge
 
     def _app(self) -> AsyncApp:
         if self.bolt is None:

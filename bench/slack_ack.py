@@ -1,0 +1,197 @@
+"""Time-to-ack of `/lab` slash commands: labbot's Slack app against a bare Bolt app that only acks.
+
+    .venv/bin/python -m bench.slack_ack [--requests 2000] [--clients 16]
+
+Each app runs under uvicorn on 127.0.0.1 behind Bolt's Starlette adapter in a process of its own, as in
+production; the Slack Web API stand-in (auth.test, users.info, the response_urls) and the load client share
+this process, like Slack would be elsewhere. labbot runs on a temporary SQLite file and does each command's
+work after the ack. Prints requests/s and p50/p99 time-to-ack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import httpx
+import uvicorn
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.signature import SignatureVerifier
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from adapters.bootstrap import bootstrap
+from adapters.http import build_http_app
+from adapters.slack.platform import from_settings
+from labbot.config import Settings
+from tests.platforms.slack_api import SlackApiStandIn
+
+SECRET = "bench-signing-secret"  # noqa: S105 - a test secret
+
+
+def bare_app(api: SlackApiStandIn) -> Starlette:
+    """The reference: a Bolt app whose /lab listener only acks."""
+    app = AsyncApp(client=api.async_web_client(), signing_secret=SECRET, process_before_response=True)
+
+    async def only_ack(ack: AsyncAck) -> None:
+        await ack()
+
+    app.command("/lab")(only_ack)
+    handler = AsyncSlackRequestHandler(app)
+
+    async def events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    return Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
+
+
+def labbot_app(api: SlackApiStandIn, folder: str) -> Starlette:
+    """labbot's Slack platform as `labbot run` assembles it."""
+    os.environ.update(SLACK_BOT_TOKEN=api.token, SLACK_SIGNING_SECRET=SECRET)
+    settings = Settings.model_validate(
+        {"database": {"url": f"sqlite:///{folder}/bench.db"}, "slack": {"api_base_url": api.base_url}}
+    )
+    platform = from_settings(settings)
+    if platform is None:
+        raise SystemExit("no [slack] platform")
+    application = bootstrap(settings, messengers={"slack": platform.messenger})
+    platform.attach(application)
+    return build_http_app(application.database, platform.routes(), [platform])
+
+
+def serve(name: str, api: SlackApiStandIn, folder: str) -> tuple[str, Callable[[], None]]:
+    """Start `python -m bench.slack_ack --serve <name>` and wait until it answers; return URL and stopper."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "bench.slack_ack", "--serve", name, "--port", str(port)]
+    command += ["--api", api.base_url, "--folder", folder]
+    process = subprocess.Popen(command)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(url, content=b"")
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+
+    def stop() -> None:
+        process.terminate()
+        process.wait(10)
+
+    return url, stop
+
+
+def run_server(name: str, port: int, api_url: str, folder: str) -> None:
+    """The server side: one app under uvicorn until terminated."""
+    api = _RemoteApi(api_url)
+    app = bare_app(api) if name == "bare" else labbot_app(api, folder)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+class _RemoteApi(SlackApiStandIn):
+    """The stand-in's client side only: its URLs and token, for an app in another process."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self._base = base_url
+
+    @property
+    def base_url(self) -> str:
+        return self._base
+
+
+async def load(url: str, api: SlackApiStandIn, requests: int, clients: int) -> tuple[float, list[float]]:
+    """Send `requests` signed slash commands over `clients` connections; return (requests/s, latencies)."""
+    verifier = SignatureVerifier(SECRET)
+    latencies: list[float] = []
+    counter = iter(range(requests))
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for n in counter:
+            body = urlencode(
+                {
+                    "team_id": api.team_id,
+                    "user_id": f"U{n % 50:08d}",
+                    "command": "/lab",
+                    "text": "evenements",
+                    "channel_id": "C0BENCH",
+                    "response_url": api.new_response_url(),
+                    "trigger_id": f"{n}.bench",
+                }
+            ).encode()
+            stamp = str(int(time.time()))
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Slack-Request-Timestamp": stamp,
+                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+            }
+            started = time.perf_counter()
+            response = await http.post(url, content=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            response.raise_for_status()
+
+    async with httpx.AsyncClient() as http:
+        await client_warmup(http, url)
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return requests / elapsed, latencies
+
+
+async def client_warmup(http: httpx.AsyncClient, url: str) -> None:
+    await http.post(url, content=b"", headers={"Content-Type": "application/json"})
+
+
+def measure(name: str, api: SlackApiStandIn, folder: str, requests: int, clients: int) -> tuple[float, float]:
+    url, stop = serve(name, api, folder)
+    api.clear()
+    try:
+        rate, latencies = asyncio.run(load(url, api, requests, clients))
+        deadline = time.monotonic() + 60
+        while len(api.responses) < requests and name != "bare" and time.monotonic() < deadline:
+            time.sleep(0.1)  # the work after the ack: every command must still be answered
+    finally:
+        stop()
+    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
+    p50 = statistics.median(latencies) * 1000
+    answered = len(api.responses)
+    print(f"{name:8} {rate:8.0f} req/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   answered {answered}/{requests}")
+    return rate, p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--serve", choices=["bare", "labbot"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        run_server(args.serve, args.port, args.api, args.folder)
+        return
+    with SlackApiStandIn() as api, tempfile.TemporaryDirectory() as folder:
+        for n in range(50):
+            api.add_user(f"U{n:08d}", f"agent{n}", f"Agent {n}", f"agent{n}@example.gouv.fr")
+        bare_rate, bare_p99 = measure("bare", api, folder, args.requests, args.clients)
+        ours_rate, ours_p99 = measure("labbot", api, folder, args.requests, args.clients)
+    print(f"ratio    {ours_rate / bare_rate:8.2f} (req/s)   p99 ratio (bare/labbot) {bare_p99 / ours_p99:.2f}")
+
+
+if __name__ == "__main__":
+    main()
