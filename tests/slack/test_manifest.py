@@ -25,7 +25,7 @@ SCOPES_OF_METHOD: dict[str, set[str]] = {
     "files.upload.v2": {"files:write"},
 }
 SCOPES_OF_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
-_CALL = re.compile(r"(?:client\.|_call\(\s*\")([a-z]+_\w+)")
+_CALL = re.compile(r"client\.([a-z]+_\w+)\(|_call\(\s*\"([a-z]+_\w+)\"")
 
 
 def manifest() -> dict[str, Any]:
@@ -38,7 +38,8 @@ def called_methods() -> set[str]:
     """Web API methods named in the adapter's source (`client.chat_postMessage(`, `_call("users_info"`)."""
     found = set()
     for source in ADAPTER.glob("*.py"):
-        found.update(name.replace("_", ".") for name in _CALL.findall(source.read_text(encoding="utf-8")))
+        for match in _CALL.finditer(source.read_text(encoding="utf-8")):
+            found.add((match.group(1) or match.group(2)).replace("_", "."))
     return found
 
 
