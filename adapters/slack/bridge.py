@@ -115,8 +115,13 @@ class SlackBridge:
 
     # ---- answering -------------------------------------------------------------------------
 
-    async def respond(self, response_url: str, reply: Reply, *, replace_original: bool = False) -> None:
-        """Answer through a response_url: only the person sees it unless the reply is for the channel."""
+    async def respond(
+        self, response_url: str, reply: Reply, *, user_id: str | None = None, replace_original: bool = False
+    ) -> None:
+        """Answer through a response_url: only the person sees it unless the reply is for the channel.
+
+        A reply cut to fit is followed by its full text as a file in the person's DM (`user_id`).
+        """
         rendered = render(reply)
         webhook = AsyncWebhookClient(response_url, session=self._http, retry_handlers=retrying_handlers())
         in_channel = reply.visibility is Visibility.CHANNEL
@@ -132,6 +137,11 @@ class SlackBridge:
             return
         if response.status_code != 200:
             log.warning("response_url answered %s: %s", response.status_code, response.body)
+        if user_id and rendered.full_text:
+            try:
+                await self.attach_full_text(rendered, channel=user_id)
+            except SlackFailure as error:
+                await self.tell_failure(user_id, error, response_url=response_url)
 
     async def post(
         self, channel: str, reply: Reply, *, thread_ts: str | None = None, only_for: str | None = None

@@ -1,4 +1,4 @@
-"""Bolt listeners: every Slack entry point acks at once, and the work runs after the ack (lazy listeners).
+"""Bolt listeners: every Slack entry point acks at once, and the work runs after the ack, in the background.
 
 Only a form submission waits for the core, because Slack wants its field errors in the ack itself.
 Idempotency keys are Slack's retry-stable ids: the trigger of a slash command, the event id, the view id,
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -36,23 +37,36 @@ SHORTCUTS = {"labbot_new_idea": "idee", "labbot_log_hours": "heures", "labbot_pa
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 
 
-async def ack_now(ack: AsyncAck) -> None:
-    """Acknowledge within Slack's 3 seconds, before any work."""
-    await ack()
+Work = Callable[[Body], Coroutine[Any, Any, None]]
+Listener = Callable[[AsyncAck, Body], Awaitable[None]]
+
+
+def after_ack(bridge: SlackBridge, work: Work) -> Listener:
+    """A listener that acks, then leaves `work` running in the background.
+
+    Like Bolt's lazy listeners, but without their copy of the whole request per call: the ack is on the
+    path Slack times, and this keeps it as short as a bare app's.
+    """
+
+    async def listener(ack: AsyncAck, body: Body) -> None:
+        await ack()
+        bridge.in_background(work(body))
+
+    return listener
 
 
 def register(app: AsyncApp, bridge: SlackBridge) -> None:
     """Attach every labbot listener to the Bolt app."""
     slash = SlashCommand(bridge)
-    app.command("/lab")(ack=ack_now, lazy=[slash.run])
-    app.action(re.compile("^" + re.escape(RUN_ACTION_PREFIX)))(ack=ack_now, lazy=[slash.button])
-    app.action(re.compile("^" + re.escape(OPEN_FORM_ACTION)))(ack=ack_now, lazy=[slash.open_form_button])
-    app.shortcut(re.compile("^labbot_"))(ack=ack_now, lazy=[slash.shortcut])
+    app.command("/lab")(after_ack(bridge, slash.run))
+    app.action(re.compile("^" + re.escape(RUN_ACTION_PREFIX)))(after_ack(bridge, slash.button))
+    app.action(re.compile("^" + re.escape(OPEN_FORM_ACTION)))(after_ack(bridge, slash.open_form_button))
+    app.shortcut(re.compile("^labbot_"))(after_ack(bridge, slash.shortcut))
     app.view(re.compile("^" + re.escape(FORM_CALLBACK_PREFIX)))(slash.submit)
     conversation = Conversation(bridge)
-    app.event("app_mention")(ack=ack_now, lazy=[conversation.mention])
-    app.event("message")(ack=ack_now, lazy=[conversation.direct_message])
-    app.event("app_home_opened")(ack=ack_now, lazy=[conversation.home_opened])
+    app.event("app_mention")(after_ack(bridge, conversation.mention))
+    app.event("message")(after_ack(bridge, conversation.direct_message))
+    app.event("app_home_opened")(after_ack(bridge, conversation.home_opened))
 
 
 class SlashCommand:
@@ -71,7 +85,7 @@ class SlashCommand:
         reply = await self.bridge.run(
             user_id, text, channel_id=body.get("channel_id"), key=f"slack:command:{body['trigger_id']}", raw=body
         )
-        await self.bridge.respond(body["response_url"], reply)
+        await self.bridge.respond(body["response_url"], reply, user_id=user_id)
 
     async def button(self, body: Body) -> None:
         """A button that runs a core command as the clicker; the message is updated in place."""
@@ -81,7 +95,7 @@ class SlashCommand:
         channel_id = (body.get("channel") or {}).get("id")
         reply = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         if body.get("response_url"):
-            await self.bridge.respond(body["response_url"], reply, replace_original=True)
+            await self.bridge.respond(body["response_url"], reply, user_id=user_id, replace_original=True)
             return
         # A button on App Home: the answer goes to the person's DM, the home refreshes itself.
         await self.bridge.post(user_id, reply)

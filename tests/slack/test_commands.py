@@ -6,6 +6,7 @@ import time
 
 from sqlalchemy import func, select
 
+from labbot.messages import Request
 from labbot.storage.models import HourEntry, Project
 from tests.slack.conftest import Workspace, signed_headers, text_of, wait_for
 
@@ -104,3 +105,14 @@ def test_read_only_commands_do_not_refresh_app_home_but_changes_do(slack: Worksp
     slack.answers(url)
     home = wait_for(lambda: slack.api.home_view_of("U0ALICE"), "App Home published after a signup")
     assert "Project camp" in text_of(home)
+
+
+def test_a_reply_too_long_for_slack_is_summarised_with_the_full_version_as_a_file(slack: Workspace) -> None:
+    for n in range(30):
+        slack.app.bot.handle(Request(platform="console", user_id=f"agent{n:02d}", text="inscription camp"))
+    _, url = slack.command("U0SGMAP", "inscrits camp")
+    [answer] = slack.answers(url)
+    assert "5 lignes de plus dans le fichier joint" in text_of(answer)
+    [upload] = wait_for(lambda: slack.api.uploaded_files, "the full version as a file")
+    assert b"agent29" in upload.content
+    assert upload.channels == (slack.api.dm_channel_of("U0SGMAP"),)
