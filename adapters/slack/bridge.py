@@ -9,7 +9,6 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import aiohttp
@@ -24,6 +23,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.blocks import Rendered, render
 from adapters.slack.home import build_home
 from adapters.slack.users import SlackUser, UserDirectory
+from adapters.slack.workers import CommandRunner
 from labbot.engine import LabBot
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Request, Visibility
@@ -31,9 +31,6 @@ from labbot.messages import Outcome, Reply, Request, Visibility
 log = logging.getLogger(__name__)
 SlackFailure = (SlackApiError, SlackClientError, OSError)
 _SEEN_LIMIT = 10_000
-# Commands run in a small pool of their own: more threads would only fight the event loop for the GIL
-# and slow down the acks, while the database serialises writes anyway.
-COMMAND_THREADS = 1
 
 
 def retrying_handlers() -> list[Any]:
@@ -49,17 +46,18 @@ def interactive_client(token: str, base_url: str) -> AsyncWebClient:
 class SlackBridge:
     """Runs core commands for Slack users and delivers the answers."""
 
-    def __init__(self, bot: LabBot, client: AsyncWebClient, users: UserDirectory) -> None:
+    def __init__(self, bot: LabBot, client: AsyncWebClient, users: UserDirectory, commands: CommandRunner) -> None:
         self.bot = bot
         self.client = client
         self.users = users
         self._tasks: set[asyncio.Future[None]] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._commands = ThreadPoolExecutor(COMMAND_THREADS, thread_name_prefix="labbot-slack")
+        self.commands = commands
         self._http: aiohttp.ClientSession | None = None
 
     async def open(self) -> None:
         """Share one HTTP connection pool for every Slack call (a session per call costs a TCP handshake)."""
+        await self.commands.start()
         if self._http is None:
             self._http = aiohttp.ClientSession()
             # A client of our own: Bolt copies its client into lazy listeners, and a live session cannot be.
@@ -89,7 +87,7 @@ class SlackBridge:
             idempotency_key=key,
             raw=raw,
         )
-        reply = await asyncio.get_running_loop().run_in_executor(self._commands, self.bot.handle, request)
+        reply = await self.commands.run(request)
         if self.changed_something(reply):
             self.in_background(self.refresh_home(user))
         return reply
@@ -214,7 +212,7 @@ class SlackBridge:
         """Wait for background work, then release the threads and connections (on shutdown)."""
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        self._commands.shutdown(wait=True)
+        self.commands.close()
         if self._http is not None:
             await self._http.close()
             self._http = None

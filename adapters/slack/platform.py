@@ -19,6 +19,7 @@ from adapters.slack.listeners import register
 from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
 from adapters.slack.users import UserDirectory
+from adapters.slack.workers import CommandRunner, ProcessRunner, ThreadRunner
 from labbot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,13 @@ class SlackPlatform:
             process_before_response=True,
             logger=log,
         )
-        self.bridge = SlackBridge(
-            application.bot, self.client, UserDirectory(self.client, self.settings.user_cache_seconds)
+        commands: CommandRunner = (
+            ProcessRunner(application.settings, self.settings.command_processes)
+            if self.settings.command_processes
+            else ThreadRunner(application.bot)
         )
+        users = UserDirectory(self.client, self.settings.user_cache_seconds)
+        self.bridge = SlackBridge(application.bot, self.client, users, commands)
         register(self.bolt, self.bridge)
 
     def routes(self) -> Sequence[BaseRoute]:

@@ -118,11 +118,12 @@ class Workspace:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", headers)
 
-    def answers(self, response_url: str, count: int = 1) -> list[dict[str, Any]]:
+    def answers(self, response_url: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait for `count` bodies posted to `response_url`; return them all."""
         found = wait_for(
             lambda: (r := self.api.responses_to(response_url)) and len(r) >= count and r,
             f"{count} answer(s) on {response_url}",
+            timeout,
         )
         return [r.body for r in found]
 
@@ -146,7 +147,7 @@ def text_of(message: dict[str, Any]) -> str:
 
 
 def build_workspace(
-    database_url: str, api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch, mode: str
+    database_url: str, api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch, mode: str, command_processes: int = 0
 ) -> Workspace:
     """Configure, bootstrap and attach labbot's Slack platform against the stand-in."""
     monkeypatch.setenv("SLACK_BOT_TOKEN", api.token)
@@ -154,7 +155,8 @@ def build_workspace(
     monkeypatch.setenv("SLACK_APP_TOKEN", api.app_token)
     settings = make_settings(
         database_url,
-        slack={"mode": mode, "api_base_url": api.base_url},
+        # By default commands run in a thread of this process, on this test's bot and its fixed clock.
+        slack={"mode": mode, "api_base_url": api.base_url, "command_processes": command_processes},
         roles={"admins": ["slack:U0SGMAP"]},
         events=EVENTS,
     )

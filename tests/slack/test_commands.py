@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from labbot.messages import Request
 from labbot.storage.models import HourEntry, Project
-from tests.slack.conftest import Workspace, signed_headers, text_of, wait_for
+from tests.platforms.slack_api import SlackApiStandIn
+from tests.slack.conftest import Workspace, add_people, build_workspace, signed_headers, text_of, wait_for
 
 
 def mrkdwn_texts(value: object) -> list[str]:
@@ -116,3 +118,19 @@ def test_a_reply_too_long_for_slack_is_summarised_with_the_full_version_as_a_fil
     [upload] = wait_for(lambda: slack.api.uploaded_files, "the full version as a file")
     assert b"agent29" in upload.content
     assert upload.channels == (slack.api.dm_channel_of("U0SGMAP"),)
+
+
+def test_commands_in_worker_processes_write_and_answer(
+    database_url: str, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The production setting: commands run in lower-priority worker processes, on the same database."""
+    add_people(slack_api)
+    workspace = build_workspace(database_url, slack_api, monkeypatch, "http", command_processes=1)
+    with workspace.http:
+        _, url = workspace.command("U0ALICE", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+        [answer] = workspace.answers(url, timeout=60)
+        assert "Lab Bretagne" in text_of(answer)
+        assert count(workspace, Project) == 1
+        home = wait_for(lambda: slack_api.home_view_of("U0ALICE"), "App Home after the change")
+        assert "#1 Lab Bretagne" in text_of(home)
+    workspace.app.database.dispose()
