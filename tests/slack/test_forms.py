@@ -123,3 +123,48 @@ def test_views_open_failure_is_told_to_the_user(slack: Workspace) -> None:
     [answer] = slack.answers(url)
     assert "Slack" in text_of(answer)
     assert "expired_trigger_id" in text_of(answer)
+
+
+def test_global_shortcut_and_home_button_open_their_forms(slack: Workspace) -> None:
+    shortcut = {
+        "type": "shortcut",
+        "callback_id": "labbot_new_idea",
+        "trigger_id": "2.shortcut",
+        "team": {"id": slack.api.team_id, "domain": "labbot-test"},
+        "user": {"id": "U0EMMA", "username": "emma", "team_id": slack.api.team_id},
+        "api_app_id": slack.api.app_id,
+        "action_ts": "1465550000.000600",
+    }
+    assert slack.interact(shortcut).status_code == 200
+    idea = opened_view(slack)
+    assert (idea["callback_id"], idea["title"]["text"]) == ("labbot:form:idee", "New idea")  # Emma reads English
+
+    home_button = {
+        "type": "block_actions",
+        "team": {"id": slack.api.team_id, "domain": "labbot-test"},
+        "user": {"id": "U0ALICE", "username": "alice", "team_id": slack.api.team_id},
+        "api_app_id": slack.api.app_id,
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "trigger_id": "3.home",
+        "view": {"id": "V0HOME", "type": "home", "blocks": []},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "labbot:open-form:reunion",
+                "block_id": "labbot:home:shortcuts",
+                "value": "reunion",
+                "action_ts": "1465550000.000700",
+            }
+        ],
+    }
+    assert slack.interact(home_button).status_code == 200
+    wait_for(lambda: len(slack.api.calls_to("views.open")) == 2, "the meeting form")
+    meeting = slack.api.calls_to("views.open")[1].response["view"]
+    assert (meeting["callback_id"], meeting["title"]["text"]) == ("labbot:form:reunion", "Réunion partenaire")
+
+
+def test_shared_reply_goes_to_the_channel(slack: Workspace) -> None:
+    _, url = slack.command("U0ALICE", "publier evenements")
+    [answer] = slack.answers(url)
+    assert answer["response_type"] == "in_channel"
+    assert "Atelier design" in text_of(answer)
