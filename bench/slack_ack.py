@@ -1,17 +1,20 @@
 """Time-to-ack of `/lab` slash commands: labbot's Slack app against a bare Bolt app that only acks.
 
-    .venv/bin/python -m bench.slack_ack [--requests 2000] [--clients 16]
+    .venv/bin/python -m bench.slack_ack [--requests 2000] [--clients 16] [--rounds 3]
 
 Each app runs under uvicorn on 127.0.0.1 behind Bolt's Starlette adapter in a process of its own, as in
-production; the Slack Web API stand-in (auth.test, users.info, the response_urls) and the load client share
-this process, like Slack would be elsewhere. labbot runs on a temporary SQLite file and does each command's
-work after the ack. Prints requests/s and p50/p99 time-to-ack.
+production; the Slack Web API stand-in (auth.test, users.info, the response_urls) runs in this process and
+the load client in a third one, like Slack and its users would be elsewhere. labbot runs on a temporary
+SQLite file with its default settings and does each command's work after the ack; every command must be
+answered. Bare and labbot runs alternate (`--rounds`) and medians are reported, since a shared machine is
+noisy. Prints requests/s and p50/p99 time-to-ack.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -20,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -114,22 +118,23 @@ class _RemoteApi(SlackApiStandIn):
         return self._base
 
 
-async def load(url: str, api: SlackApiStandIn, requests: int, clients: int) -> tuple[float, list[float]]:
-    """Send `requests` signed slash commands over `clients` connections; return (requests/s, latencies)."""
+async def load(url: str, team_id: str, response_urls: list[str], clients: int) -> tuple[float, list[float]]:
+    """Send one signed slash command per response_url over `clients` connections; return (req/s, latencies)."""
     verifier = SignatureVerifier(SECRET)
     latencies: list[float] = []
+    requests = len(response_urls)
     counter = iter(range(requests))
 
     async def client(http: httpx.AsyncClient) -> None:
         for n in counter:
             body = urlencode(
                 {
-                    "team_id": api.team_id,
+                    "team_id": team_id,
                     "user_id": f"U{n % 50:08d}",
                     "command": "/lab",
                     "text": "evenements",
                     "channel_id": "C0BENCH",
-                    "response_url": api.new_response_url(),
+                    "response_url": response_urls[n],
                     "trigger_id": f"{n}.bench",
                 }
             ).encode()
@@ -159,8 +164,14 @@ async def client_warmup(http: httpx.AsyncClient, url: str) -> None:
 def measure(name: str, api: SlackApiStandIn, folder: str, requests: int, clients: int) -> tuple[float, float]:
     url, stop = serve(name, api, folder)
     api.clear()
+    urls_file = Path(folder) / "response_urls.json"
+    urls_file.write_text(json.dumps([api.new_response_url() for _ in range(requests)]))
     try:
-        rate, latencies = asyncio.run(load(url, api, requests, clients))
+        # The load client runs in a process of its own, so neither it nor the stand-in slows the other.
+        command = [sys.executable, "-m", "bench.slack_ack", "--load", url, "--team", api.team_id]
+        command += ["--urls", str(urls_file), "--clients", str(clients)]
+        measured = json.loads(subprocess.run(command, capture_output=True, check=True, text=True).stdout)
+        rate, latencies = measured["rate"], measured["latencies"]
         deadline = time.monotonic() + 60
         while len(api.responses) < requests and name != "bare" and time.monotonic() < deadline:
             time.sleep(0.1)  # the work after the ack: every command must still be answered
@@ -182,9 +193,17 @@ def main() -> None:
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--load", help=argparse.SUPPRESS)
+    parser.add_argument("--team", help=argparse.SUPPRESS)
+    parser.add_argument("--urls", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         run_server(args.serve, args.port, args.api, args.folder)
+        return
+    if args.load:
+        urls = json.loads(Path(args.urls).read_text())
+        rate, latencies = asyncio.run(load(args.load, args.team, urls, args.clients))
+        print(json.dumps({"rate": rate, "latencies": latencies}))
         return
     with SlackApiStandIn() as api, tempfile.TemporaryDirectory() as folder:
         for n in range(50):
