@@ -61,12 +61,13 @@ def bare_app(api: SlackApiStandIn) -> Starlette:
     return Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
 
 
-def labbot_app(api: SlackApiStandIn, folder: str) -> Starlette:
-    """labbot's Slack platform as `labbot run` assembles it."""
+def labbot_app(api: SlackApiStandIn, folder: str, processes: int) -> Starlette:
+    """labbot's Slack platform as `labbot run` assembles it (`[slack] command_processes = processes`)."""
     os.environ.update(SLACK_BOT_TOKEN=api.token, SLACK_SIGNING_SECRET=SECRET)
-    settings = Settings.model_validate(
-        {"database": {"url": f"sqlite:///{folder}/bench.db"}, "slack": {"api_base_url": api.base_url}}
-    )
+    slack: dict[str, object] = {"api_base_url": api.base_url}
+    if processes >= 0:
+        slack["command_processes"] = processes
+    settings = Settings.model_validate({"database": {"url": f"sqlite:///{folder}/bench.db"}, "slack": slack})
     platform = from_settings(settings)
     if platform is None:
         raise SystemExit("no [slack] platform")
@@ -75,13 +76,13 @@ def labbot_app(api: SlackApiStandIn, folder: str) -> Starlette:
     return build_http_app(application.database, platform.routes(), [platform])
 
 
-def serve(name: str, api: SlackApiStandIn, folder: str) -> tuple[str, Callable[[], None]]:
+def serve(name: str, api: SlackApiStandIn, folder: str, processes: int) -> tuple[str, Callable[[], None]]:
     """Start `python -m bench.slack_ack --serve <name>` and wait until it answers; return URL and stopper."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "bench.slack_ack", "--serve", name, "--port", str(port)]
-    command += ["--api", api.base_url, "--folder", folder]
+    command += ["--api", api.base_url, "--folder", folder, "--processes", str(processes)]
     process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}/slack/events"
     deadline = time.monotonic() + 30
@@ -99,10 +100,10 @@ def serve(name: str, api: SlackApiStandIn, folder: str) -> tuple[str, Callable[[
     return url, stop
 
 
-def run_server(name: str, port: int, api_url: str, folder: str) -> None:
+def run_server(name: str, port: int, api_url: str, folder: str, processes: int) -> None:
     """The server side: one app under uvicorn until terminated."""
     api = _RemoteApi(api_url)
-    app = bare_app(api) if name == "bare" else labbot_app(api, folder)
+    app = bare_app(api) if name == "bare" else labbot_app(api, folder, processes)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -161,8 +162,10 @@ async def client_warmup(http: httpx.AsyncClient, url: str) -> None:
     await http.post(url, content=b"", headers={"Content-Type": "application/json"})
 
 
-def measure(name: str, api: SlackApiStandIn, folder: str, requests: int, clients: int) -> tuple[float, float]:
-    url, stop = serve(name, api, folder)
+def measure(
+    name: str, api: SlackApiStandIn, folder: str, requests: int, clients: int, *, processes: int
+) -> tuple[float, float]:
+    url, stop = serve(name, api, folder, processes)
     api.clear()
     urls_file = Path(folder) / "response_urls.json"
     urls_file.write_text(json.dumps([api.new_response_url() for _ in range(requests)]))
@@ -189,6 +192,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3, help="alternate bare/labbot runs; medians reported")
+    parser.add_argument("--processes", type=int, default=-1, help="[slack] command_processes (default: labbot's)")
     parser.add_argument("--serve", choices=["bare", "labbot"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
@@ -198,7 +202,7 @@ def main() -> None:
     parser.add_argument("--urls", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        run_server(args.serve, args.port, args.api, args.folder)
+        run_server(args.serve, args.port, args.api, args.folder, args.processes)
         return
     if args.load:
         urls = json.loads(Path(args.urls).read_text())
@@ -210,8 +214,8 @@ def main() -> None:
             api.add_user(f"U{n:08d}", f"agent{n}", f"Agent {n}", f"agent{n}@example.gouv.fr")
         bare, ours = [], []
         for _ in range(args.rounds):  # alternated, so that a busy moment of the machine hits both
-            bare.append(measure("bare", api, folder, args.requests, args.clients))
-            ours.append(measure("labbot", api, folder, args.requests, args.clients))
+            bare.append(measure("bare", api, folder, args.requests, args.clients, processes=-1))
+            ours.append(measure("labbot", api, folder, args.requests, args.clients, processes=args.processes))
     bare_rate, bare_p99 = (statistics.median(values) for values in zip(*bare, strict=True))
     ours_rate, ours_p99 = (statistics.median(values) for values in zip(*ours, strict=True))
     print(f"medians  req/s ratio {ours_rate / bare_rate:.2f}   p99 ratio (bare/labbot) {bare_p99 / ours_p99:.2f}")

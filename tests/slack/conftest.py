@@ -155,7 +155,7 @@ def build_workspace(
     monkeypatch.setenv("SLACK_APP_TOKEN", api.app_token)
     settings = make_settings(
         database_url,
-        # By default commands run in a thread of this process, on this test's bot and its fixed clock.
+        # Commands in a thread of this process (the default), on this test's bot and its fixed clock.
         slack={"mode": mode, "api_base_url": api.base_url, "command_processes": command_processes},
         roles={"admins": ["slack:U0SGMAP"]},
         events=EVENTS,
