@@ -20,10 +20,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import Rendered, render
+from adapters.slack.blocks import Rendered
 from adapters.slack.home import build_home
 from adapters.slack.users import SlackUser, UserDirectory
-from adapters.slack.workers import CommandRunner
+from adapters.slack.workers import Answer, CommandRunner
 from labbot.engine import LabBot
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Request, Visibility
@@ -73,7 +73,7 @@ class SlackBridge:
 
     async def run(
         self, user_id: str, text: str, *, channel_id: str | None, key: str | None, raw: Mapping[str, Any]
-    ) -> Reply:
+    ) -> Answer:
         """Run `text` as the Slack user; refresh their home when it changed something."""
         user = await self.users.get(user_id)
         request = Request(
@@ -87,10 +87,10 @@ class SlackBridge:
             idempotency_key=key,
             raw=raw,
         )
-        reply = await self.commands.run(request)
-        if self.changed_something(reply):
+        answer = await self.commands.run(request)
+        if self.changed_something(answer.reply):
             self.in_background(self.refresh_home(user))
-        return reply
+        return answer
 
     def changed_something(self, reply: Reply) -> bool:
         """Whether the command wrote (its App Home may show something new); reads never refresh it."""
@@ -114,13 +114,13 @@ class SlackBridge:
     # ---- answering -------------------------------------------------------------------------
 
     async def respond(
-        self, response_url: str, reply: Reply, *, user_id: str | None = None, replace_original: bool = False
+        self, response_url: str, answer: Answer, *, user_id: str | None = None, replace_original: bool = False
     ) -> None:
         """Answer through a response_url: only the person sees it unless the reply is for the channel.
 
         A reply cut to fit is followed by its full text as a file in the person's DM (`user_id`).
         """
-        rendered = render(reply)
+        reply, rendered = answer.reply, answer.rendered
         webhook = AsyncWebhookClient(response_url, session=self._http, retry_handlers=retrying_handlers())
         in_channel = reply.visibility is Visibility.CHANNEL
         try:
@@ -142,10 +142,10 @@ class SlackBridge:
                 await self.tell_failure(user_id, error, response_url=response_url)
 
     async def post(
-        self, channel: str, reply: Reply, *, thread_ts: str | None = None, only_for: str | None = None
+        self, channel: str, answer: Answer, *, thread_ts: str | None = None, only_for: str | None = None
     ) -> None:
         """Post in a channel (or, with `only_for`, an ephemeral message only that user sees)."""
-        rendered = render(reply)
+        rendered = answer.rendered
         blocks = rendered.block_dicts()
         if only_for:
             await self.client.chat_postEphemeral(
@@ -174,12 +174,12 @@ class SlackBridge:
             text = _("Slack refused to show this ({error}). Please try again in a moment.").format(
                 error=_slack_error(error)
             )
-        reply = Reply(text=text, outcome=Outcome.FAILED, language=language)
+        answer = Answer.of(Reply(text=text, outcome=Outcome.FAILED, language=language))
         if response_url:
-            await self.respond(response_url, reply)
+            await self.respond(response_url, answer)
             return
         try:
-            await self.post(user_id, reply)
+            await self.post(user_id, answer)
         except SlackFailure:
             log.exception("could not tell %s that Slack failed", user_id)
 

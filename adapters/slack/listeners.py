@@ -82,10 +82,10 @@ class SlashCommand:
         if form is not None:
             await self.open_form(form, body["trigger_id"], user_id, body.get("channel_id"), body["response_url"])
             return
-        reply = await self.bridge.run(
+        answer = await self.bridge.run(
             user_id, text, channel_id=body.get("channel_id"), key=f"slack:command:{body['trigger_id']}", raw=body
         )
-        await self.bridge.respond(body["response_url"], reply, user_id=user_id)
+        await self.bridge.respond(body["response_url"], answer, user_id=user_id)
 
     async def button(self, body: Body) -> None:
         """A button that runs a core command as the clicker; the message is updated in place."""
@@ -93,12 +93,12 @@ class SlashCommand:
         user_id = body["user"]["id"]
         key = f"slack:button:{action['block_id']}:{action['action_id']}:{user_id}"
         channel_id = (body.get("channel") or {}).get("id")
-        reply = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
+        answer = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         if body.get("response_url"):
-            await self.bridge.respond(body["response_url"], reply, user_id=user_id, replace_original=True)
+            await self.bridge.respond(body["response_url"], answer, user_id=user_id, replace_original=True)
             return
         # A button on App Home: the answer goes to the person's DM, the home refreshes itself.
-        await self.bridge.post(user_id, reply)
+        await self.bridge.post(user_id, answer)
 
     async def open_form_button(self, body: Body) -> None:
         """A home button that opens a form."""
@@ -132,9 +132,10 @@ class SlashCommand:
         text = command_line(form, view["state"]["values"])
         channel_id = (json.loads(view.get("private_metadata") or "{}") or {}).get("channel")
         user_id = body["user"]["id"]
-        reply = await self.bridge.run(
+        answer = await self.bridge.run(
             user_id, text, channel_id=channel_id, key=f"slack:view:{view['id']}", raw=body
         )
+        reply = answer.reply
         if reply.outcome is Outcome.REFUSED:
             await ack(response_action="errors", errors=field_errors(form, reply))
             return
@@ -173,11 +174,12 @@ class Conversation:
             return
         user_id, channel = event["user"], event["channel"]
         text = _MENTION.sub(" ", event.get("text", "")).strip()
-        reply = await self.bridge.run(user_id, text, channel_id=channel, key=key, raw=body)
+        answer = await self.bridge.run(user_id, text, channel_id=channel, key=key, raw=body)
+        reply = answer.reply
         thread_ts = event.get("thread_ts") or event["ts"]
         private = not direct and reply.visibility is not Visibility.CHANNEL
         try:
-            await self.bridge.post(channel, reply, thread_ts=thread_ts, only_for=user_id if private else None)
+            await self.bridge.post(channel, answer, thread_ts=thread_ts, only_for=user_id if private else None)
         except SlackFailure as error:
             await self.bridge.tell_failure(user_id, error)
 

@@ -12,9 +12,11 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.bootstrap import bootstrap
+from adapters.slack.blocks import Rendered, render
 from adapters.slack.messenger import messenger_from_settings
 from labbot.config import Settings
 from labbot.engine import LabBot
@@ -26,10 +28,23 @@ WORKER_NICENESS = 10
 _worker_bot: LabBot | None = None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A command's reply and its Block Kit rendering, made where the command ran (off the event loop)."""
+
+    reply: Reply
+    rendered: Rendered
+
+    @classmethod
+    def of(cls, reply: Reply) -> Answer:
+        """Render `reply`."""
+        return cls(reply, render(reply))
+
+
 class CommandRunner(Protocol):
     """Runs one core command and returns its reply."""
 
-    async def run(self, request: Request) -> Reply:
+    async def run(self, request: Request) -> Answer:
         """Run `request`."""
         ...
 
@@ -49,8 +64,8 @@ class ThreadRunner:
         self.bot = bot
         self._executor: Executor = ThreadPoolExecutor(1, thread_name_prefix="labbot-slack")
 
-    async def run(self, request: Request) -> Reply:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self.bot.handle, request)
+    async def run(self, request: Request) -> Answer:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, _answer, self.bot, request)
 
     async def start(self) -> None:
         return None
@@ -77,7 +92,7 @@ class ProcessRunner:
         )
         await asyncio.get_running_loop().run_in_executor(self._executor, _ready)
 
-    async def run(self, request: Request) -> Reply:
+    async def run(self, request: Request) -> Answer:
         if self._executor is None:
             raise RuntimeError("start() the command workers first")
         return await asyncio.get_running_loop().run_in_executor(self._executor, _handle, request)
@@ -101,7 +116,11 @@ def _ready() -> bool:
     return _worker_bot is not None
 
 
-def _handle(request: Request) -> Reply:
+def _handle(request: Request) -> Answer:
     if _worker_bot is None:
         raise RuntimeError("worker not initialised")
-    return _worker_bot.handle(request)
+    return _answer(_worker_bot, request)
+
+
+def _answer(bot: LabBot, request: Request) -> Answer:
+    return Answer.of(bot.handle(request))
