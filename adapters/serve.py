@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -11,6 +12,7 @@ from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, build_http_app
 from adapters.platform import Platform, Service, configured_platforms
 from labbot.config import ConfigError, Settings
+from labbot.scheduling.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +31,26 @@ def assemble(settings: Settings) -> tuple[Application, list[Platform]]:
     return application, platforms
 
 
+class BackgroundService:
+    """The scheduler and delivery worker (on the elected replica) as a service of the HTTP app's lifespan."""
+
+    def __init__(self, work: BackgroundWork) -> None:
+        self.work = work
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.work.start)
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.work.stop)
+
+
 def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
     """Serve until interrupted."""
     application, platforms = assemble(settings)
     http = settings.section("http", HttpSettings) or HttpSettings()
     routes = [route for platform in platforms for route in platform.routes()]
-    services: list[Service] = [*platforms, *extra_services]
+    background = BackgroundService(application.background([p.name for p in platforms]))
+    services: list[Service] = [*platforms, background, *extra_services]
     asgi = build_http_app(application.database, routes, services)
     log.info("labbot serving %s on http://%s:%d", ", ".join(p.name for p in platforms), http.host, http.port)
     try:
