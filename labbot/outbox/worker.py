@@ -12,9 +12,9 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from labbot.clock import Clock
@@ -48,6 +48,10 @@ class _Job:
     def target(self) -> str:
         return self.address.channel_id or self.address.user_id
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.address.platform, self.target)
+
 
 class DeliveryWorker:
     """Delivers the outbox through the platforms' messengers; one runs per deployment (the leader)."""
@@ -72,17 +76,23 @@ class DeliveryWorker:
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._paused: dict[tuple[str, str], datetime] = {}
 
     # ---- one pass ---------------------------------------------------------------------------
 
     def run_once(self) -> int:
         """Handle every delivery due now (one batch); return how many were handled."""
-        jobs = self._claim()
+        now = self.clock.now()
+        self._paused = {key: until for key, until in self._paused.items() if until > now}
+        # A channel waiting out a retry keeps its later messages behind the one being retried.
+        jobs = [job for job in self._claim() if self._paused.get(job.key, now) <= now]
         by_target: dict[tuple[str, str], list[_Job]] = {}
         for job in jobs:
-            by_target.setdefault((job.address.platform, job.target), []).append(job)
+            by_target.setdefault(job.key, []).append(job)
         # Different channels go concurrently; one channel's messages go in order, one after the other.
         futures = [self._pool.submit(self._deliver_in_order, group) for group in by_target.values()]
+        # Every send of this pass ends before the next claim, even when one raises: no delivery runs twice at once.
+        wait(futures)
         for future in futures:
             future.result()
         self.report()
@@ -151,6 +161,7 @@ class DeliveryWorker:
             ceiling = min(self.settings.backoff_max_seconds, self.settings.backoff_seconds * 2 ** (attempts - 1))
             delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
         at = self.clock.now() + timedelta(seconds=delay)
+        self._paused[job.key] = at
         # A 429 means the message was refused; any other failure may have happened after the post landed.
         maybe_sent = unresolved or failure.retry_after is None
         self._record(outbox.reschedule, job.id, at, failure.reason, maybe_sent=maybe_sent)
