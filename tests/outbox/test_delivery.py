@@ -11,6 +11,7 @@ from labbot.ports import DeliveryFailed, RecordingNotifier
 from labbot.storage import outbox
 from labbot.storage.database import Database
 from labbot.storage.models import Delivery
+from tests.conftest import TEST_START
 from tests.outbox.conftest import WorkerFactory, broadcast, states
 from tests.outbox.messenger import ScriptedMessenger, SimulatedCrash
 
@@ -33,12 +34,11 @@ def test_each_recipient_gets_one_message_with_its_platform_id(
 def test_a_crash_at_any_step_then_a_restart_gives_exactly_one_message(
     step: str,
     database: Database,
-    clock: FixedClock,
     messenger: ScriptedMessenger,
     make_worker: WorkerFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    broadcast(database, USERS, now=clock.now())
+    broadcast(database, USERS, now=TEST_START)
     if step == "crash-recording":
         # The post landed and the database write of "sent" dies with the process.
         def die(*_args: object, **_kwargs: object) -> None:

@@ -67,7 +67,9 @@ def test_event_reminders_come_at_j7_and_j1_moved_off_holidays_and_weekends(team:
     run_on(team, "2016-07-15", "events")
     run_on(team, "2016-07-15", "events")  # a second run that day queues nothing more
     [j7] = team.sent_to("alice")
-    assert "Atelier Fête" in j7 and "21/07/2016 09:30" in j7 and "Rennes" in j7
+    assert "Atelier Fête" in j7
+    assert "21/07/2016 09:30" in j7
+    assert "Rennes" in j7
     assert team.sent_to("bruno") == []  # muted
 
     run_on(team, "2016-07-20", "events")
@@ -84,7 +86,8 @@ def test_event_reminders_carry_an_ics_invitation(team: Conversation) -> None:
     run_on(team, "2016-07-15", "events")
     with team.app.database.transaction() as session:
         message = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "reminder"))
-        assert message is not None and message.attachment is not None
+        assert message is not None
+        assert message.attachment is not None
         assert message.attachment_name == "fete.ics"
         [event] = icalendar.Calendar.from_ical(message.attachment).walk("VEVENT")
     assert str(event["summary"]) == "Atelier Fête"
@@ -113,7 +116,8 @@ def test_deadlines_reach_the_coordinators_of_their_region(team: Conversation) ->
     assert team.sent_to("claire") == []
     run_on(team, "2016-09-23", "deadlines")
     [reminder] = team.sent_to("claire")
-    assert "Dépôt des dossiers" in reminder and "30/09/2016" in reminder
+    assert "Dépôt des dossiers" in reminder
+    assert "30/09/2016" in reminder
     assert team.sent_to("david") == []
 
 
