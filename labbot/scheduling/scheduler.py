@@ -16,6 +16,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
@@ -25,8 +26,21 @@ from labbot.scheduling.jobs import JobRuntime
 from labbot.storage import announcements
 
 log = logging.getLogger(__name__)
+# APScheduler logs every run at INFO, the announcements' sync every few seconds: labbot logs its own jobs.
+logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 JOBS_MODULE = "labbot.scheduling.jobs"
 ANNOUNCEMENT_PREFIX = "announcement:"
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler's background scheduler, minus one race: on shutdown it wakes its thread, which would
+    process due jobs once more and, with the executors already shut, record a run that never happened."""
+
+    def _process_jobs(self) -> float | None:
+        if self.state == STATE_STOPPED:
+            return None  # a run due now belongs to the next scheduler (this replica after restart, or another)
+        result: float | None = super()._process_jobs()
+        return result
 
 
 class LabScheduler:
@@ -36,7 +50,7 @@ class LabScheduler:
         self.runtime = runtime
         self.settings = runtime.settings
         self.sync_seconds = sync_seconds
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = _Scheduler(
             jobstores={
                 "default": SQLAlchemyJobStore(engine=runtime.database.engine, tablename="apscheduler_jobs"),
                 "process": MemoryJobStore(),
