@@ -32,7 +32,7 @@ JOBS_MODULE = "labbot.scheduling.jobs"
 ANNOUNCEMENT_PREFIX = "announcement:"
 
 
-class _Scheduler(BackgroundScheduler):
+class _Scheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 ships no type hints
     """APScheduler's background scheduler, minus one race: on shutdown it wakes its thread, which would
     process due jobs once more and, with the executors already shut, record a run that never happened."""
 

@@ -79,8 +79,7 @@ def background(database_url: str, messenger: ScriptedMessenger) -> BackgroundWor
     settings = make_settings(database_url, outbox={"poll_seconds": 0.1})
     database = Database(database_url)
     worker = DeliveryWorker(database, {"slack": messenger}, OutboxSettings(poll_seconds=0.1), SystemClock())
-    work = BackgroundWork(database, settings, worker, SystemClock(), Reach({"slack"}))
-    return work
+    return BackgroundWork(database, settings, worker, SystemClock(), Reach({"slack"}))
 
 
 def test_an_announcement_due_after_a_restart_reaches_everyone_once_at_its_time(database_url: str) -> None:
