@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
 from collections.abc import Sequence
 
 import uvicorn
@@ -56,4 +58,21 @@ def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
     try:
         uvicorn.run(asgi, host=http.host, port=http.port, log_level="info", access_log=False)
     finally:
+        application.database.dispose()
+
+
+def run_worker(settings: Settings) -> None:
+    """Run only the scheduler and the delivery worker, until SIGTERM or Ctrl-C (a replica without HTTP)."""
+    application, platforms = assemble(settings)
+    work = application.background([p.name for p in platforms])
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
+    work.start()
+    log.info("labbot worker for %s", ", ".join(p.name for p in platforms))
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        work.stop()
         application.database.dispose()

@@ -198,7 +198,7 @@ class ReminderSettings(_Section):
 class PlatformLimits(_Section):
     """How fast the outbox may post on one platform."""
 
-    per_channel_per_second: float | None = Field(default=1.0, gt=0)
+    per_channel_per_second: float | None = Field(default=None, gt=0)
     per_second: float | None = Field(default=None, gt=0)
     burst: int = Field(default=1, ge=1)
 
@@ -216,7 +216,7 @@ class OutboxSettings(_Section):
     limits: dict[str, PlatformLimits] = Field(
         default_factory=lambda: {
             "slack": PlatformLimits(per_channel_per_second=1.0),
-            "mattermost": PlatformLimits(per_channel_per_second=None, per_second=10.0, burst=10),
+            "mattermost": PlatformLimits(per_second=10.0, burst=10),
         }
     )
 

@@ -49,6 +49,11 @@ def test_waiting_moves_time_to_the_slot_and_retry_after_holds_only_that_channel(
 
 def test_the_safety_margin_keeps_slots_slightly_under_the_limit() -> None:
     time = VirtualTime()
-    slack = Pacer({"slack": PlatformLimits()}, safety_margin=0.03, monotonic=lambda: time.now, sleep=time.sleep)
+    slack = Pacer(
+        {"slack": PlatformLimits(per_channel_per_second=1.0)},
+        safety_margin=0.03,
+        monotonic=lambda: time.now,
+        sleep=time.sleep,
+    )
     slack.reserve("slack", "C1")
     assert slack.reserve("slack", "C1") == pytest.approx(1 / 0.97)
