@@ -21,6 +21,7 @@ class _Cell:
     interval: float
     tolerance: float
     tat: float = 0.0
+    last_sent: float = float("-inf")
 
 
 class Pacer:
@@ -75,6 +76,20 @@ class Pacer:
         delay = self.reserve(platform, target)
         if delay > 0:
             self.sleep(delay)
+        # A thread that woke late pushes its successors: keep real sends one interval apart where no burst
+        # is allowed, so a late send never makes the next one, on time, arrive too close behind it.
+        while (gap := self._spacing(platform, target)) > 0:
+            self.sleep(gap)
+
+    def _spacing(self, platform: str, target: str) -> float:
+        with self._lock:
+            now = self.monotonic()
+            strict = [cell for cell in self._cells_for(platform, target) if cell.tolerance == 0]
+            gap = max([0.0, *(cell.last_sent + cell.interval - now for cell in strict)])
+            if gap <= 0:
+                for cell in strict:
+                    cell.last_sent = now
+            return gap
 
     def hold(self, platform: str, target: str, seconds: float) -> None:
         """The platform said Retry-After: no send to `target` before `seconds` from now."""

@@ -57,3 +57,15 @@ def test_the_safety_margin_keeps_slots_slightly_under_the_limit() -> None:
     )
     slack.reserve("slack", "C1")
     assert slack.reserve("slack", "C1") == pytest.approx(1 / 0.97)
+
+
+def test_a_send_that_woke_late_pushes_the_next_one_back() -> None:
+    time = VirtualTime()
+    limits = {"mattermost": PlatformLimits(per_second=2.0)}
+    mattermost = pacer(limits, time)
+    assert mattermost.reserve("mattermost", "A") == 0.0
+    assert mattermost.reserve("mattermost", "B") == 0.5
+    time.now = 0.3  # A's thread only got to send now
+    assert mattermost._spacing("mattermost", "A") == 0.0
+    time.now = 0.5  # B wakes at its slot, which is now too close behind A
+    assert mattermost._spacing("mattermost", "B") == pytest.approx(0.3)
