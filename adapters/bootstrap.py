@@ -32,6 +32,9 @@ class Application:
         """The scheduler and delivery worker, to start beside the adapters; deliveries then happen in the
         background (on the elected replica) instead of right after each command."""
         self.bot.after_commit = self.worker.wake
+        if platforms is not None:
+            # Accounts on platforms not connected here (a console login) are recorded as unreachable.
+            self.worker.fallback = lambda _platform: None
         return BackgroundWork(self.database, self.settings, self.worker, self.bot.clock, Reach(platforms))
 
 

@@ -132,10 +132,9 @@ class LabScheduler:
             if job.id.startswith(ANNOUNCEMENT_PREFIX) and job.id not in wanted:
                 self.scheduler.remove_job(job.id)  # cancelled
         for job_id, due_at in wanted.items():
-            if self.scheduler.get_job(job_id) is None:
-                trigger = DateTrigger(run_date=due_at, timezone=PARIS)
-                number = int(job_id.removeprefix(ANNOUNCEMENT_PREFIX))
-                self._ensure(job_id, f"{JOBS_MODULE}:release_announcement", trigger, [number], grace)
+            trigger = DateTrigger(run_date=due_at, timezone=PARIS)
+            number = int(job_id.removeprefix(ANNOUNCEMENT_PREFIX))
+            self._ensure(job_id, f"{JOBS_MODULE}:release_announcement", trigger, [number], grace)
 
     def _missed(self, event: JobExecutionEvent) -> None:
         late: datetime = event.scheduled_run_time
