@@ -89,14 +89,21 @@ class DeliveryWorker:
         by_target: dict[tuple[str, str], list[_Job]] = {}
         for job in jobs:
             by_target.setdefault(job.key, []).append(job)
-        # Different channels go concurrently; one channel's messages go in order, one after the other.
-        futures = [self._pool.submit(self._deliver_in_order, group) for group in by_target.values()]
+        self._deliver_groups(list(by_target.values()))
+        self.report()
+        return len(jobs)
+
+    def _deliver_groups(self, groups: list[list[_Job]]) -> None:
+        """Different channels go concurrently; one channel's messages go in order, one after the other."""
+        if len(groups) <= 1:
+            for group in groups:
+                self._deliver_in_order(group)
+            return
+        futures = [self._pool.submit(self._deliver_in_order, group) for group in groups]
         # Every send of this pass ends before the next claim, even when one raises: no delivery runs twice at once.
         wait(futures)
         for future in futures:
             future.result()
-        self.report()
-        return len(jobs)
 
     def run_until_idle(self) -> None:
         """Deliver until nothing is due (the console, and tests)."""
