@@ -322,7 +322,7 @@ class Delivery(Base):
     __tablename__ = "outbox_deliveries"
     __table_args__ = (
         UniqueConstraint("message_id", "recipient"),
-        Index("ix_outbox_deliveries_due", "state", "next_attempt_at", "id"),
+        Index("ix_outbox_deliveries_due", "state", "priority", "next_attempt_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -336,6 +336,8 @@ class Delivery(Base):
     reply: Mapped[dict[str, Any] | None]
     marker: Mapped[str] = mapped_column(String(40), unique=True)
     state: Mapped[str] = mapped_column(String(10), default="pending")
+    # 0: a message for one person (a freed seat, a report) goes before 1: reminders and 2: broadcasts.
+    priority: Mapped[int] = mapped_column(Integer, default=2)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     platform_message_id: Mapped[str | None] = mapped_column(String(100))

@@ -12,9 +12,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from labbot.messages import Address, Reply
-from labbot.storage.models import Delivery, OutboxMessage
+from labbot.storage.models import Delivery, OutboxMessage, Person
 
 OPEN_STATES = ("pending", "sending")
+# Messages for one person go first; a broadcast of thousands never delays a "a seat freed up".
+PRIORITIES = {"notification": 0, "report": 0, "reminder": 1, "digest": 1, "announcement": 2}
 FINAL_STATES = ("sent", "failed", "cancelled")
 
 
@@ -88,6 +90,7 @@ def enqueue(
                 reply=recipient.reply.model_dump(mode="json") if recipient.reply else None,
                 marker=uuid.uuid4().hex,
                 state="pending",
+                priority=PRIORITIES.get(kind, 2),
                 attempts=0,
                 next_attempt_at=now,
             )
@@ -97,11 +100,11 @@ def enqueue(
 
 
 def due(session: Session, now: datetime, limit: int) -> Sequence[Delivery]:
-    """Open deliveries whose time has come, oldest first."""
+    """Open deliveries whose time has come, most urgent kind first, then oldest first."""
     return session.scalars(
         select(Delivery)
         .where(Delivery.state.in_(OPEN_STATES), Delivery.next_attempt_at <= now)
-        .order_by(Delivery.id)
+        .order_by(Delivery.priority, Delivery.id)
         .limit(limit)
     ).all()
 
@@ -187,10 +190,11 @@ def settled_unreported(session: Session) -> Sequence[OutboxMessage]:
 
 
 def failures(session: Session, message_id: int) -> Sequence[tuple[str, str]]:
-    """(recipient, reason) of the message's failed deliveries."""
+    """(who, reason) of the message's failed deliveries; who is `Name (slack:user:U123)` when known."""
     rows = session.execute(
-        select(Delivery.recipient, Delivery.error)
+        select(Delivery.recipient, Person.display_name, Delivery.error)
+        .outerjoin(Person, Person.id == Delivery.person_id)
         .where(Delivery.message_id == message_id, Delivery.state == "failed")
         .order_by(Delivery.id)
     )
-    return [(recipient, error or "") for recipient, error in rows]
+    return [(f"{name} ({recipient})" if name else recipient, error or "") for recipient, name, error in rows]

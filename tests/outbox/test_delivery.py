@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 
 from labbot.clock import FixedClock
+from labbot.messages import Address, Reply
 from labbot.ports import DeliveryFailed, RecordingNotifier
 from labbot.storage import outbox
 from labbot.storage.database import Database
 from labbot.storage.models import Delivery
+from labbot.storage.outbox import Recipient
 from tests.conftest import TEST_START
 from tests.outbox.conftest import WorkerFactory, broadcast, states
 from tests.outbox.messenger import ScriptedMessenger, SimulatedCrash
@@ -129,3 +131,20 @@ def test_messages_to_one_channel_keep_their_order_after_a_429(
     with database.transaction() as session:
         order = [d.platform_message_id for d in session.query(Delivery).order_by(Delivery.id)]
     assert order == [p.message_id for p in messenger.posted]
+
+
+def test_a_message_for_one_person_overtakes_a_broadcast_in_the_queue(
+    database: Database, clock: FixedClock, messenger: ScriptedMessenger, make_worker: WorkerFactory
+) -> None:
+    broadcast(database, USERS, now=clock.now())
+    with database.transaction() as session:
+        outbox.enqueue(
+            session,
+            kind="notification",
+            reply=Reply(text="Une place s'est libérée"),
+            recipients=[Recipient(Address("slack", "U9"))],
+            now=clock.now(),
+        )
+    make_worker().run_until_idle()
+    assert messenger.posted[0].text == "Une place s'est libérée"
+    assert len(messenger.posted) == 5

@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("reply", sa.JSON(), nullable=True),
         sa.Column("marker", sa.String(length=40), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("priority", sa.Integer(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("platform_message_id", sa.String(length=100), nullable=True),
@@ -117,7 +118,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", "recipient", name=op.f("uq_outbox_deliveries_message_id")),
     )
     with op.batch_alter_table("outbox_deliveries", schema=None) as batch_op:
-        batch_op.create_index("ix_outbox_deliveries_due", ["state", "next_attempt_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_outbox_deliveries_due", ["state", "priority", "next_attempt_at", "id"], unique=False
+        )
 
     # APScheduler's SQLAlchemyJobStore table, as the job store would create it (jobs hold ids only).
     op.create_table(
