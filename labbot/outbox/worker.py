@@ -134,14 +134,8 @@ class DeliveryWorker:
         if messenger is None:
             self._record(outbox.mark_failed, job.id, f"platform {job.address.platform} is not connected")
             return True
-        if job.maybe_sent:
-            try:
-                found = messenger.find_marked(job.address, job.marker)
-            except DeliveryFailed as failure:
-                return self._failed(job, failure, unresolved=True)
-            if found:
-                self._record(outbox.mark_sent, job.id, found, self.clock.now())
-                return True
+        if job.maybe_sent and (settled := self._look_for_earlier_send(job, messenger)) is not None:
+            return settled
         try:
             self._record(outbox.mark_sending, job.id)
             self.pacer.wait(job.address.platform, job.target)
@@ -152,6 +146,21 @@ class DeliveryWorker:
             log.exception("delivery %d to %s raised", job.id, job.address)
             return self._failed(job, DeliveryFailed(f"{type(error).__name__}: {error}", permanent=False))
         self._record(outbox.mark_sent, job.id, platform_id, self.clock.now())
+        return True
+
+    def _look_for_earlier_send(self, job: _Job, messenger: Messenger) -> bool | None:
+        """An interrupted delivery: True when its message is on the platform (recorded now), False when that
+        cannot be known yet (retried later), None when it is not there (send it)."""
+        try:
+            found = messenger.find_marked(job.address, job.marker)
+        except DeliveryFailed as failure:
+            return self._failed(job, failure, unresolved=True)
+        except Exception as error:  # the lookup itself broke: still unknown whether it was sent
+            log.exception("looking for delivery %d at %s raised", job.id, job.address)
+            return self._failed(job, DeliveryFailed(repr(error), permanent=False), unresolved=True)
+        if found is None:
+            return None
+        self._record(outbox.mark_sent, job.id, found, self.clock.now())
         return True
 
     def _failed(self, job: _Job, failure: DeliveryFailed, *, unresolved: bool = False) -> bool:
@@ -171,7 +180,7 @@ class DeliveryWorker:
         self._paused[job.key] = at
         # A 429 means the message was refused; any other failure may have happened after the post landed.
         maybe_sent = unresolved or failure.retry_after is None
-        self._record(outbox.reschedule, job.id, at, failure.reason, maybe_sent=maybe_sent)
+        self._record(outbox.reschedule, job.id, at, failure.reason, maybe_sent=maybe_sent, attempts=attempts)
         log.info("delivery %d to %s retried in %.1fs: %s", job.id, job.address, delay, failure.reason)
         return False
 

@@ -142,12 +142,19 @@ def mark_failed(session: Session, delivery_id: int, reason: str) -> None:
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(state="failed", error=reason[:1000]))
 
 
-def reschedule(session: Session, delivery_id: int, at: datetime, reason: str, *, maybe_sent: bool) -> None:
+def reschedule(
+    session: Session, delivery_id: int, at: datetime, reason: str, *, maybe_sent: bool, attempts: int
+) -> None:
     """Try again at `at`; `maybe_sent` keeps the `sending` state so the next try checks the platform first."""
     session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
-        .values(state="sending" if maybe_sent else "pending", next_attempt_at=at, error=reason[:1000])
+        .values(
+            state="sending" if maybe_sent else "pending",
+            next_attempt_at=at,
+            error=reason[:1000],
+            attempts=attempts,
+        )
     )
 
 

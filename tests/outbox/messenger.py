@@ -35,6 +35,7 @@ class ScriptedMessenger:
         self.posted: list[Posted] = []
         self.plans: dict[str, list[DeliveryFailed | str]] = defaultdict(list)
         self.lookups: list[str] = []
+        self.lookup_failures: list[DeliveryFailed] = []
         self._lock = threading.Lock()
 
     def plan(self, target: str, *outcomes: DeliveryFailed | str) -> None:
@@ -71,5 +72,7 @@ class ScriptedMessenger:
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         self.lookups.append(marker)
+        if self.lookup_failures:
+            raise self.lookup_failures.pop(0)
         wanted = target.channel_id or target.user_id
         return next((p.message_id for p in self.posted if p.target == wanted and p.marker == marker), None)

@@ -148,3 +148,21 @@ def test_a_message_for_one_person_overtakes_a_broadcast_in_the_queue(
     make_worker().run_until_idle()
     assert messenger.posted[0].text == "Une place s'est libérée"
     assert len(messenger.posted) == 5
+
+
+def test_when_the_platform_cannot_say_whether_it_was_sent_the_delivery_waits_and_asks_again(
+    database: Database, clock: FixedClock, messenger: ScriptedMessenger, make_worker: WorkerFactory
+) -> None:
+    broadcast(database, ["U1"], now=clock.now())
+    messenger.plan("U1", "crash-after")
+    with pytest.raises(SimulatedCrash):
+        make_worker().run_until_idle()
+    messenger.lookup_failures.append(DeliveryFailed("ratelimited", permanent=False, retry_after=5))
+    worker = make_worker()
+    worker.run_until_idle()
+    assert states(database) == {"U1": "sending"}  # still unknown: neither resent nor forgotten
+    clock.advance(seconds=5)
+    worker.run_until_idle()
+    assert messenger.texts_to("U1") == ["Bonjour"]
+    assert states(database) == {"U1": "sent"}
+    assert len(messenger.lookups) == 2
