@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import make_url
 
 from labbot.clock import Clock
 from labbot.config import Settings
 from labbot.outbox.worker import DeliveryWorker
 from labbot.scheduling.audience import Reach
 from labbot.scheduling.jobs import JobRuntime
-from labbot.scheduling.leadership import Leadership
+from labbot.scheduling.leadership import Campaign, FileLeadership, Leadership
 from labbot.scheduling.scheduler import LabScheduler
 from labbot.storage.database import Database
 
@@ -18,8 +21,8 @@ log = logging.getLogger(__name__)
 
 
 class BackgroundWork:
-    """Scheduler + delivery worker. On PostgreSQL they run only while this replica holds the leader lock;
-    on SQLite (one process) they simply run."""
+    """Scheduler + delivery worker, run only while this process holds the leader lock: an advisory lock on
+    PostgreSQL (several replicas), a file lock beside an SQLite database (processes of one machine)."""
 
     def __init__(
         self, database: Database, settings: Settings, worker: DeliveryWorker, clock: Clock, reach: Reach
@@ -30,14 +33,7 @@ class BackgroundWork:
         self.runtime = runtime
         self.scheduler: LabScheduler | None = None
         self._lock = threading.Lock()
-        self.leadership: Leadership | None = None
-        if database.dialect == "postgresql":
-            self.leadership = Leadership(
-                database.url,
-                self._lead,
-                self._follow,
-                check_seconds=settings.scheduler.leader_check_seconds,
-            )
+        self.leadership = _campaign(database, settings.scheduler.leader_check_seconds, self._lead, self._follow)
 
     @property
     def leading(self) -> bool:
@@ -45,7 +41,7 @@ class BackgroundWork:
         return self.scheduler is not None and self.scheduler.running
 
     def start(self) -> None:
-        """Campaign for leadership (PostgreSQL), or lead at once (SQLite)."""
+        """Campaign for leadership (lead at once on an in-memory database)."""
         if self.leadership is not None:
             self.leadership.start()
         else:
@@ -73,3 +69,14 @@ class BackgroundWork:
             self.scheduler.stop()
             self.scheduler = None
             self.worker.stop()
+
+
+def _campaign(
+    database: Database, check_seconds: float, lead: Callable[[], None], follow: Callable[[], None]
+) -> Campaign | None:
+    if database.dialect == "postgresql":
+        return Leadership(database.url, lead, follow, check_seconds=check_seconds)
+    path = make_url(database.url).database
+    if path and path != ":memory:":
+        return FileLeadership(f"{path}.leader", lead, follow, check_seconds=check_seconds)
+    return None

@@ -1,15 +1,18 @@
-"""Leader election on PostgreSQL: whoever holds a session advisory lock runs the scheduler and the worker.
+"""Leader election: whoever holds the lock runs the scheduler and the delivery worker.
 
-The lock lives on a dedicated connection. The holder checks it every `check_seconds`; when the connection is
-gone (the server restarted, the network dropped, an operator killed it) the lock is gone too, so the holder
-steps down at once, and another replica, trying every `check_seconds`, takes over within seconds.
+PostgreSQL: a session advisory lock on a dedicated connection. The holder checks it every `check_seconds`;
+when the connection is gone (the server restarted, the network dropped, an operator killed it) the lock is gone
+too, so the holder steps down at once, and another replica, trying every `check_seconds`, takes over within
+seconds. SQLite: a lock on a file beside the database, for the processes of one machine.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
 from collections.abc import Callable
+from typing import IO
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -24,32 +27,32 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-class Leadership:
-    """Campaigns for the lock in a thread; calls `on_elected` when won and `on_deposed` when lost."""
+class Campaign:
+    """Campaigns for a lock in a thread; calls `on_elected` when won and `on_deposed` when lost."""
 
     def __init__(
-        self,
-        url: str,
-        on_elected: Callable[[], None],
-        on_deposed: Callable[[], None],
-        *,
-        check_seconds: float = 1.0,
-        lock_key: int = LOCK_KEY,
+        self, on_elected: Callable[[], None], on_deposed: Callable[[], None], check_seconds: float
     ) -> None:
-        self.url = libpq_url(url)
         self.on_elected = on_elected
         self.on_deposed = on_deposed
         self.check_seconds = check_seconds
-        self.lock_key = lock_key
-        self.connection: psycopg.Connection[tuple[object, ...]] | None = None
         self.is_leader = False
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
-    @property
-    def backend_pid(self) -> int | None:
-        """The server process holding (or seeking) the lock, for operators and tests."""
-        return self.connection.info.backend_pid if self.connection is not None else None
+    def _try_lock(self) -> None:
+        raise NotImplementedError
+
+    def _check_lock(self) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def _won(self) -> None:
+        self.is_leader = True
+        log.info("elected: this process runs the scheduler and the delivery worker")
+        self.on_elected()
 
     def start(self) -> None:
         """Campaign in the background."""
@@ -78,6 +81,44 @@ class Leadership:
             self._step_down()
         self._close()
 
+    def _lost(self, error: Exception) -> None:
+        if self.is_leader:
+            log.warning("leadership lost (%s): stopping the scheduler and the worker", error)
+            self._step_down()
+        else:
+            log.info("cannot campaign for leadership yet: %s", error)
+        self._close()
+
+    def _step_down(self) -> None:
+        self.is_leader = False
+        try:
+            self.on_deposed()
+        except Exception:
+            log.exception("stepping down failed")
+
+
+class Leadership(Campaign):
+    """PostgreSQL: a session advisory lock on a dedicated connection."""
+
+    def __init__(
+        self,
+        url: str,
+        on_elected: Callable[[], None],
+        on_deposed: Callable[[], None],
+        *,
+        check_seconds: float = 1.0,
+        lock_key: int = LOCK_KEY,
+    ) -> None:
+        super().__init__(on_elected, on_deposed, check_seconds)
+        self.url = libpq_url(url)
+        self.lock_key = lock_key
+        self.connection: psycopg.Connection[tuple[object, ...]] | None = None
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The server process holding (or seeking) the lock, for operators and tests."""
+        return self.connection.info.backend_pid if self.connection is not None else None
+
     def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
         if self.connection is None or self.connection.closed:
             # Keepalives make a silently dead network fail the next check instead of hanging on it.
@@ -96,9 +137,7 @@ class Leadership:
     def _try_lock(self) -> None:
         row = self._connect().execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()
         if row and row[0]:
-            self.is_leader = True
-            log.info("elected: this replica runs the scheduler and the delivery worker")
-            self.on_elected()
+            self._won()
 
     def _check_lock(self) -> None:
         row = (
@@ -111,21 +150,6 @@ class Leadership:
         if not row or not row[0]:
             raise RuntimeError("advisory lock no longer held")
 
-    def _lost(self, error: Exception) -> None:
-        if self.is_leader:
-            log.warning("leadership lost (%s): stopping the scheduler and the worker", error)
-            self._step_down()
-        else:
-            log.info("cannot reach PostgreSQL for the leader election yet: %s", error)
-        self._close()
-
-    def _step_down(self) -> None:
-        self.is_leader = False
-        try:
-            self.on_deposed()
-        except Exception:
-            log.exception("stepping down failed")
-
     def _close(self) -> None:
         if self.connection is not None:
             try:
@@ -133,3 +157,38 @@ class Leadership:
             except Exception:
                 log.debug("closing the leader connection failed", exc_info=True)
             self.connection = None
+
+
+class FileLeadership(Campaign):
+    """SQLite: an exclusive lock on a file beside the database, so that two processes on one file (a console
+    beside `labbot run`) never both schedule; the kernel releases it when the holder dies."""
+
+    def __init__(
+        self,
+        path: str,
+        on_elected: Callable[[], None],
+        on_deposed: Callable[[], None],
+        *,
+        check_seconds: float = 1.0,
+    ) -> None:
+        super().__init__(on_elected, on_deposed, check_seconds)
+        self.path = path
+        self._file: IO[bytes] | None = None
+
+    def _try_lock(self) -> None:
+        handle = open(self.path, "ab")  # noqa: SIM115 - held open for as long as the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()  # another process leads
+            return
+        self._file = handle
+        self._won()
+
+    def _check_lock(self) -> None:
+        """A lock on an open file cannot be taken away."""
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()  # releases the lock
+            self._file = None

@@ -4,9 +4,11 @@ due after a restart, and leader election on PostgreSQL."""
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -76,7 +78,7 @@ def people_on_slack(database: Database, users: list[str]) -> int:
 
 
 def background(database_url: str, messenger: ScriptedMessenger) -> BackgroundWork:
-    settings = make_settings(database_url, outbox={"poll_seconds": 0.1})
+    settings = make_settings(database_url, outbox={"poll_seconds": 0.1}, scheduler={"leader_check_seconds": 0.1})
     database = Database(database_url)
     worker = DeliveryWorker(database, {"slack": messenger}, OutboxSettings(poll_seconds=0.1), SystemClock())
     return BackgroundWork(database, settings, worker, SystemClock(), Reach({"slack"}))
@@ -143,3 +145,22 @@ def database(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     yield database
     database.dispose()
+
+
+def test_two_processes_on_one_sqlite_file_never_both_schedule(tmp_path: Path, sqlite_template: Path) -> None:
+    path = tmp_path / "labbot.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    first, second = background(url, ScriptedMessenger()), background(url, ScriptedMessenger())
+    first.start()
+    eventually(lambda: first.leading)
+    second.start()
+    try:
+        time.sleep(0.5)  # the second has campaigned at least once meanwhile
+        assert not second.leading
+        first.stop()  # the console closes: `labbot run` takes over
+        eventually(lambda: second.leading)
+    finally:
+        for work in (first, second):
+            work.stop()
+            work.database.dispose()
