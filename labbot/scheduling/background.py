@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 
@@ -77,6 +78,6 @@ def _campaign(
     if database.dialect == "postgresql":
         return Leadership(database.url, lead, follow, check_seconds=check_seconds)
     path = make_url(database.url).database
-    if path and path != ":memory:":
+    if path and path != ":memory:" and os.name == "posix":
         return FileLeadership(f"{path}.leader", lead, follow, check_seconds=check_seconds)
     return None

@@ -8,7 +8,6 @@ seconds. SQLite: a lock on a file beside the database, for the processes of one 
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable
@@ -176,6 +175,8 @@ class FileLeadership(Campaign):
         self._file: IO[bytes] | None = None
 
     def _try_lock(self) -> None:
+        import fcntl  # noqa: PLC0415 - POSIX only; other systems run one process without this lock
+
         handle = open(self.path, "ab")  # noqa: SIM115 - held open for as long as the lock
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
