@@ -54,7 +54,12 @@ class SlackPlatform:
             logger=log,
         )
         commands: CommandRunner = (
-            ProcessRunner(application.settings, self.settings.command_processes)
+            ProcessRunner(
+                application.settings,
+                self.settings.command_processes,
+                # Read at each call: `labbot run` swaps it for the background worker's wake-up after attach.
+                lambda: application.bot.after_commit(),  # noqa: PLW0108
+            )
             if self.settings.command_processes
             else ThreadRunner(application.bot)
         )

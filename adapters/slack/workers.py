@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -77,9 +78,11 @@ class ThreadRunner:
 class ProcessRunner:
     """Commands in `count` worker processes, each with its own bot bootstrapped from the same settings."""
 
-    def __init__(self, settings: Settings, count: int) -> None:
+    def __init__(self, settings: Settings, count: int, after_command: Callable[[], None]) -> None:
         self.settings = settings
         self.count = count
+        # The workers only queue messages in the outbox; this process's delivery worker sends them.
+        self.after_command = after_command
         self._executor: ProcessPoolExecutor | None = None
 
     async def start(self) -> None:
@@ -95,7 +98,9 @@ class ProcessRunner:
     async def run(self, request: Request) -> Answer:
         if self._executor is None:
             raise RuntimeError("start() the command workers first")
-        return await asyncio.get_running_loop().run_in_executor(self._executor, _handle, request)
+        answer = await asyncio.get_running_loop().run_in_executor(self._executor, _handle, request)
+        await asyncio.to_thread(self.after_command)
+        return answer
 
     def close(self) -> None:
         if self._executor is not None:
@@ -108,8 +113,14 @@ def _start_worker(settings: Settings) -> None:
         os.nice(WORKER_NICENESS)
     messenger = messenger_from_settings(settings)
     application = bootstrap(settings, messengers={"slack": messenger} if messenger else None)
+    # Deliveries belong to the one elected worker (in the server process), never to command workers.
+    application.bot.after_commit = _leave_to_the_delivery_worker
     global _worker_bot  # noqa: PLW0603 - one bot per worker process, built once by the pool's initializer
     _worker_bot = application.bot
+
+
+def _leave_to_the_delivery_worker() -> None:
+    return None
 
 
 def _ready() -> bool:
