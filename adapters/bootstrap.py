@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from commands import FAMILIES
-from labbot.clock import Clock
+from labbot.clock import Clock, SystemClock
 from labbot.config import Settings
 from labbot.engine import LabBot
-from labbot.ports import Messenger, MessengerNotifier, Notifier, RecordingNotifier
+from labbot.outbox.worker import DeliveryWorker
+from labbot.ports import Messenger, Notifier, NotifierMessenger, RecordingNotifier
 from labbot.registry import CommandRegistry
+from labbot.scheduling.audience import Reach
+from labbot.scheduling.background import BackgroundWork
 from labbot.storage import events
 from labbot.storage.database import Database
 
@@ -23,6 +26,16 @@ class Application:
     database: Database
     bot: LabBot
     notifier: Notifier
+    worker: DeliveryWorker
+
+    def background(self, platforms: Collection[str] | None = None) -> BackgroundWork:
+        """The scheduler and delivery worker, to start beside the adapters; deliveries then happen in the
+        background (on the elected replica) instead of right after each command."""
+        self.bot.after_commit = self.worker.wake
+        if platforms is not None:
+            # Accounts on platforms not connected here (a console login) are recorded as unreachable.
+            self.worker.fallback = lambda _platform: None
+        return BackgroundWork(self.database, self.settings, self.worker, self.bot.clock, Reach(platforms))
 
 
 def bootstrap(
@@ -34,14 +47,22 @@ def bootstrap(
 ) -> Application:
     """Open and upgrade the database, sync the configured events, and assemble the bot.
 
-    With `messengers`, notifications reach people on their platform (others are kept by `notifier`).
+    Messages for people go through the outbox: to their platform's messenger, or to `notifier` for platforms
+    without one (the console prints, tests record). Until `Application.background()` is started, the outbox
+    is delivered right after each command.
     """
     database = Database(settings.database.url)
     database.upgrade()
     with database.transaction() as session:
         events.sync_from_config(session, settings.events)
     notifier = notifier or RecordingNotifier()
-    if messengers:
-        notifier = MessengerNotifier(messengers, fallback=notifier)
-    bot = LabBot(CommandRegistry(FAMILIES), database, settings, notifier, clock)
-    return Application(settings, database, bot, notifier)
+    clock = clock or SystemClock()
+    fallbacks: dict[str, Messenger] = {}
+
+    def fallback(platform: str) -> Messenger:
+        return fallbacks.setdefault(platform, NotifierMessenger(notifier, platform))
+
+    worker = DeliveryWorker(database, messengers or {}, settings.outbox, clock, fallback=fallback)
+    bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock)
+    bot.after_commit = worker.run_until_idle
+    return Application(settings, database, bot, notifier, worker)

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("db_action", choices=["upgrade"], help="upgrade: apply pending migrations")
     sub.add_parser("demo", help="add demo records to an empty database")
     sub.add_parser("run", help="serve the configured platforms ([slack], [mattermost]) on one HTTP port")
+    sub.add_parser(
+        "worker", help="only the scheduler and the delivery worker (elected among replicas on PostgreSQL)"
+    )
     mattermost = sub.add_parser("mattermost", help="Mattermost administration")
     mattermost.add_argument(
         "mattermost_action", choices=["setup"], help="setup: register or update the /lab command, print its token"
@@ -59,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "run":
             logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
             serve.run(settings)
+            return EXIT_DONE
+        if args.action == "worker":
+            logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
+            serve.run_worker(settings)
             return EXIT_DONE
         if args.action == "mattermost":
             return _mattermost_setup(settings)
@@ -85,7 +92,13 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
     if args.demo:
         _seed_demo(app, announce=True)
-    run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
+    # Scheduled announcements and reminders go out while the console is open; their messages are printed.
+    background = app.background()
+    background.start()
+    try:
+        run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
+    finally:
+        background.stop()
     return EXIT_DONE
 
 

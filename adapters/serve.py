@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import threading
 from collections.abc import Sequence
 
 import uvicorn
@@ -11,6 +14,7 @@ from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, build_http_app
 from adapters.platform import Platform, Service, configured_platforms
 from labbot.config import ConfigError, Settings
+from labbot.scheduling.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +33,46 @@ def assemble(settings: Settings) -> tuple[Application, list[Platform]]:
     return application, platforms
 
 
+class BackgroundService:
+    """The scheduler and delivery worker (on the elected replica) as a service of the HTTP app's lifespan."""
+
+    def __init__(self, work: BackgroundWork) -> None:
+        self.work = work
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.work.start)
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.work.stop)
+
+
 def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
     """Serve until interrupted."""
     application, platforms = assemble(settings)
     http = settings.section("http", HttpSettings) or HttpSettings()
     routes = [route for platform in platforms for route in platform.routes()]
-    services: list[Service] = [*platforms, *extra_services]
+    background = BackgroundService(application.background([p.name for p in platforms]))
+    services: list[Service] = [*platforms, background, *extra_services]
     asgi = build_http_app(application.database, routes, services)
     log.info("labbot serving %s on http://%s:%d", ", ".join(p.name for p in platforms), http.host, http.port)
     try:
         uvicorn.run(asgi, host=http.host, port=http.port, log_level="info", access_log=False)
     finally:
+        application.database.dispose()
+
+
+def run_worker(settings: Settings) -> None:
+    """Run only the scheduler and the delivery worker, until SIGTERM or Ctrl-C (a replica without HTTP)."""
+    application, platforms = assemble(settings)
+    work = application.background([p.name for p in platforms])
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
+    work.start()
+    log.info("labbot worker for %s", ", ".join(p.name for p in platforms))
+    try:
+        stopping.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        work.stop()
         application.database.dispose()

@@ -1,6 +1,6 @@
 """Command handlers, one module per family. `FAMILIES` is what the bootstrap registers."""
 
-from commands import budget, events, help, hours, ideas, meetings, roles
+from commands import announcements, budget, events, help, hours, ideas, meetings, roles, subscriptions
 
 FAMILIES = [
     help.family,
@@ -10,4 +10,6 @@ FAMILIES = [
     hours.family,
     budget.family,
     roles.family,
+    announcements.family,
+    subscriptions.family,
 ]

@@ -166,6 +166,69 @@ def call_events() -> list[EventSettings]:
     ]
 
 
+class DeadlineSettings(_Section):
+    """One `[[reminders.deadlines]]` entry: a date coordinators must not miss (filing, reporting)."""
+
+    title: str = Field(min_length=1, max_length=200)
+    on: date
+    region: str | None = None  # None: every region's coordinators
+    days_before: list[int] = Field(default_factory=lambda: [7, 1])
+
+    @field_validator("days_before")
+    @classmethod
+    def _positive_days(cls, days: list[int]) -> list[int]:
+        if not days or any(day < 0 or day > 365 for day in days):
+            raise ValueError("days_before lists days between 0 and 365, e.g. [7, 1]")
+        return days
+
+
+class ReminderSettings(_Section):
+    """`[reminders]`: when automatic reminders go out (Paris time; weekends and French holidays are skipped)."""
+
+    enabled: bool = True
+    hour: int = Field(default=9, ge=0, le=23)  # event and deadline reminders
+    event_days_before: list[int] = Field(default_factory=lambda: [7, 1])
+    nudge_weekday: int = Field(default=4, ge=0, le=6)  # 0 = Monday … 4 = Friday
+    nudge_hour: int = Field(default=14, ge=0, le=23)
+    digest_weekday: int = Field(default=0, ge=0, le=6)
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    deadlines: list[DeadlineSettings] = Field(default_factory=list)
+
+
+class PlatformLimits(_Section):
+    """How fast the outbox may post on one platform."""
+
+    per_channel_per_second: float | None = Field(default=None, gt=0)
+    per_second: float | None = Field(default=None, gt=0)
+    burst: int = Field(default=1, ge=1)
+
+
+class OutboxSettings(_Section):
+    """`[outbox]`: delivery pacing, retries and concurrency; `[scheduler]` grace times."""
+
+    concurrency: int = Field(default=8, ge=1, le=64)
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    backoff_seconds: float = Field(default=2.0, gt=0)
+    backoff_max_seconds: float = Field(default=600.0, gt=0)
+    poll_seconds: float = Field(default=1.0, gt=0)
+    # Send a little under the platform's limit, so network jitter never makes two posts arrive too close.
+    safety_margin: float = Field(default=0.03, ge=0, lt=0.5)
+    limits: dict[str, PlatformLimits] = Field(
+        default_factory=lambda: {
+            "slack": PlatformLimits(per_channel_per_second=1.0),
+            "mattermost": PlatformLimits(per_second=10.0, burst=10),
+        }
+    )
+
+
+class SchedulerSettings(_Section):
+    """`[scheduler]`: how late a missed run may still fire after downtime, and leader election."""
+
+    reminder_grace_minutes: int = Field(default=60, ge=1)
+    announcement_grace_minutes: int = Field(default=24 * 60, ge=1)
+    leader_check_seconds: float = Field(default=1.0, gt=0, le=30)
+
+
 class Settings(BaseModel):
     """The whole configuration. Unknown top-level tables are kept for the adapters to validate."""
 
@@ -176,6 +239,9 @@ class Settings(BaseModel):
     valuation: ValuationSettings = Field(default_factory=ValuationSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
     events: list[EventSettings] = Field(default_factory=call_events)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     source: str = "built-in defaults"
 
     @field_validator("events")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -22,13 +22,13 @@ from labbot.context import CommandContext, language_of
 from labbot.errors import CommandError, Forbidden, InvalidInput
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
+from labbot.outbox import notify
 from labbot.parsing import CommandLine, tokenize
-from labbot.ports import Notifier
 from labbot.registry import ROLE_RANK, CommandRegistry, CommandSpec
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import neutralize, shorten
+from labbot.text import neutralized_reply, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -46,22 +46,22 @@ class _Exchange:
 
 
 class LabBot:
-    """Runs commands against the database and hands messages for other people to the notifier."""
+    """Runs commands against the database; messages for other people go to the outbox in the same transaction."""
 
     def __init__(
         self,
         registry: CommandRegistry,
         database: Database,
         settings: Settings,
-        notifier: Notifier,
         clock: Clock | None = None,
     ) -> None:
         self.registry = registry
         self.database = database
         self.settings = settings
-        self.notifier = notifier
         self.clock = clock or SystemClock()
         self._admins = set(settings.roles.admins)
+        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
+        self.after_commit: Callable[[], None] = lambda: None
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
@@ -88,8 +88,9 @@ class LabBot:
                     outcome=Outcome.FAILED,
                 )
         reply.language = exchange.language
-        self._deliver(exchange.notifications)
-        return _neutralized(reply)
+        if exchange.notifications:
+            self.after_commit()
+        return neutralized_reply(reply)
 
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
@@ -138,6 +139,8 @@ class LabBot:
                         exchange.notifications,
                     )
                     reply = self._execute(spec, context, line, language)
+                    # In the command's transaction: the change and its messages are kept, or lost, together.
+                    notify.enqueue_notifications(session, exchange.notifications, self.clock.now())
                     if share:
                         reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
@@ -210,15 +213,6 @@ class LabBot:
             hint=_("An administrator can grant roles with the command role."),
         )
 
-    def _deliver(self, notifications: Iterable[Notification]) -> None:
-        for notification in notifications:
-            reply = _neutralized(notification.reply)
-            for address in notification.addresses:
-                try:
-                    self.notifier.send_direct(address, reply)
-                except Exception:
-                    log.exception("could not notify person %s at %s", notification.person_id, address)
-
 
 def _complete(session: Session, person: Person, request: Request) -> None:
     """A person known before they spoke (a role granted to @name) gets their name, and their address, which
@@ -254,19 +248,3 @@ def _refusal(error: CommandError) -> Reply:
         outcome=Outcome.REFUSED,
         invalid_field=field,
     )
-
-
-def _neutralized(reply: Reply) -> Reply:
-    """Break every broadcast mention in everything the bot is about to show."""
-    data = reply.model_dump()
-    return Reply.model_validate(_walk(data))
-
-
-def _walk(value: object) -> object:
-    if isinstance(value, str):
-        return neutralize(value)
-    if isinstance(value, list):
-        return [_walk(item) for item in value]
-    if isinstance(value, dict):
-        return {key: (_walk(item) if key != "command" else item) for key, item in value.items()}
-    return value

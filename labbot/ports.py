@@ -6,7 +6,6 @@ outbound messages (slack_sdk's WebClient, mattermostdriver's Driver) so that del
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Protocol
 
 from labbot.messages import Address, Reply
@@ -74,16 +73,35 @@ class RecordingNotifier:
         self.sent.append((address, reply))
 
 
-class MessengerNotifier:
-    """Routes each notification to the messenger of the address's platform; others go to `fallback`."""
+class NotifierMessenger:
+    """A Messenger over a Notifier: the console (prints) and tests (records), for platforms with no messenger.
 
-    def __init__(self, messengers: Mapping[str, Messenger], fallback: Notifier | None = None) -> None:
-        self.messengers = dict(messengers)
-        self.fallback = fallback
+    It remembers the markers it delivered, so a resend after an interrupted delivery is recognised in-process.
+    """
 
-    def send_direct(self, address: Address, reply: Reply) -> None:
-        messenger = self.messengers.get(address.platform)
-        if messenger is not None:
-            messenger.send_direct(address.user_id, reply)
-        elif self.fallback is not None:
-            self.fallback.send_direct(address, reply)
+    def __init__(self, notifier: Notifier, platform: str) -> None:
+        self.notifier = notifier
+        self.platform = platform
+        self._delivered: dict[str, str] = {}
+
+    def _deliver(self, address: Address, reply: Reply, marker: str | None) -> str:
+        self.notifier.send_direct(address, reply)
+        message_id = f"{self.platform}-{len(self._delivered) + 1}"
+        if marker is not None:
+            self._delivered[marker] = message_id
+        return message_id
+
+    def send_direct(self, user_id: str, reply: Reply, *, marker: str | None = None) -> str:
+        return self._deliver(Address(self.platform, user_id), reply, marker)
+
+    def send_to_channel(self, channel_id: str, reply: Reply, *, marker: str | None = None) -> str:
+        return self._deliver(Address(self.platform, "", channel_id), reply, marker)
+
+    def send_file(
+        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+    ) -> str:
+        reply = Reply(text=comment, notes=[f"📎 {filename} ({len(content)} o)"])
+        return self._deliver(target, reply, marker)
+
+    def find_marked(self, target: Address, marker: str) -> str | None:
+        return self._delivered.get(marker)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from labbot.messages import Reply
+
 # Mentions that notify a whole channel or team on Slack or Mattermost.
 _BROADCAST_WORDS = re.compile(r"@(?=(channel|here|all|everyone)\b)", re.IGNORECASE)
 # Slack's special mentions and user/channel links (`<!everyone>`, `<!here|here>`, `<@U123>`, `<#C1>`).
@@ -20,3 +22,18 @@ def neutralize(text: str) -> str:
 def shorten(text: str, limit: int) -> str:
     """Cut `text` to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def neutralized_reply(reply: Reply) -> Reply:
+    """A copy of `reply` whose every text can ping nobody (the command name is kept as is)."""
+    return Reply.model_validate(_walk(reply.model_dump()))
+
+
+def _walk(value: object) -> object:
+    if isinstance(value, str):
+        return neutralize(value)
+    if isinstance(value, list):
+        return [_walk(item) for item in value]
+    if isinstance(value, dict):
+        return {key: (_walk(item) if key != "command" else item) for key, item in value.items()}
+    return value

@@ -89,7 +89,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     engine = create_engine(url)
     with engine.begin() as connection:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # APScheduler's job table is not in the models: it holds jobs that name rows by id.
+        connection.execute(text(f"TRUNCATE {tables}, apscheduler_jobs RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 

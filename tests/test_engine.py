@@ -11,7 +11,6 @@ from labbot.arguments import Arguments
 from labbot.context import CommandContext
 from labbot.engine import LabBot
 from labbot.messages import Outcome, Reply, Request
-from labbot.ports import RecordingNotifier
 from labbot.registry import CommandFamily, CommandRegistry
 from labbot.storage.models import Project
 from tests.conftest import Conversation
@@ -66,7 +65,7 @@ def test_an_unexpected_error_is_logged_and_apologised_for_with_a_reference(
     def broken(_ctx: CommandContext, _args: Arguments) -> Reply:
         raise RuntimeError("database exploded: secret detail")
 
-    engine = LabBot(CommandRegistry([family]), bot.app.database, bot.app.settings, RecordingNotifier(), bot.clock)
+    engine = LabBot(CommandRegistry([family]), bot.app.database, bot.app.settings, bot.clock)
     with caplog.at_level(logging.ERROR):
         reply = engine.handle(Request(platform="console", user_id="alice", text="casse"))
     assert reply.outcome is Outcome.FAILED

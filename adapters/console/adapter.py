@@ -18,7 +18,8 @@ class ConsoleNotifier:
 
     def send_direct(self, address: Address, reply: Reply) -> None:
         text = render_text(reply).replace("\n", "\n  ")
-        print(f"\n✉ {address.platform}:{address.user_id}\n  {text}", file=self.out)
+        where = f"#{address.channel_id}" if address.channel_id else address.user_id
+        print(f"\n✉ {address.platform}:{where}\n  {text}", file=self.out)
 
 
 class ConsoleAdapter:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -255,3 +256,90 @@ class ProcessedRequest(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     reply: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LabChannel(Base):
+    """A lab's channel, subscribed to announcements of its region or project (`canal ajouter`)."""
+
+    __tablename__ = "lab_channels"
+    __table_args__ = (UniqueConstraint("platform", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    channel_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    region: Mapped[str | None] = mapped_column(String(60), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Announcement(Base):
+    """An administrator's announcement: drafted (preview), scheduled, released to the outbox, or cancelled."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_state_due", "state", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(String(20))  # tous | region | evenement | projet | canal
+    audience_value: Mapped[str] = mapped_column(String(100), default="")
+    state: Mapped[str] = mapped_column(String(12))  # brouillon | planifiee | envoyee | annulee | manquee
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+
+
+class OutboxMessage(Base):
+    """Something to deliver to one or more recipients (a notification, a reminder, an announcement, a report).
+
+    `dedupe_key` makes producers idempotent: a reminder job that fires twice enqueues its message once.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reply: Mapped[dict[str, Any]]
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Who gets the final report (sent / failed) once every delivery is settled; None: nobody.
+    report_to_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reported_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Delivery(Base):
+    """One message to one recipient: pending → sending → sent | failed (or cancelled).
+
+    `sending` is written before the platform is called: a delivery found in that state after a crash may have
+    reached its recipient, so the worker looks for its `marker` on the platform before sending again.
+    """
+
+    __tablename__ = "outbox_deliveries"
+    __table_args__ = (
+        UniqueConstraint("message_id", "recipient"),
+        Index("ix_outbox_deliveries_due", "state", "priority", "next_attempt_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(200))  # slack:user:U123, mattermost:channel:abc
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(100), default="")
+    channel_id: Mapped[str | None] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The recipient's own version (their language) when it differs from the message's.
+    reply: Mapped[dict[str, Any] | None]
+    marker: Mapped[str] = mapped_column(String(40), unique=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    # 0: a message for one person (a freed seat, a report) goes before 1: reminders and 2: broadcasts.
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    platform_message_id: Mapped[str | None] = mapped_column(String(100))
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]

@@ -43,15 +43,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from tests.platforms.slack_spec import TOKEN, SlackWebSpec
 
 DEFAULT_TOKEN = "xoxb-labbot-test-token"
+DEFAULT_APP_TOKEN = "xapp-labbot-test"
+# Methods authenticated by the app-level token (xapp-…) rather than the bot token.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 Params = Mapping[str, Any]
 Payload = dict[str, Any]
 
 __all__ = [
+    "DEFAULT_APP_TOKEN",
     "DEFAULT_TOKEN",
     "RateLimiter",
     "RecordedCall",
@@ -250,12 +255,16 @@ class SlackApiStandIn:
     _response_urls: set[str]
     _failures: defaultdict[str, deque[_Failure]]
     _limiter: RateLimiter | None
+    _socket_outbox: deque[Payload]  # envelopes waiting to go to the connected Socket Mode client
+    _socket_acks: list[Payload]  # what the client sent back (acks, with their response payloads)
+    _socket_connections: int
 
     def __init__(
         self,
         *,
         spec: SlackWebSpec | None = None,
         token: str = DEFAULT_TOKEN,
+        app_token: str = DEFAULT_APP_TOKEN,
         team_id: str = "T0LABBOT",
         bot_user_id: str = "U0LABBOT",
         bot_id: str = "B0LABBOT",
@@ -264,6 +273,7 @@ class SlackApiStandIn:
         """Configure the stand-in; ``spec`` defaults to :meth:`SlackWebSpec.load` (the shared specs)."""
         self.spec = spec or SlackWebSpec.load()
         self.token = token
+        self.app_token = app_token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
@@ -471,6 +481,34 @@ class SlackApiStandIn:
         with self._lock:
             return list(self._files)
 
+    # ---- Socket Mode -----------------------------------------------------------------------
+
+    def socket_send(self, envelope_type: str, payload: Payload, *, accepts_response_payload: bool = True) -> str:
+        """Queue an envelope (``slash_commands``, ``interactive``, ``events_api``) for the Socket Mode client."""
+        envelope_id = f"env-{next(self._ids):08d}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": accepts_response_payload,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        with self._lock:
+            self._socket_outbox.append(envelope)
+        return envelope_id
+
+    def socket_ack(self, envelope_id: str) -> Payload | None:
+        """The client's acknowledgement of an envelope, or None while there is none."""
+        with self._lock:
+            return next((dict(a) for a in self._socket_acks if a.get("envelope_id") == envelope_id), None)
+
+    @property
+    def socket_connections(self) -> int:
+        """How many Socket Mode connections are open now."""
+        with self._lock:
+            return self._socket_connections
+
     # ---- failures and rate limits ----------------------------------------------------------
 
     def fail_next(
@@ -513,12 +551,15 @@ class SlackApiStandIn:
     # ---- internals: storage ----------------------------------------------------------------
 
     def _reset_records(self) -> None:
+        self._socket_acks = []
         self._calls = []
         self._calls_by_method = defaultdict(list)
         self._violations = []
         self._responses = []
 
     def _reset_state(self) -> None:
+        self._socket_outbox = deque()
+        self._socket_connections = 0
         self._users = {}
         self._users_by_email = {}
         self._channels = {}
@@ -550,6 +591,7 @@ class SlackApiStandIn:
                 Route("/api/{method}", self._api_endpoint, methods=["GET", "POST"]),
                 Route("/upload/v1/{file_id}", self._upload_endpoint, methods=["POST"]),
                 Route("/response/{response_id}", self._response_endpoint, methods=["POST"]),
+                WebSocketRoute("/socket-mode", self._socket_mode_endpoint),
             ]
         )
 
@@ -596,6 +638,35 @@ class SlackApiStandIn:
             self._responses.append(RecordedResponse(url, body, headers, time.time()))
         return PlainTextResponse("ok")
 
+    async def _socket_mode_endpoint(self, websocket: WebSocket) -> None:
+        """Slack's Socket Mode server: ``hello``, then queued envelopes; acks are recorded."""
+        await websocket.accept()
+        with self._lock:
+            self._socket_connections += 1
+        await websocket.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": self.app_id}}
+        )
+        sender = asyncio.ensure_future(self._send_envelopes(websocket))
+        try:
+            async for message in websocket.iter_json():
+                with self._lock:
+                    self._socket_acks.append(message)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sender.cancel()
+            with self._lock:
+                self._socket_connections -= 1
+
+    async def _send_envelopes(self, websocket: WebSocket) -> None:
+        while True:
+            with self._lock:
+                envelope = self._socket_outbox.popleft() if self._socket_outbox else None
+            if envelope is None:
+                await asyncio.sleep(0.01)
+            else:
+                await websocket.send_json(envelope)
+
     # ---- internals: answering a Web API call (under the lock) ------------------------------
 
     def _answer(
@@ -627,7 +698,8 @@ class SlackApiStandIn:
             return None
         if token is None:
             return "not_authed"
-        return None if token == self.token else "invalid_auth"
+        expected = self.app_token if method in APP_TOKEN_METHODS else self.token
+        return None if token == expected else "invalid_auth"
 
     def _injected_failure(self, method: str) -> tuple[int, Payload, int] | None:
         queue = self._failures.get(method)
@@ -656,10 +728,12 @@ class SlackApiStandIn:
     def _method_handlers(self) -> dict[str, Callable[[Params], Payload]]:
         return {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -683,6 +757,9 @@ class SlackApiStandIn:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, params: Params) -> Payload:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket-mode?ticket={next(self._ids)}"}
 
     def _users_info(self, params: Params) -> Payload:
         user = self._user(params.get("user"))
@@ -708,6 +785,20 @@ class SlackApiStandIn:
 
     def _conversations_info(self, params: Params) -> Payload:
         return {"ok": True, "channel": self._channel_info(str(params.get("channel")))}
+
+    def _conversations_history(self, params: Params) -> Payload:
+        """Top-level messages of a channel, newest first, as Slack lists them (no pagination past `limit`)."""
+        channel = self._resolve_channel(str(params["channel"]))
+        if channel not in self._messages and channel not in self._channels:
+            raise SlackError("channel_not_found")
+        top_level = [m for m in self._messages.get(channel, {}).values() if m.get("thread_ts", m["ts"]) == m["ts"]]
+        newest_first = sorted(top_level, key=lambda m: float(m["ts"]), reverse=True)
+        limit = int(params.get("limit") or 100)
+        return {
+            "ok": True,
+            "messages": [dict(m) for m in newest_first[:limit]],
+            "has_more": len(top_level) > limit,
+        }
 
     def _chat_post_message(self, params: Params) -> Payload:
         channel = self._resolve_channel(str(params["channel"]))

@@ -28,6 +28,9 @@ from typing import Any
 SPEC_FILE = "slack_web_openapi_v2.json"
 SPECS_DIR_ENV = "LABBOT_SPECS_DIR"
 TOKEN = "token"
+# Accepted by every method although the 2020 spec never lists it: slack_sdk adds the workspace's team_id to
+# each call of a client that knows it (Bolt's per-request clients do), for org-wide (Enterprise Grid) apps.
+UNIVERSAL_PARAMS = frozenset({"team_id"})
 
 # Declarations of methods newer than the spec, from https://api.slack.com/methods/<name>.
 # Only used for methods the spec lacks, so a newer spec would take precedence.
@@ -41,6 +44,8 @@ SUPPLEMENT: Mapping[str, Mapping[str, bool]] = {
         "alt_txt": False,
         "snippet_type": False,
     },
+    # Socket Mode: a websocket URL for the app-level token (xapp-…), which goes in the Bearer header.
+    "apps.connections.open": {TOKEN: True},
     # Step 3 of files_upload_v2: finish the upload and share the files.
     "files.completeUploadExternal": {
         TOKEN: True,
@@ -132,7 +137,11 @@ class SlackWebSpec:
         method = self._methods.get(name)
         if method is None:
             return [f"unknown method {name!r}"]
-        problems = [f"parameter {p!r} is not declared for {name}" for p in params if p not in method.params]
+        problems = [
+            f"parameter {p!r} is not declared for {name}"
+            for p in params
+            if p not in method.params and p not in UNIVERSAL_PARAMS
+        ]
         supplied = params.keys() | ({TOKEN} if has_bearer else set())
         missing = [p for p, required in method.params.items() if required and p not in supplied]
         problems += [f"required parameter {p!r} of {name} is missing" for p in missing]

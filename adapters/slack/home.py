@@ -1,0 +1,105 @@
+"""The App Home tab: the person's projects, hours this week and month, events with their signup, shortcuts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from adapters.slack.blocks import escape, render
+from adapters.slack.users import SlackUser
+from labbot.clock import today_in_paris
+from labbot.context import language_of
+from labbot.engine import LabBot
+from labbot.i18n import Language, _, format_duration, language_from_hint, use_locale
+from labbot.messages import Request
+from labbot.storage import hours, people, projects
+
+# Action ids of the home's buttons that open a form (the verb is the button's value).
+OPEN_FORM_ACTION = "labbot:open-form"
+HOME_BLOCK_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    """What the home shows about the person, read in one transaction."""
+
+    language: Language
+    projects: list[tuple[int, str]]
+    week_minutes: int
+    month_minutes: int
+
+
+def read_facts(bot: LabBot, user: SlackUser) -> HomeFacts:
+    """The person's projects and hours (nothing yet for someone new)."""
+    today = today_in_paris(bot.clock)
+    week_start = today - timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    tomorrow = today + timedelta(days=1)
+    with bot.database.transaction() as session:
+        person = people.by_identity(session, "slack", user.id)
+        if person is None:
+            return HomeFacts(language_of_hint(user.locale), [], 0, 0)
+        own = [(p.id, p.title) for p in projects.of_person(session, person.id)]
+        week = hours.total(session, *hours.for_person(person.id, week_start, tomorrow)).minutes
+        month = hours.total(session, *hours.for_person(person.id, month_start, tomorrow)).minutes
+        return HomeFacts(language_of(person, user.locale), own, week, month)
+
+
+def language_of_hint(locale: str | None) -> Language:
+    """French unless the Slack locale names another supported language."""
+    return language_from_hint(locale) or "fr"
+
+
+def build_home(bot: LabBot, user: SlackUser) -> View:
+    """The home view for `user`, in their language (runs the core's read-only `evenements`)."""
+    facts = read_facts(bot, user)
+    events = bot.handle(Request(platform="slack", user_id=user.id, text="evenements", locale=user.locale))
+    with use_locale(facts.language):
+        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(facts)]
+        blocks += [_hours(facts), DividerBlock(), *render(events).blocks, DividerBlock(), _shortcuts()]
+    return View(type="home", blocks=blocks[:HOME_BLOCK_LIMIT])
+
+
+def _projects(facts: HomeFacts) -> list[Block]:
+    if not facts.projects:
+        text = _("You are on no project yet. Register an idea, or join a team with: rejoindre <number>")
+        return [SectionBlock(text=PlainTextObject(text=text))]
+    lines = "\n".join(f"• #{number} {escape(title)}" for number, title in facts.projects[:30])
+    return [SectionBlock(text=MarkdownTextObject(text=f"*{_('Your projects')}*\n{lines}"))]
+
+
+def _hours(facts: HomeFacts) -> SectionBlock:
+    return SectionBlock(
+        fields=[
+            MarkdownTextObject(text=f"*{_('Hours this week')}*\n{format_duration(facts.week_minutes)}"),
+            MarkdownTextObject(text=f"*{_('Hours this month')}*\n{format_duration(facts.month_minutes)}"),
+        ]
+    )
+
+
+def _shortcuts() -> ActionsBlock:
+    def button(label: str, verb: str) -> ButtonElement:
+        return ButtonElement(
+            text=PlainTextObject(text=label), action_id=f"{OPEN_FORM_ACTION}:{verb}", value=verb, style="primary"
+        )
+
+    return ActionsBlock(
+        block_id="labbot:home:shortcuts",
+        elements=[
+            button(_("New idea"), "idee"),
+            button(_("Log hours"), "heures"),
+            button(_("Partner meeting"), "reunion"),
+        ],
+    )

@@ -1,0 +1,124 @@
+"""`labbot run`'s entry into Slack: HTTP mode (`POST /slack/events`) or Socket Mode, on Bolt's AsyncApp."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from adapters.bootstrap import Application
+from adapters.slack.bridge import SlackBridge, interactive_client
+from adapters.slack.listeners import register
+from adapters.slack.messenger import SlackMessenger, web_client
+from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
+from adapters.slack.users import UserDirectory
+from adapters.slack.workers import CommandRunner, ProcessRunner, ThreadRunner
+from labbot.config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+class SlackPlatform:
+    """One Slack workspace: the messenger for outbound messages, the Bolt app for everything inbound."""
+
+    name = "slack"
+
+    def __init__(self, settings: SlackSettings, secrets: SlackSecrets) -> None:
+        self.settings = settings
+        self.secrets = secrets
+        self.messenger = SlackMessenger(
+            web_client(settings, secrets.bot_token), history_limit=settings.history_limit
+        )
+        self.client = interactive_client(secrets.bot_token, settings.api_base_url)
+        self.bolt: AsyncApp | None = None
+        self.bridge: SlackBridge | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    def attach(self, application: Application) -> None:
+        """Build the Bolt app around the assembled bot."""
+        http = self.settings.mode == "http"
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=self.secrets.signing_secret or "",
+            request_verification_enabled=http,
+            # Listeners only ack; the work is in lazy listeners, so answering after the listener is fastest.
+            process_before_response=True,
+            logger=log,
+        )
+        commands: CommandRunner = (
+            ProcessRunner(
+                application.settings,
+                self.settings.command_processes,
+                # Read at each call: `labbot run` swaps it for the background worker's wake-up after attach.
+                lambda: application.bot.after_commit(),  # noqa: PLW0108
+            )
+            if self.settings.command_processes
+            else ThreadRunner(application.bot)
+        )
+        users = UserDirectory(self.client, self.settings.user_cache_seconds)
+        self.bridge = SlackBridge(application.bot, self.client, users, commands)
+        register(self.bolt, self.bridge)
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """`POST /slack/events` in HTTP mode (slash command, interactivity and events alike)."""
+        if self.settings.mode != "http":
+            return []
+        handler = AsyncSlackRequestHandler(self._app())
+
+        async def events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        return [Route(EVENTS_PATH, events, methods=["POST"])]
+
+    async def start(self) -> None:
+        """Open the HTTP connection pool; in Socket Mode, the connection to Slack too."""
+        await self._bridge().open()
+        if self.settings.mode == "socket":
+            await self._check_app_token()
+            self._socket = AsyncSocketModeHandler(self._app(), self.secrets.app_token, logger=log)
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            log.info("Slack Socket Mode connected")
+
+    async def stop(self) -> None:
+        """Close the socket and let answers in progress finish."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self.bridge is not None:
+            await self.bridge.close()
+
+    async def _check_app_token(self) -> None:
+        """Fail at start on a refused SLACK_APP_TOKEN (slack_sdk would otherwise retry it forever)."""
+        try:
+            await self.client.apps_connections_open(app_token=self.secrets.app_token or "")
+        except SlackApiError as error:
+            raise ConfigError(
+                f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error.response.get('error')}): it must be an "
+                "app-level token (xapp-…) with the connections:write scope."
+            ) from None
+
+    def _bridge(self) -> SlackBridge:
+        if self.bridge is None:
+            raise RuntimeError("attach() the application before starting Slack")
+        return self.bridge
+
+    def _app(self) -> AsyncApp:
+        if self.bolt is None:
+            raise RuntimeError("attach() the application before serving Slack")
+        return self.bolt
+
+
+def from_settings(settings: Settings) -> SlackPlatform | None:
+    """The Slack platform when `[slack]` is configured (secrets from the environment), else None."""
+    slack = settings.section("slack", SlackSettings)
+    if slack is None:
+        return None
+    return SlackPlatform(slack, secrets_from_environment(slack.mode))

@@ -1,0 +1,96 @@
+"""Lab channels subscribed to announcements (`canal ajouter`), and muting optional reminders (`rappels`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from labbot.arguments import Arguments, Name, Ref, Region, option
+from labbot.context import CommandContext
+from labbot.errors import Forbidden, InvalidInput, NotFound
+from labbot.i18n import N_, _
+from labbot.messages import Reply
+from labbot.policy import project_or_refuse, require_oversight, require_team_or_oversight
+from labbot.registry import CommandFamily
+from labbot.storage import announcements
+from labbot.storage.models import LabChannel
+from labbot.vocabulary import REGIONS
+
+family = CommandFamily("subscriptions")
+
+
+class ChannelArgs(Arguments):
+    action: Literal["ajouter", "add", "retirer", "remove"] = option(..., help=N_("ajouter or retirer"))
+    region: Region | None = option(None, help=N_("the region whose announcements the channel gets"))
+    projet: Ref | None = option(None, aliases=("project",), help=N_("the project whose announcements it gets"))
+    nom: Name | None = option(None, aliases=("name",), help=N_("the name announcements use for this channel"))
+
+
+@family.command(
+    "canal",
+    "channel",
+    arguments=ChannelArgs,
+    positionals=("action",),
+    role="agent",
+    summary=N_("In a channel: subscribe it to a region's or a project's announcements (or unsubscribe it)"),
+    example="canal ajouter region:bretagne nom:lab-bretagne",
+    example_en="channel add region:bretagne nom:lab-bretagne",
+)
+def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
+    """Register the current channel as a lab channel, or remove it."""
+    channel_id = ctx.request.channel_id
+    if not channel_id:
+        raise InvalidInput(
+            _("Type this command in the channel to subscribe (not in a direct message or the console).")
+        )
+    existing = announcements.channel(ctx.session, ctx.request.platform, channel_id)
+    if args.action in ("retirer", "remove"):
+        if existing is None:
+            raise NotFound(_("This channel is not subscribed."))
+        _check_rights(ctx, existing.region, existing.project_id)
+        ctx.session.delete(existing)
+        return Reply(text=_("This channel no longer receives announcements."))
+    if (args.region is None) == (args.projet is None):
+        raise InvalidInput(_("Give either region: or projet:."), field="region")
+    project_id = project_or_refuse(ctx.session, args.projet).id if args.projet else None
+    _check_rights(ctx, args.region, project_id)
+    item = existing or LabChannel(platform=ctx.request.platform, channel_id=channel_id, created_at=ctx.now())
+    item.region, item.project_id, item.added_by_id = args.region, project_id, ctx.person.id
+    item.name = (args.nom or str(ctx.request.raw.get("channel_name") or channel_id)).lstrip("#~")
+    ctx.session.add(item)
+    what = REGIONS.label(args.region) if args.region else _("project #{number}").format(number=project_id)
+    return Reply(
+        text=_("This channel ({name}) now receives the announcements of {what}.").format(name=item.name, what=what)
+    )
+
+
+def _check_rights(ctx: CommandContext, region: str | None, project_id: int | None) -> None:
+    if region is not None:
+        require_oversight(ctx.person, region)
+    elif project_id is not None:
+        project = project_or_refuse(ctx.session, str(project_id))
+        require_team_or_oversight(ctx.session, ctx.person, project)
+    else:
+        raise Forbidden(_("Only administrators can change this channel."))
+
+
+class ReminderSwitch(Arguments):
+    etat: Literal["on", "off"] = option(..., aliases=("state",), help=N_("on or off"))
+
+
+@family.command(
+    "rappels",
+    "reminders",
+    arguments=ReminderSwitch,
+    positionals=("etat",),
+    summary=N_("Turn optional reminders off or on (announcements always reach you)"),
+    example="rappels off",
+    example_en="reminders off",
+)
+def reminders(ctx: CommandContext, args: ReminderSwitch) -> Reply:
+    """Mute or unmute automatic reminders for the requester."""
+    ctx.person.reminders_muted = args.etat == "off"
+    if ctx.person.reminders_muted:
+        return Reply(
+            text=_("Reminders are off. SGMAP's announcements still reach you. Turn them back on: rappels on")
+        )
+    return Reply(text=_("Reminders are on: events, weekly hours, deadlines and digests."))

@@ -1,0 +1,25 @@
+"""Messages for people outside the conversation (a freed seat, a report) go through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from labbot.messages import Notification
+from labbot.storage import outbox
+from labbot.storage.outbox import Recipient
+from labbot.text import neutralized_reply
+
+
+def enqueue_notifications(session: Session, notifications: Iterable[Notification], now: datetime) -> None:
+    """Queue each notification to every platform account of its person."""
+    for notification in notifications:
+        outbox.enqueue(
+            session,
+            kind="notification",
+            reply=neutralized_reply(notification.reply),
+            recipients=[Recipient(address, notification.person_id) for address in notification.addresses],
+            now=now,
+        )

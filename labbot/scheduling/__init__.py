@@ -1,0 +1,1 @@
+"""Scheduling: reminders and announcements on APScheduler, run by one elected replica."""

@@ -1,0 +1,83 @@
+"""What runs beside the chat adapters: the scheduler and the delivery worker, on the elected replica only."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import make_url
+
+from labbot.clock import Clock
+from labbot.config import Settings
+from labbot.outbox.worker import DeliveryWorker
+from labbot.scheduling.audience import Reach
+from labbot.scheduling.jobs import JobRuntime
+from labbot.scheduling.leadership import Campaign, FileLeadership, Leadership
+from labbot.scheduling.scheduler import LabScheduler
+from labbot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundWork:
+    """Scheduler + delivery worker, run only while this process holds the leader lock: an advisory lock on
+    PostgreSQL (several replicas), a file lock beside an SQLite database (processes of one machine)."""
+
+    def __init__(
+        self, database: Database, settings: Settings, worker: DeliveryWorker, clock: Clock, reach: Reach
+    ) -> None:
+        self.database = database
+        self.worker = worker
+        runtime = JobRuntime(database, settings, clock, reach, worker.wake)
+        self.runtime = runtime
+        self.scheduler: LabScheduler | None = None
+        self._lock = threading.Lock()
+        self.leadership = _campaign(database, settings.scheduler.leader_check_seconds, self._lead, self._follow)
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process runs the scheduler and the worker now."""
+        return self.scheduler is not None and self.scheduler.running
+
+    def start(self) -> None:
+        """Campaign for leadership (lead at once on an in-memory database)."""
+        if self.leadership is not None:
+            self.leadership.start()
+        else:
+            self._lead()
+
+    def stop(self) -> None:
+        """Stop everything and give up leadership."""
+        if self.leadership is not None:
+            self.leadership.stop()
+        self._follow()
+        self.worker.close()
+
+    def _lead(self) -> None:
+        with self._lock:
+            if self.scheduler is not None:
+                return
+            self.worker.start()
+            self.scheduler = LabScheduler(self.runtime)
+            self.scheduler.start()
+
+    def _follow(self) -> None:
+        with self._lock:
+            if self.scheduler is None:
+                return
+            self.scheduler.stop()
+            self.scheduler = None
+            self.worker.stop()
+
+
+def _campaign(
+    database: Database, check_seconds: float, lead: Callable[[], None], follow: Callable[[], None]
+) -> Campaign | None:
+    if database.dialect == "postgresql":
+        return Leadership(database.url, lead, follow, check_seconds=check_seconds)
+    path = make_url(database.url).database
+    if path and path != ":memory:" and os.name == "posix":
+        return FileLeadership(f"{path}.leader", lead, follow, check_seconds=check_seconds)
+    return None

@@ -1,0 +1,29 @@
+"""An .ics invitation for an event (`icalendar`), attached to its reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import icalendar
+
+from labbot.storage.models import Event
+
+
+def event_invitation(event: Event) -> bytes:
+    """The event as an iCalendar file with one VEVENT (times in UTC, a stable UID per event)."""
+    if event.starts_at is None:
+        raise ValueError(f"event {event.key} has no date")
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//labbot//laboratoires d'innovation territoriale//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.key}@labbot")
+    vevent.add("summary", event.title)
+    vevent.add("dtstart", event.starts_at)
+    vevent.add("dtend", event.ends_at or event.starts_at + timedelta(hours=2))
+    vevent.add("dtstamp", event.starts_at)
+    if event.place:
+        vevent.add("location", event.place)
+    calendar.add_component(vevent)
+    return bytes(calendar.to_ical())

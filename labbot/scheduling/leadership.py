@@ -1,0 +1,195 @@
+"""Leader election: whoever holds the lock runs the scheduler and the delivery worker.
+
+PostgreSQL: a session advisory lock on a dedicated connection. The holder checks it every `check_seconds`;
+when the connection is gone (the server restarted, the network dropped, an operator killed it) the lock is gone
+too, so the holder steps down at once, and another replica, trying every `check_seconds`, takes over within
+seconds. SQLite: a lock on a file beside the database, for the processes of one machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import IO
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
+# Any constant shared by every replica; "labbot" in ASCII.
+LOCK_KEY = 0x6C6162626F74
+
+
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as libpq understands it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class Campaign:
+    """Campaigns for a lock in a thread; calls `on_elected` when won and `on_deposed` when lost."""
+
+    def __init__(
+        self, on_elected: Callable[[], None], on_deposed: Callable[[], None], check_seconds: float
+    ) -> None:
+        self.on_elected = on_elected
+        self.on_deposed = on_deposed
+        self.check_seconds = check_seconds
+        self.is_leader = False
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _try_lock(self) -> None:
+        raise NotImplementedError
+
+    def _check_lock(self) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def _won(self) -> None:
+        self.is_leader = True
+        log.info("elected: this process runs the scheduler and the delivery worker")
+        self.on_elected()
+
+    def start(self) -> None:
+        """Campaign in the background."""
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._campaign, name="leadership", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Step down (if leading) and release the lock."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _campaign(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                if self.is_leader:
+                    self._check_lock()
+                else:
+                    self._try_lock()
+            except Exception as error:  # the connection is gone: so is the lock
+                self._lost(error)
+            self._stopping.wait(self.check_seconds)
+        if self.is_leader:
+            self._step_down()
+        self._close()
+
+    def _lost(self, error: Exception) -> None:
+        if self.is_leader:
+            log.warning("leadership lost (%s): stopping the scheduler and the worker", error)
+            self._step_down()
+        else:
+            log.info("cannot campaign for leadership yet: %s", error)
+        self._close()
+
+    def _step_down(self) -> None:
+        self.is_leader = False
+        try:
+            self.on_deposed()
+        except Exception:
+            log.exception("stepping down failed")
+
+
+class Leadership(Campaign):
+    """PostgreSQL: a session advisory lock on a dedicated connection."""
+
+    def __init__(
+        self,
+        url: str,
+        on_elected: Callable[[], None],
+        on_deposed: Callable[[], None],
+        *,
+        check_seconds: float = 1.0,
+        lock_key: int = LOCK_KEY,
+    ) -> None:
+        super().__init__(on_elected, on_deposed, check_seconds)
+        self.url = libpq_url(url)
+        self.lock_key = lock_key
+        self.connection: psycopg.Connection[tuple[object, ...]] | None = None
+
+    @property
+    def backend_pid(self) -> int | None:
+        """The server process holding (or seeking) the lock, for operators and tests."""
+        return self.connection.info.backend_pid if self.connection is not None else None
+
+    def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        if self.connection is None or self.connection.closed:
+            # Keepalives make a silently dead network fail the next check instead of hanging on it.
+            self.connection = psycopg.connect(
+                self.url,
+                autocommit=True,
+                connect_timeout=5,
+                keepalives=1,
+                keepalives_idle=5,
+                keepalives_interval=2,
+                keepalives_count=2,
+                application_name="labbot-leader",
+            )
+        return self.connection
+
+    def _try_lock(self) -> None:
+        row = self._connect().execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()
+        if row and row[0]:
+            self._won()
+
+    def _check_lock(self) -> None:
+        row = (
+            self._connect()
+            .execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()"
+            )
+            .fetchone()
+        )
+        if not row or not row[0]:
+            raise RuntimeError("advisory lock no longer held")
+
+    def _close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:
+                log.debug("closing the leader connection failed", exc_info=True)
+            self.connection = None
+
+
+class FileLeadership(Campaign):
+    """SQLite: an exclusive lock on a file beside the database, so that two processes on one file (a console
+    beside `labbot run`) never both schedule; the kernel releases it when the holder dies."""
+
+    def __init__(
+        self,
+        path: str,
+        on_elected: Callable[[], None],
+        on_deposed: Callable[[], None],
+        *,
+        check_seconds: float = 1.0,
+    ) -> None:
+        super().__init__(on_elected, on_deposed, check_seconds)
+        self.path = path
+        self._file: IO[bytes] | None = None
+
+    def _try_lock(self) -> None:
+        import fcntl  # noqa: PLC0415 - POSIX only; other systems run one process without this lock
+
+        handle = open(self.path, "ab")  # noqa: SIM115 - held open for as long as the lock
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()  # another process leads
+            return
+        self._file = handle
+        self._won()
+
+    def _check_lock(self) -> None:
+        """A lock on an open file cannot be taken away."""
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()  # releases the lock
+            self._file = None

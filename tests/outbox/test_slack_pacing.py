@@ -1,0 +1,40 @@
+"""Against the Slack stand-in's rate limits: the worker paces one channel to a message per second, so Slack
+never has to refuse one, while other conversations go alongside."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from labbot.clock import SystemClock
+from labbot.config import OutboxSettings
+from labbot.messages import Address, Reply
+from labbot.outbox.worker import DeliveryWorker
+from labbot.storage import outbox
+from labbot.storage.database import Database
+from labbot.storage.outbox import Recipient
+from tests.outbox.replica import StandInSlackMessenger
+from tests.platforms.slack_api import SlackApiStandIn
+
+
+def test_a_busy_channel_is_paced_under_slacks_limit(database: Database, slack_api: SlackApiStandIn) -> None:
+    slack_api.add_channel("C1", "lab-bretagne")
+    for user in ("U1", "U2"):
+        slack_api.add_user(user, user.lower(), user, f"{user.lower()}@example.gouv.fr")
+    slack_api.set_rate_limits(per_channel_per_second=1)
+    with database.transaction() as session:
+        for number in range(3):
+            outbox.enqueue(
+                session,
+                kind="announcement",
+                reply=Reply(text=f"Annonce {number}"),
+                recipients=[Recipient(Address("slack", "", "C1")), Recipient(Address("slack", "U1"))],
+                now=datetime.now(UTC),
+            )
+    messenger = StandInSlackMessenger(slack_api.web_client(), "http://127.0.0.1:9/unused")
+    worker = DeliveryWorker(database, {"slack": messenger}, OutboxSettings(), SystemClock())
+    worker.run_until_idle()
+    worker.close()
+    posts = slack_api.calls_to("chat.postMessage")
+    assert [call.status for call in posts] == [200] * 6  # nothing refused
+    assert [m["text"] for m in slack_api.messages_in("C1")] == ["Annonce 0", "Annonce 1", "Annonce 2"]
+    assert len(slack_api.messages_in(slack_api.dm_channel_of("U1"))) == 3
