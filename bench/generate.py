@@ -21,6 +21,7 @@ from sqlalchemy import Connection, insert, select, text
 from bench.scale import Scale
 from labbot.config import Settings
 from labbot.lifecycle import STATUSES
+from labbot.storage import hour_totals
 from labbot.storage.database import Database
 from labbot.storage.models import Base, Event
 from labbot.vocabulary import COMPETENCES, COST_TYPES, METHODS, PARTNER_CATEGORIES, REGIONS
@@ -34,6 +35,8 @@ CREATED_AT = datetime(2016, 6, 1, 8, 0, tzinfo=UTC)
 CATEGORIES = ("A+", "A", "B", "C")
 CATEGORY_WEIGHTS = (1, 5, 3, 1)
 STATUS_WEIGHTS = {"idee": 2, "en-preparation": 2, "depose": 1, "retenu": 1, "non-retenu": 1, "en-cours": 6}
+if not set(STATUS_WEIGHTS) <= set(STATUSES.codes()):
+    raise RuntimeError(f"unknown status in {STATUS_WEIGHTS}")
 CHUNK = 20_000
 ADMIN_ID = 1
 
@@ -142,7 +145,6 @@ class DataSet:
         for pid in range(1, self.scale.projects + 1):
             region = self.plan.regions[self.plan.region_of_project(pid)]
             status = self.random.choices(statuses, list(STATUS_WEIGHTS.values()))[0]
-            assert status in STATUSES.codes()
             filed = date(2016, 7, 15) if status in ("depose", "retenu", "non-retenu", "en-cours") else None
             decided = date(2016, 10, 1) if status in ("retenu", "non-retenu", "en-cours") else None
             started = STARTED_ON if status == "en-cours" else None
@@ -165,8 +167,10 @@ class DataSet:
             count = per_agent + (index < extra)
             for day in sorted(self.random.sample(days, count)):
                 number += 1
-                yield (number, self.plan.agent_id(index), self.plan.project_of_agent(index), day,
-                       30 * self.random.randint(1, 16), self.rates[category], "Atelier", CREATED_AT, None)  # fmt: skip
+                minutes = 30 * self.random.randint(1, 16)
+                project = self.plan.project_of_agent(index)
+                yield (number, self.plan.agent_id(index), project, day, minutes, self.rates[category],
+                       "Atelier", CREATED_AT, None)  # fmt: skip
 
     def meetings(self) -> Rows:
         categories = PARTNER_CATEGORIES.codes()
@@ -199,20 +203,60 @@ class DataSet:
 
 # Table name → (columns in the order DataSet yields them, the DataSet method producing them).
 TABLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "people": (("id", "display_name", "email", "language", "role", "region", "service", "category",
-                "created_at"), "people"),  # fmt: skip
+    "people": (
+        ("id", "display_name", "email", "language", "role", "region", "service", "category", "created_at"),
+        "people",
+    ),
     "identities": (("id", "person_id", "platform", "external_id", "username"), "identities"),
-    "projects": (("id", "slug", "title", "region", "services", "summary", "methods", "planned_partners",
-                  "objective", "indicators", "place", "governance", "portfolio", "status", "filed_on",
-                  "decided_on", "started_on", "ended_on", "created_by_id", "created_at"), "projects"),  # fmt: skip
+    "projects": (
+        (
+            "id",
+            "slug",
+            "title",
+            "region",
+            "services",
+            "summary",
+            "methods",
+            "planned_partners",
+            "objective",
+            "indicators",
+            "place",
+            "governance",
+            "portfolio",
+            "status",
+            "filed_on",
+            "decided_on",
+            "started_on",
+            "ended_on",
+            "created_by_id",
+            "created_at",
+        ),
+        "projects",
+    ),
     "memberships": (("id", "project_id", "person_id", "competence", "service", "joined_at"), "memberships"),
-    "hour_entries": (("id", "person_id", "project_id", "worked_on", "minutes", "rate_cents", "activity",
-                      "created_at", "updated_at"), "hour_entries"),  # fmt: skip
-    "partner_meetings": (("id", "project_id", "logged_by_id", "partner", "category", "held_on", "minutes",
-                          "notes", "created_at"), "meetings"),  # fmt: skip
+    "hour_entries": (
+        (
+            "id",
+            "person_id",
+            "project_id",
+            "worked_on",
+            "minutes",
+            "rate_cents",
+            "activity",
+            "created_at",
+            "updated_at",
+        ),
+        "hour_entries",
+    ),
+    "partner_meetings": (
+        ("id", "project_id", "logged_by_id", "partner", "category", "held_on", "minutes", "notes", "created_at"),
+        "meetings",
+    ),
     "signups": (("id", "event_id", "person_id", "project_id", "state", "created_at", "cancelled_at"), "signups"),
-    "cost_lines": (("id", "project_id", "kind", "label", "amount_cents", "incurred_on", "created_by_id",
-                    "created_at"), "cost_lines"),  # fmt: skip
+    "cost_lines": (
+        ("id", "project_id", "kind", "label", "amount_cents", "incurred_on", "created_by_id", "created_at"),
+        "cost_lines",
+    ),
 }
 JSON_COLUMNS = {"services", "methods"}
 
@@ -256,7 +300,9 @@ def generate(database: Database, scale: Scale) -> Generated:
     """Fill the (migrated, empty) database; return row counts and timings."""
     started = time.perf_counter()
     with database.engine.connect() as connection:
-        events = [(e.id, e.capacity) for e in connection.execute(select(Event.id, Event.capacity).order_by(Event.id))]
+        events = [
+            (e.id, e.capacity) for e in connection.execute(select(Event.id, Event.capacity).order_by(Event.id))
+        ]
     data = DataSet(layout(scale), events)
     load = _insert_copy if database.dialect == "postgresql" else _insert_core
     rows: dict[str, int] = {}
@@ -268,7 +314,13 @@ def generate(database: Database, scale: Scale) -> Generated:
             seconds[table] = time.perf_counter() - table_started
         if database.dialect == "postgresql":
             for table in TABLES:
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))
+                connection.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")  # noqa: S608
+                )
+    totals_started = time.perf_counter()
+    with database.engine.begin() as connection:
+        hour_totals.rebuild(connection)  # the bulk load bypassed the ORM hook that keeps them
+    seconds["hour_month_totals"] = time.perf_counter() - totals_started
     analyze_started = time.perf_counter()
     _analyze(database)
     seconds["analyze"] = time.perf_counter() - analyze_started
