@@ -134,10 +134,18 @@ def watching(engine: Engine) -> Iterator[StatementLog]:
 
 def explain(engine: Engine, statement: str, parameters: Any) -> str:
     """The plan of `statement` (PostgreSQL: with actual times and buffers)."""
-    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
-    with engine.connect() as connection:
-        rows = connection.exec_driver_sql(prefix + statement, parameters).all()
-        connection.rollback()
+    reads = statement.lstrip().upper().startswith(("SELECT", "WITH"))
+    if engine.dialect.name == "sqlite":
+        prefix = "EXPLAIN QUERY PLAN "
+    else:
+        # ANALYZE runs the statement: only for reads, a write would be done a second time.
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if reads else "EXPLAIN "
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(prefix + statement, parameters).all()
+            connection.rollback()
+    except Exception as error:  # a plan is a diagnostic: report why it is missing, keep measuring
+        return f"(no plan: {type(error).__name__}: {str(error)[:300]})"
     return "\n".join(" | ".join(str(v) for v in row) for row in rows)
 
 
