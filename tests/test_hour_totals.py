@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import func, select
 
+from labbot.messages import Outcome, Request
 from labbot.storage import hour_totals
 from labbot.storage.models import HourMonthTotal
 from tests.conftest import Conversation
@@ -53,3 +56,19 @@ def test_region_reports_read_the_totals(lab: Conversation) -> None:
     assert "70,00 €" in by_month
     lab.ok("bruno", "supprimer 2")
     assert "2016-06" not in lab.ok("claire", "rapport par:mois")
+
+
+def test_totals_stay_exact_when_two_agents_log_at_once(lab: Conversation) -> None:
+    # alice and bruno write the same project-month row of the totals concurrently: the upsert adds, never
+    # overwrites, so no entry is lost from the totals.
+    requests = [
+        Request(platform="console", user_id=user, text=f"heures 1 1h date:0{day}/06/2016")
+        for day in range(1, 7)
+        for user in ("alice", "bruno")
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = [reply.outcome for reply in pool.map(lab.app.bot.handle, requests)]
+    assert outcomes == [Outcome.DONE] * len(requests)
+    kept = kept_totals(lab)
+    assert kept[0][2] == 12 * 60
+    assert kept == recomputed_totals(lab)
