@@ -26,14 +26,14 @@ from bench.stats import summary_ms
 Build = Callable[[int], tuple[bytes, dict[str, str]]]
 
 
-def slack_request(secret: str, users: list[tuple[str, str]], response_url: str) -> Build:
+def slack_request(secret: str, users: list[tuple[str, str]], response_url: str, team: str, channel: str) -> Build:
     """The i-th `/lab` slash command, form-encoded and signed."""
     verifier = SignatureVerifier(secret)
 
     def build(i: int) -> tuple[bytes, dict[str, str]]:
         user, text = users[i % len(users)]
         body = urlencode({
-            "token": "legacy-unused", "team_id": "T0BENCH", "team_domain": "labs", "channel_id": "C0BENCH",
+            "token": "legacy-unused", "team_id": team, "team_domain": "labs", "channel_id": channel,
             "channel_name": "general", "user_id": user, "user_name": user, "command": "/lab", "text": text,
             "api_app_id": "A0BENCH", "response_url": response_url, "trigger_id": f"{i}.bench",
         }).encode()  # fmt: skip
@@ -49,13 +49,13 @@ def slack_request(secret: str, users: list[tuple[str, str]], response_url: str) 
     return build
 
 
-def mattermost_request(token: str, users: list[tuple[str, str]]) -> Build:
+def mattermost_request(token: str, users: list[tuple[str, str]], team: str, channel: str) -> Build:
     """The i-th `/lab` slash command as Mattermost posts it (form fields, token in the body)."""
 
     def build(i: int) -> tuple[bytes, dict[str, str]]:
         user, text = users[i % len(users)]
         body = urlencode({
-            "token": token, "team_id": "teambench", "team_domain": "labs", "channel_id": "channelbench",
+            "token": token, "team_id": team, "team_domain": "labs", "channel_id": channel,
             "channel_name": "town-square", "user_id": user, "user_name": user, "command": "/lab", "text": text,
             "response_url": "", "trigger_id": f"{i}.bench",
         }).encode()  # fmt: skip
@@ -81,10 +81,17 @@ async def run(url: str, build: Build, requests: int, clients: int) -> dict[str, 
                 durations.append(time.perf_counter() - started)
                 errors += response.status_code != 200
 
+        started_at = time.time()
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         wall = time.perf_counter() - started
-    return {"requests_per_s": round(requests / wall, 1), "errors": errors, **summary_ms(durations)}
+    return {
+        "requests_per_s": round(requests / wall, 1),
+        "errors": errors,
+        "started_at": started_at,
+        "wall_s": round(wall, 3),
+        **summary_ms(durations),
+    }
 
 
 def main() -> None:
@@ -95,12 +102,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--users", required=True, help="JSON file: [[user_id, command text], …]")
     parser.add_argument("--response-url", default="http://127.0.0.1:9/")
+    parser.add_argument("--team", default="T0BENCH")
+    parser.add_argument("--channel", default="C0BENCH")
     args = parser.parse_args()
     users = [(u, t) for u, t in json.loads(Path(args.users).read_text())]
     build = (
-        slack_request(os.environ[SLACK_SECRET_ENV], users, args.response_url)
+        slack_request(os.environ[SLACK_SECRET_ENV], users, args.response_url, args.team, args.channel)
         if args.platform == "slack"
-        else mattermost_request(os.environ[MATTERMOST_TOKEN_ENV], users)
+        else mattermost_request(os.environ[MATTERMOST_TOKEN_ENV], users, args.team, args.channel)
     )
     print(json.dumps(asyncio.run(run(args.url, build, args.requests, args.clients))))
 

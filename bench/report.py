@@ -85,6 +85,12 @@ def _http(http: dict[str, Any]) -> list[str]:
                 f"p99 time to ack **{result['p99_ack_ratio']}**; labbot's peak RSS under this load: "
                 f"**{result['labbot_peak_rss_mib']} MiB**."
             )
+            if result.get("labbot_replies_s"):
+                lines.append(
+                    f"Slack answers after the ack, through the response_url: the last reply of each round reached "
+                    f"the stand-in {', '.join(str(s) for s in result['labbot_replies_s'])} s after the round's "
+                    "first request."
+                )
         else:
             lines.append(f"labbot: **not measured**: {result['skipped']}.")
         lines.append("")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 from typing import Any
+from urllib.parse import parse_qsl
 
 import uvicorn
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -57,7 +58,8 @@ def bare_mattermost_app() -> Starlette:
     token = os.environ[MATTERMOST_TOKEN_ENV]
 
     async def command(request: Request) -> Response:
-        form = await request.form()
+        # Parsed as labbot's route does (the standard library; no multipart parser).
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         if form.get("token") != token:
             return JSONResponse({"text": "bad token"}, status_code=401)
         return JSONResponse({"response_type": "ephemeral", "text": "ok"})
