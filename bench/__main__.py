@@ -43,6 +43,7 @@ def _dataset(dialect: str, scale: Scale, workdir: Path, steps: set[str]) -> tupl
 
 def run(scale: Scale, dialects: list[str], steps: set[str], out: Path) -> dict[str, Any]:
     """Run the benchmarks, write `out/report.md` and `out/report.json`, return the results."""
+    out = out.resolve()  # child processes run elsewhere; a relative SQLite path would name another file
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results: dict[str, Any] = {
