@@ -89,6 +89,11 @@ def measure(plan: Layout, workdir: Path) -> dict[str, Any]:
             "labbot's outbox (announcements + delivery worker) is not on this branch: labbot's broadcast, and the "
             "run killed midway and restarted, were **not measured**. The row above is the slack_sdk floor only."
         )
+    else:
+        notes.append(
+            "labbot's outbox is on this branch, but this harness does not drive it yet: labbot's broadcast, and "
+            "the run killed midway and restarted, were **not measured**. The row above is the slack_sdk floor only."
+        )
     return {
         "limits": f"Limits: {PER_CHANNEL_PER_SECOND:g} message/s per channel, {rate:g} messages/s for the "
         f"workspace (burst {rate:g}); 429 with `Retry-After` (whole seconds) beyond.",
