@@ -92,7 +92,7 @@ def measure(plan: Layout, workdir: Path) -> dict[str, Any]:
     else:
         notes.append(
             "labbot's outbox is on this branch, but this harness does not drive it yet: labbot's broadcast, and "
-            "the run killed midway and restarted, were **not measured**. The row above is the slack_sdk floor only."
+            "the run killed midway and restarted, were **not measured**; the row above is the slack_sdk floor."
         )
     return {
         "limits": f"Limits: {PER_CHANNEL_PER_SECOND:g} message/s per channel, {rate:g} messages/s for the "
