@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from adapters.slack.messenger import SlackMessenger, web_client
+from adapters.slack.settings import SlackSettings
 from labbot.clock import SystemClock
 from labbot.config import OutboxSettings
 from labbot.messages import Address, Reply
@@ -12,7 +14,6 @@ from labbot.outbox.worker import DeliveryWorker
 from labbot.storage import outbox
 from labbot.storage.database import Database
 from labbot.storage.outbox import Recipient
-from tests.outbox.replica import StandInSlackMessenger
 from tests.platforms.slack_api import SlackApiStandIn
 
 
@@ -30,7 +31,7 @@ def test_a_busy_channel_is_paced_under_slacks_limit(database: Database, slack_ap
                 recipients=[Recipient(Address("slack", "", "C1")), Recipient(Address("slack", "U1"))],
                 now=datetime.now(UTC),
             )
-    messenger = StandInSlackMessenger(slack_api.web_client(), "http://127.0.0.1:9/unused")
+    messenger = SlackMessenger(web_client(SlackSettings(api_base_url=slack_api.base_url), slack_api.token))
     worker = DeliveryWorker(database, {"slack": messenger}, OutboxSettings(), SystemClock())
     worker.run_until_idle()
     worker.close()
