@@ -230,3 +230,17 @@ def test_a_refused_upload_after_the_comment_does_not_post_the_comment_twice(
     assert (delivery.state, delivery.platform_message_id) == ("sent", comment["ts"])
     assert len(slack_api.calls_to("conversations.history")) == 1
     assert slack_api.uploaded_files == []  # the file is what is lost, as after a crash between the two calls
+
+
+def test_rate_limits_never_use_up_the_attempts_of_a_delivery(
+    database: Database, clock: FixedClock, slack_api: SlackApiStandIn, make_worker: WorkerFactory
+) -> None:
+    broadcast(database, ["U1"], now=clock.now())
+    # A busy workspace: Slack says "later" more times than a delivery may fail.
+    slack_api.fail_next("chat.postMessage", status=429, retry_after=2, count=4)
+    worker = make_worker(max_attempts=3)
+    for _ in range(5):
+        worker.run_until_idle()
+        clock.advance(seconds=2)
+    assert_each_got_one(slack_api, database, ["U1"])
+    assert len(slack_api.calls_to("chat.postMessage")) == 5
