@@ -13,7 +13,7 @@ from adapters import serve
 from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
-from labbot.config import ConfigError, load_settings
+from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
 from labbot.messages import Outcome
 from labbot.storage import projects
@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "worker", help="only the scheduler and the delivery worker (elected among replicas on PostgreSQL)"
     )
+    mattermost = sub.add_parser("mattermost", help="Mattermost administration")
+    mattermost.add_argument(
+        "mattermost_action", choices=["setup"], help="setup: register or update the /lab command, print its token"
+    )
     return parser
 
 
@@ -63,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
             serve.run_worker(settings)
             return EXIT_DONE
+        if args.action == "mattermost":
+            return _mattermost_setup(settings)
         app = bootstrap(settings, notifier=ConsoleNotifier())
     except ConfigError as error:
         print(error, file=sys.stderr)  # noqa: T201
@@ -93,6 +99,14 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
     finally:
         background.stop()
+    return EXIT_DONE
+
+
+def _mattermost_setup(settings: Settings) -> int:
+    # Imported here: the other actions need no Mattermost client.
+    from adapters.mattermost.setup import setup_command  # noqa: PLC0415
+
+    print(setup_command(settings))  # noqa: T201
     return EXIT_DONE
 
 

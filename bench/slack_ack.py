@@ -143,7 +143,7 @@ async def load(url: str, team_id: str, response_urls: list[str], clients: int) -
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
                 "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body) or "",
             }
             started = time.perf_counter()
             response = await http.post(url, content=body, headers=headers)

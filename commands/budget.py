@@ -198,6 +198,10 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
         conditions = [hours.in_region(region)]
         title = _("Hours in {region}").format(region=REGIONS.label(region))
         grouping = grouping or "projet"
+        if grouping != "agent":
+            # A region's totals come from the monthly totals table: ~10 rows per project, not every entry.
+            summed = {"mois": hours.region_by_month, "projet": hours.region_by_project}[grouping]
+            return _hours_table(title, grouping, summed(ctx.session, region))
     if grouping == "projet" and args.projet:
         raise Forbidden(_("par:projet is for a region; for one project use par:agent or par:mois."))
     rows = {"agent": hours.by_agent, "mois": hours.by_month, "projet": hours.by_project}[grouping](

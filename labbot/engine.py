@@ -188,6 +188,8 @@ class LabBot:
                 email=request.email,
                 now=self.clock.now(),
             )
+        else:
+            _complete(session, person, request)
         if f"{request.platform}:{request.user_id}" in self._admins and person.role != "admin":
             person.role = "admin"
         return person
@@ -210,6 +212,15 @@ class LabBot:
             ),
             hint=_("An administrator can grant roles with the command role."),
         )
+
+
+def _complete(session: Session, person: Person, request: Request) -> None:
+    """A person known before they spoke (a role granted to @name) gets their name, and their address, which
+    links their accounts on other platforms."""
+    if person.display_name == request.user_id and request.display_name:
+        person.display_name = request.display_name
+    if person.email is None and request.email and people.by_email(session, request.email) is None:
+        person.email = request.email
 
 
 def _strip_prefix(text: str) -> str:

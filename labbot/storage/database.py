@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from labbot.storage import hour_totals
+
 
 def normalize_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given without a driver."""
@@ -52,6 +54,7 @@ class Database:
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_immediate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", hour_totals.keep_totals)
 
     @property
     def dialect(self) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.orm import Session
 
-from labbot.storage.models import HourEntry, Person, Project
+from labbot.storage.models import HourEntry, HourMonthTotal, Person, Project
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,38 @@ def by_project(session: Session, *conditions: ColumnElement[bool]) -> list[Hours
 def in_region(region: str) -> ColumnElement[bool]:
     """Condition: entries of the region's projects (queries above join Project)."""
     return Project.region == region
+
+
+_TOTAL_MINUTES = func.coalesce(func.sum(HourMonthTotal.minutes), 0)
+_TOTAL_MINUTE_RATE = func.coalesce(func.sum(HourMonthTotal.minute_rate_cents), 0)
+
+
+def region_by_project(session: Session, region: str) -> list[HoursTotal]:
+    """A region's totals per project, most hours first, read from the monthly totals."""
+    query = (
+        select(Project.id, Project.title, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
+        .join(HourMonthTotal, HourMonthTotal.project_id == Project.id)
+        .where(Project.region == region)
+        .group_by(Project.id, Project.title)
+        .having(_TOTAL_MINUTES > 0)
+        .order_by(_TOTAL_MINUTES.desc())
+    )
+    return [
+        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid)) for pid, title, m, r in session.execute(query)
+    ]
+
+
+def region_by_month(session: Session, region: str) -> list[HoursTotal]:
+    """A region's totals per calendar month, oldest first, read from the monthly totals."""
+    query = (
+        select(HourMonthTotal.month, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
+        .join(Project, Project.id == HourMonthTotal.project_id)
+        .where(Project.region == region)
+        .group_by(HourMonthTotal.month)
+        .having(_TOTAL_MINUTES > 0)
+        .order_by(HourMonthTotal.month)
+    )
+    return [
+        HoursTotal(f"{month:%Y-%m}", int(minutes), _value(rate), f"{month:%Y-%m}")
+        for month, minutes, rate in session.execute(query)
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -214,6 +215,19 @@ class HourEntry(Base):
     activity: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]
+
+
+class HourMonthTotal(Base):
+    """Minutes and Σ(minutes × rate) per project and month, kept in step with `hour_entries` in the same
+    transaction (labbot.storage.hour_totals), so a region's report reads ~10 rows per project, not every entry.
+    """
+
+    __tablename__ = "hour_month_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the month's first day
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    minute_rate_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class CostLine(Base):

@@ -695,6 +695,7 @@ class MattermostApiStandIn:
             ("POST", f"{v4}/channels/direct"): self._create_direct,
             ("POST", f"{v4}/posts"): self._create_post_api,
             ("GET", f"{v4}/posts/{{post_id}}"): self._get_post,
+            ("GET", f"{v4}/channels/{{channel_id}}/posts"): self._channel_posts,
             ("PUT", f"{v4}/posts/{{post_id}}"): self._update_post,
             ("PUT", f"{v4}/posts/{{post_id}}/patch"): self._patch_post,
             ("DELETE", f"{v4}/posts/{{post_id}}"): self._delete_post,
@@ -802,6 +803,23 @@ class MattermostApiStandIn:
         )
         await self._broadcast(self._posted_event(post))
         return JSONResponse(post, status_code=201)
+
+    async def _channel_posts(self, ctx: _Ctx) -> Any:
+        """A page of the channel's posts, newest first, in Mattermost's PostList shape."""
+        channel_id = ctx.params["channel_id"]
+        self._find(self.channels, channel_id, "channel")
+        page, per_page = int(ctx.query.get("page", 0)), min(int(ctx.query.get("per_page", 60)), 200)
+        newest_first = sorted(
+            (p for p in self.posts.values() if p["channel_id"] == channel_id and not p["delete_at"]),
+            key=lambda p: p["create_at"],
+            reverse=True,
+        )[page * per_page : (page + 1) * per_page]
+        return {
+            "order": [p["id"] for p in newest_first],
+            "posts": {p["id"]: p for p in newest_first},
+            "next_post_id": "",
+            "prev_post_id": "",
+        }
 
     async def _get_post(self, ctx: _Ctx) -> Any:
         return self._find(self.posts, ctx.params["post_id"], "post")

@@ -1,0 +1,105 @@
+"""Mattermost payloads to the core's neutral requests, and replies back, shared by HTTP and websocket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from adapters.mattermost.directory import Profile, UserDirectory
+from adapters.mattermost.messenger import MattermostMessenger
+from labbot.engine import LabBot
+from labbot.messages import Reply, Request, Visibility
+from labbot.ports import DeliveryFailed
+
+log = logging.getLogger(__name__)
+PLATFORM = "mattermost"
+# A Mattermost @username (not the "@" inside an e-mail address).
+_MENTION = re.compile(r"(?<![\w.@-])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
+_BROADCAST_WORDS = {"channel", "all", "here", "everyone"}
+
+
+class MattermostAdapter:
+    """Runs commands for Mattermost users: the core off the event loop, late replies through the API."""
+
+    def __init__(self, bot: LabBot, directory: UserDirectory, messenger: MattermostMessenger) -> None:
+        self.bot = bot
+        self.directory = directory
+        self.messenger = messenger
+        self._background: set[asyncio.Task[None]] = set()
+
+    def request(
+        self, profile: Profile, text: str, *, channel_id: str | None, key: str | None, raw: dict[str, Any]
+    ) -> Request:
+        """The neutral request of `profile` typing `text`."""
+        return Request(
+            platform=PLATFORM,
+            user_id=profile.user_id,
+            text=text,
+            display_name=profile.display_name,
+            locale=profile.locale,
+            email=profile.email,
+            channel_id=channel_id,
+            idempotency_key=key,
+            raw=raw,
+        )
+
+    def run(
+        self,
+        user_id: str,
+        username: str,
+        text: str,
+        *,
+        channel_id: str | None,
+        key: str | None,
+        raw: dict[str, Any],
+    ) -> Reply:
+        """Look the user up (cached) and run the command; blocking, so call it from a thread."""
+        profile = self.directory.profile(user_id, username)
+        command = self.with_user_ids(text)
+        return self.bot.handle(self.request(profile, command, channel_id=channel_id, key=key, raw=raw))
+
+    def with_user_ids(self, text: str) -> str:
+        """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account
+        even before its owner has talked to labbot, and never by a display name that others may share."""
+        if "@" not in text:
+            return text
+
+        def resolved(match: re.Match[str]) -> str:
+            name = match.group(1).rstrip(".-_")
+            if name.lower() in _BROADCAST_WORDS:
+                return match.group(0)
+            profile = self.directory.by_username(name)
+            if profile is None:
+                return match.group(0)
+            return f"{PLATFORM}:{profile.user_id}" + match.group(1)[len(name) :]
+
+        return _MENTION.sub(resolved, text)
+
+    def deliver(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
+        """Post a reply later: to the channel when it is for everyone, else in the user's direct conversation."""
+        try:
+            if reply.visibility is Visibility.CHANNEL and channel_id:
+                self.messenger.send_to_channel(channel_id, reply, root_id=root_id)
+            else:
+                self.messenger.send_direct(user_id, reply)
+        except DeliveryFailed as failure:
+            log.error("could not post a reply to Mattermost user %s: %s", user_id, failure.reason)
+
+    def in_background(self, work: Callable[[], None]) -> None:
+        """Run blocking `work` in a thread after the current answer; kept until done so stop() can wait."""
+        task = asyncio.get_running_loop().create_task(asyncio.to_thread(work))
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("background Mattermost work failed", exc_info=error)
+
+    async def drain(self) -> None:
+        """Wait for background work (replies still being posted)."""
+        if self._background:
+            await asyncio.wait(set(self._background))

@@ -1,0 +1,225 @@
+"""HTTP endpoints Mattermost calls: the `/lab` slash command, button clicks and dialog submissions."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request as HttpRequest
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from adapters.mattermost.adapter import MattermostAdapter
+from adapters.mattermost.clicks import RecentClicks
+from adapters.mattermost.dialogs import FORMS, Form, form_for_bare_verb
+from adapters.mattermost.render import Buttons, Post, as_text, render
+from adapters.mattermost.rest import call
+from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
+from adapters.mattermost.signing import ContextSigner
+from labbot.i18n import _, language_from_hint, use_locale
+from labbot.messages import Outcome, Reply, Visibility
+from labbot.ports import DeliveryFailed
+
+log = logging.getLogger(__name__)
+COMMAND_PATH = "/mattermost/command"
+ACTIONS_PATH = "/mattermost/actions"
+DIALOG_PATH = "/mattermost/dialog"
+
+
+def request_key(kind: str, *parts: str) -> str:
+    """An idempotency key of bounded length from the platform's identifiers."""
+    return f"mm-{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+class MattermostRoutes:
+    """The Starlette routes, sharing one adapter."""
+
+    def __init__(
+        self,
+        adapter: MattermostAdapter,
+        settings: MattermostSettings,
+        secrets_: MattermostSecrets,
+        signer: ContextSigner,
+    ) -> None:
+        self.adapter = adapter
+        self.settings = settings
+        self._command_token = secrets_.command_token.encode()
+        self.signer = signer
+        self.clicks = RecentClicks()
+
+    def routes(self) -> list[Route]:
+        """Mounted on the shared HTTP app."""
+        return [
+            Route(COMMAND_PATH, self.command, methods=["POST"]),
+            Route(ACTIONS_PATH, self.action, methods=["POST"]),
+            Route(DIALOG_PATH, self.dialog, methods=["POST"]),
+        ]
+
+    # ----- /lab ------------------------------------------------------------------------------
+
+    async def command(self, http: HttpRequest) -> Response:
+        """`/lab …`: checks the command token, runs the command, answers within Mattermost's timeout."""
+        # Mattermost posts the command form-encoded; the standard library parses it (Starlette's form()
+        # would need python-multipart, which labbot does not otherwise depend on).
+        fields = dict(parse_qsl((await http.body()).decode("utf-8", "replace"), keep_blank_values=True))
+        if not hmac.compare_digest(fields.get("token", "").encode(), self._command_token):
+            log.warning("refused a /%s call with a wrong or missing token", self.settings.trigger)
+            return JSONResponse({"text": "invalid token"}, status_code=401)
+        user_id, text = fields.get("user_id", ""), fields.get("text", "")
+        if not user_id:
+            return JSONResponse({"text": "user_id is missing"}, status_code=400)
+        bare_form = form_for_bare_verb(text)
+        if bare_form is not None and fields.get("trigger_id"):
+            await asyncio.to_thread(self._open_dialog, bare_form, fields)
+            return JSONResponse({})
+        work = asyncio.ensure_future(
+            asyncio.to_thread(
+                self.adapter.run,
+                user_id,
+                fields.get("user_name", ""),
+                text,
+                channel_id=fields.get("channel_id") or None,
+                key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
+                raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
+            )
+        )
+        done, _pending = await asyncio.wait({work}, timeout=self.settings.command_timeout)
+        if done:
+            return JSONResponse(command_response(work.result(), self.adapter.messenger.buttons))
+        work.add_done_callback(lambda finished: self._deliver_late(finished, fields))
+        return JSONResponse({"response_type": "ephemeral", "text": self._in_progress(user_id)})
+
+    def _in_progress(self, user_id: str) -> str:
+        profile = self.adapter.directory.cached(user_id)
+        with use_locale(language_from_hint(profile.locale if profile else None) or "fr"):
+            return _("Working on it… the answer will follow in a moment.")
+
+    def _deliver_late(self, work: asyncio.Future[Reply], fields: Mapping[str, str]) -> None:
+        if work.cancelled():
+            return
+        if (error := work.exception()) is not None:
+            log.error("a slow /%s command failed", self.settings.trigger, exc_info=error)
+            return
+        reply = work.result()
+        self.adapter.in_background(
+            lambda: self.adapter.deliver(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+        )
+
+    # ----- dialogs ---------------------------------------------------------------------------
+
+    def _open_dialog(self, form: Form, fields: Mapping[str, str]) -> None:
+        profile = self.adapter.directory.profile(fields["user_id"], fields.get("user_name", ""))
+        nonce = secrets.token_hex(12)
+        state = f"{nonce}.{self.signer.sign('dialog', form.verb, profile.user_id, nonce)}"
+        with use_locale(language_from_hint(profile.locale) or "fr"):
+            dialog = form.dialog(state=state)
+        body = {
+            "trigger_id": fields["trigger_id"],
+            "url": self.settings.public_url + DIALOG_PATH,
+            "dialog": dialog,
+        }
+        try:
+            call("open a dialog", self.adapter.messenger.driver.integration_actions.open_dialog, body)
+        except DeliveryFailed as failure:
+            log.error("could not open the %s dialog: %s", form.verb, failure.reason)
+
+    async def dialog(self, http: HttpRequest) -> Response:
+        """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
+        payload = await _json_object(http)
+        form = FORMS.get(str(payload.get("callback_id", "")))
+        user_id = str(payload.get("user_id", ""))
+        nonce, _dot, signature = str(payload.get("state", "")).partition(".")
+        if form is None or not user_id or not self.signer.verify(signature, "dialog", form.verb, user_id, nonce):
+            log.warning("refused a dialog submission with a forged or missing state")
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        if payload.get("cancelled"):
+            return JSONResponse({})
+        submission = payload.get("submission")
+        channel_id = str(payload.get("channel_id") or "") or None
+        reply = await asyncio.to_thread(
+            self.adapter.run,
+            user_id,
+            "",
+            form.command_line(submission if isinstance(submission, dict) else {}),
+            channel_id=channel_id,
+            key=request_key("dialog", nonce),
+            raw=payload,
+        )
+        if reply.outcome is not Outcome.DONE:
+            return JSONResponse(dialog_errors(form, reply))
+        self.adapter.in_background(lambda: self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id))
+        return JSONResponse({})
+
+    # ----- buttons ---------------------------------------------------------------------------
+
+    async def action(self, http: HttpRequest) -> Response:
+        """A button click: runs the signed command as the person who clicked, answers them privately."""
+        payload = await _json_object(http)
+        context = payload.get("context")
+        command = context.get("command") if isinstance(context, dict) else None
+        user_id = str(payload.get("user_id", ""))
+        if (
+            not isinstance(command, str)
+            or not user_id
+            or not self.signer.verify(
+                context.get("signature") if isinstance(context, dict) else None, "action", command
+            )
+        ):
+            log.warning("refused a button click with a forged or missing context")
+            profile = self.adapter.directory.cached(user_id)
+            with use_locale(language_from_hint(profile.locale if profile else None) or "fr"):
+                refusal = _("This button was not made by labbot; nothing was done.")
+            return JSONResponse({"ephemeral_text": refusal}, status_code=403)
+        channel_id = str(payload.get("channel_id") or "") or None
+        click = (str(payload.get("post_id", "")), user_id, command)
+        reply = await self.clicks.answer(
+            click,
+            lambda: asyncio.to_thread(
+                self.adapter.run,
+                user_id,
+                str(payload.get("user_name", "")),
+                command,
+                channel_id=channel_id,
+                # Each click has its own trigger id: only a redelivery of this very click is answered again.
+                key=request_key("action", str(payload.get("trigger_id") or secrets.token_hex(16)), *click),
+                raw=payload,
+            ),
+        )
+        if reply.visibility is Visibility.CHANNEL and channel_id:
+            self.adapter.in_background(lambda: self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id))
+            return JSONResponse({})
+        return JSONResponse({"ephemeral_text": as_text(reply)})
+
+
+def command_response(reply: Reply, buttons: Buttons | None) -> dict[str, Any]:
+    """The slash command's JSON answer; a long reply continues in `extra_responses`."""
+    kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
+    first, *more = [_post_response(post, kind) for post in render(reply, buttons)]
+    return {**first, "extra_responses": more} if more else first
+
+
+def _post_response(post: Post, kind: str) -> dict[str, Any]:
+    return {"response_type": kind, "text": post.message, **post.props}
+
+
+def dialog_errors(form: Form, reply: Reply) -> dict[str, Any]:
+    """A refusal as Mattermost shows it in the dialog: beside the field at fault, else above the fields."""
+    message = " ".join([reply.text, *reply.notes]).strip()
+    element = form.element_named(reply.invalid_field)
+    if element is not None:
+        return {"errors": {element: message}}
+    return {"error": message}
+
+
+async def _json_object(http: HttpRequest) -> dict[str, Any]:
+    try:
+        payload = await http.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}

@@ -1,0 +1,138 @@
+"""`/lab` as a Mattermost slash command, end to end over HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from labbot.engine import LabBot
+from labbot.messages import Reply, Request
+from labbot.storage import people
+from labbot.storage.models import HourEntry, Person, Project
+from tests.mattermost.conftest import Mattermost, wait_until
+
+
+def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermost) -> None:
+    answer = mattermost.slash(
+        mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design"'
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["response_type"] == "ephemeral"
+    assert "Idée #1 enregistrée" in body["text"]
+    assert body["text"].startswith("#### #1 Lab Bretagne\n")
+    assert {"title": "Région", "value": "Bretagne", "short": True} in body["attachments"][0]["fields"]
+    assert mattermost.count(Project) == 1
+
+
+def test_wrong_or_missing_token_is_refused_and_nothing_written(mattermost: Mattermost) -> None:
+    wrong = mattermost.slash(mattermost.alice, 'idee "Lab" region:bretagne services:"A, B"', token="forged")
+    missing = mattermost.http.post("/mattermost/command", data={"user_id": mattermost.alice, "text": "aide"})
+    assert (wrong.status_code, missing.status_code) == (401, 401)
+    assert mattermost.count(Project) == 0
+    assert mattermost.count(Person) == 0
+
+
+def test_identity_from_the_api_is_cached(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.bruno, "profil")
+    second = mattermost.slash(mattermost.bruno, "profil")
+    # Bruno's Mattermost locale is English: labbot answers him in English, and asked the API about him once.
+    body = second.json()
+    assert body["text"] == "#### Bruno Le Gall"
+    fields = {field["title"]: field["value"] for field in body["attachments"][0]["fields"]}
+    assert fields["Role"] == "agent"
+    assert fields["Accounts"] == f"mattermost:{mattermost.bruno}"
+    assert len(mattermost.api.calls_to("GET", f"/api/v4/users/{mattermost.bruno}")) == 1
+
+
+def test_hours_and_retries_never_double(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    first = mattermost.slash(mattermost.alice, "heures 1 2h", trigger_id="same-trigger")
+    again = mattermost.slash(mattermost.alice, "heures 1 2h", trigger_id="same-trigger")
+    assert first.json() == again.json()
+    assert mattermost.count(HourEntry) == 1
+
+
+def test_broadcast_words_and_markup_are_neutralised(mattermost: Mattermost) -> None:
+    answer = mattermost.slash(
+        mattermost.alice, 'idee "@channel [clic](http://x.example) @all" region:bretagne services:"A, B @here"'
+    )
+    text = answer.json()["text"]
+    for word in ("@channel", "@all", "@here", "[clic](http"):
+        assert word not in text
+    assert "@\u200bchannel" in text
+    assert "\\[clic\\]" in text
+
+
+class HeldBot:
+    """The real bot, held until the test releases it: a command slower than Mattermost's timeout."""
+
+    def __init__(self, bot: LabBot) -> None:
+        self.bot = bot
+        self.release = threading.Event()
+
+    def handle(self, request: Request) -> Reply:
+        self.release.wait(timeout=30)
+        return self.bot.handle(request)
+
+
+def test_a_slow_command_answers_in_progress_then_posts_the_reply(
+    mattermost: Mattermost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldBot(mattermost.app.bot)
+    monkeypatch.setattr(mattermost.platform.adapter, "bot", held)
+    answer = mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    assert answer.json() == {
+        "response_type": "ephemeral",
+        "text": "C'est en cours… la réponse suit dans un instant.",
+    }
+    assert mattermost.count(Project) == 0
+    held.release.set()
+    (late,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
+    assert "Idée #1 enregistrée" in late["message"]
+    assert mattermost.count(Project) == 1
+
+
+def test_a_role_granted_to_at_username_reaches_that_account(mattermost: Mattermost) -> None:
+    grant = f"role mattermost:{mattermost.alice} admin"
+    assert (
+        mattermost.app.bot.handle(Request(platform="console", user_id="sgmap", text=grant)).outcome.value == "done"
+    )
+    # Bruno has never talked to labbot: Alice names him as Mattermost users do, by @username.
+    granted = mattermost.slash(mattermost.alice, "role @bruno coordinateur region:bretagne")
+    assert granted.status_code == 200
+    profile = mattermost.slash(mattermost.bruno, "profil").json()
+    fields = {field["title"]: field["value"] for field in profile["attachments"][0]["fields"]}
+    assert fields["Role"] == "coordinator (Brittany)"
+    assert fields["Accounts"] == f"mattermost:{mattermost.bruno}"
+    assert mattermost.count(Person) == 3  # sgmap, Alice, Bruno: no one made up from "@bruno"
+    # Once he has spoken, labbot knows his name and address: his Slack account joins the same person.
+    slack = Request(
+        platform="slack", user_id="U0BRUNO", text="profil", display_name="Bruno", email="bruno@ddtm.gouv.fr"
+    )
+    on_slack = {f.label: f.value for f in mattermost.app.bot.handle(slack).fields}
+    assert on_slack["Rôle"] == "coordinateur (Bretagne)"
+    assert on_slack["Comptes"] == f"mattermost:{mattermost.bruno}, slack:U0BRUNO"
+    with mattermost.app.database.transaction() as session:
+        assert people.by_identity(session, "mattermost", mattermost.bruno).display_name == "Bruno Le Gall"
+
+
+def test_an_unverified_email_links_nothing(mattermost: Mattermost) -> None:
+    mattermost.app.bot.handle(
+        Request(
+            platform="slack", user_id="U0ALICE", text="aide", display_name="Alice", email="alice@dreal.gouv.fr"
+        )
+    )
+    impostor = mattermost.api.add_user("mallory", "alice@dreal.gouv.fr")
+    mattermost.api.users[impostor]["email_verified"] = False
+    accounts = mattermost.slash(impostor, "profil").json()["attachments"][0]["fields"]
+    assert {"title": "Comptes", "value": f"mattermost:{impostor}", "short": True} in accounts
+    assert mattermost.count(Person) == 2
+
+
+def test_publier_answers_in_the_channel(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    shared = mattermost.slash(mattermost.alice, "publier projets").json()
+    assert shared["response_type"] == "in_channel"
+    assert "| 1 | Lab Bretagne | Bretagne | idée | 1 |" in shared["text"]

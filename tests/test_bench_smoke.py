@@ -1,0 +1,68 @@
+"""Every benchmark runs on tiny data, so the harness cannot rot. No timing is asserted: only that each step
+ran on valid data (every command carried out), counted what it should, and wrote both reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bench import __main__ as bench_main
+from bench.databases import POSTGRES_ADMIN_URL
+from bench.latency import FAMILIES
+from bench.scale import TINY
+from tests.conftest import POSTGRES_REQUIRED
+from tests.platforms.slack_fixtures import load_slack_spec
+
+
+def _check_dataset(data: dict[str, object]) -> None:
+    generation = data["generation"]
+    assert isinstance(generation, dict)
+    assert generation["rows"]["hour_entries"] == TINY.hour_entries
+    assert generation["rows"]["projects"] == TINY.projects
+    assert generation["rows"]["signups"] == TINY.signups
+    latency = data["latency"]
+    assert isinstance(latency, dict)
+    assert set(latency) == {family.name for family in FAMILIES}
+    assert all(figures["n"] == TINY.latency_samples for figures in latency.values())
+    memory = data["memory"]
+    assert isinstance(memory, dict)
+    assert memory["largest_report"]["status"] == 0
+    assert memory["largest_report"]["output_chars"] > memory["baseline"]["output_chars"] // 10
+
+
+def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
+    load_slack_spec()  # the broadcast's stand-in checks calls against the shared specs
+    results = bench_main.run(TINY, ["sqlite"], set(bench_main.STEPS), tmp_path)
+    _check_dataset(results["datasets"]["sqlite"])
+    for platform in ("slack", "mattermost"):
+        measured = results["http"]["platforms"][platform]
+        assert [r["errors"] for r in measured["bare"]] == [0] * TINY.http_rounds
+        assert all(r["n"] == TINY.http_requests for r in measured["bare"] + (measured["labbot"] or []))
+    reference = results["broadcast"]["runs"]["slack_sdk reference (no outbox)"]
+    assert (reference["duplicates"], reference["losses"]) == (0, 0)
+    assert reference["recipients"] == TINY.broadcast_recipients
+    assert results["broadcast"]["violations"] == 0
+    assert json.loads((tmp_path / "report.json").read_text())["scale"]["name"] == "tiny"
+    report = (tmp_path / "report.md").read_text()
+    assert "log hours (heures)" in report
+    assert "## Broadcast" in report
+
+
+@pytest.mark.postgres
+def test_core_benchmarks_run_on_tiny_data_with_postgresql(tmp_path: Path) -> None:
+    engine = create_engine(POSTGRES_ADMIN_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:
+        message = f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error}"
+        if POSTGRES_REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+    results = bench_main.run(TINY, ["postgresql"], {"latency", "memory"}, tmp_path)
+    _check_dataset(results["datasets"]["postgresql"])
