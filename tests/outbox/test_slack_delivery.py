@@ -244,3 +244,17 @@ def test_rate_limits_never_use_up_the_attempts_of_a_delivery(
         clock.advance(seconds=2)
     assert_each_got_one(slack_api, database, ["U1"])
     assert len(slack_api.calls_to("chat.postMessage")) == 5
+
+
+def test_after_a_slack_server_error_the_post_is_looked_for_then_sent_once(
+    database: Database, clock: FixedClock, slack_api: SlackApiStandIn, make_worker: WorkerFactory
+) -> None:
+    broadcast(database, ["U1"], now=clock.now())
+    slack_api.fail_next("chat.postMessage", status=503)  # a 5xx may hide a post that landed
+    worker = make_worker(backoff_seconds=10)
+    worker.run_until_idle()
+    assert deliveries(database)["U1"].state == "sending"
+    clock.advance(seconds=10)
+    worker.run_until_idle()
+    assert_each_got_one(slack_api, database, ["U1"])
+    assert len(slack_api.calls_to("conversations.history")) == 1
