@@ -195,7 +195,7 @@ def _cancel(ctx: CommandContext, number: int) -> Reply:
 
 def _state(state: str) -> str:
     labels = {
-        "brouillon": _("a draft"),
+        "brouillon": _("draft"),
         "planifiee": _("scheduled"),
         "envoyee": _("sent"),
         "annulee": _("cancelled"),
