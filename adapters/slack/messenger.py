@@ -65,7 +65,7 @@ class SlackMessenger:
         )
         ts = str(response["ts"])
         if rendered.full_text:
-            self._call(
+            self._after_post(
                 "files_upload_v2",
                 channel=str(response["channel"]),
                 thread_ts=ts,
@@ -81,11 +81,12 @@ class SlackMessenger:
 
         Slack's file-share messages cannot carry a block id, so the marker rides on the comment. A crash
         between the two calls leaves the comment without its file: the outbox then finds the marker and does
-        not resend (the comment says what was meant; the file can be asked for again).
+        not resend (the comment says what was meant; the file can be asked for again). A refused upload is
+        treated the same way.
         """
         channel = target.channel_id or self._dm_channel(target.user_id)
         ts = self.send_to_channel(channel, Reply(text=comment), marker=marker)
-        self._call(
+        self._after_post(
             "files_upload_v2", channel=channel, thread_ts=ts, filename=filename, content=content, title=filename
         )
         return ts
@@ -104,6 +105,17 @@ class SlackMessenger:
     def _dm_channel(self, user_id: str) -> str:
         response = self._call("conversations_open", users=user_id)
         return str(response["channel"]["id"])
+
+    def _after_post(self, method: str, **arguments: Any) -> None:
+        """A call made once the marked message is posted: its failure must not read as "nothing was sent".
+
+        A 429 there would otherwise tell the outbox the post was refused, and the message would be posted again;
+        without `retry_after` the outbox looks for the marker first, finds the message and does not resend.
+        """
+        try:
+            self._call(method, **arguments)
+        except DeliveryFailed as failure:
+            raise _failed(f"{failure.reason} (after the message was posted)", permanent=False) from failure
 
     def _call(self, method: str, **arguments: Any) -> Any:
         try:

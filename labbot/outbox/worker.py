@@ -164,7 +164,9 @@ class DeliveryWorker:
         return True
 
     def _failed(self, job: _Job, failure: DeliveryFailed, *, unresolved: bool = False) -> bool:
-        attempts = job.attempts + 1
+        # A 429 is the platform's "later", not a failed try: during a big broadcast it may come many times, and
+        # counting it would give up on deliveries that nothing is wrong with.
+        attempts = job.attempts if failure.retry_after is not None else job.attempts + 1
         if failure.permanent or attempts >= self.settings.max_attempts:
             log.warning("delivery %d to %s failed for good: %s", job.id, job.address, failure.reason)
             self._record(outbox.mark_failed, job.id, failure.reason)

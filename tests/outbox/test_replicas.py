@@ -3,17 +3,13 @@ stand-in's records show every recipient got exactly one message."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -24,41 +20,11 @@ from labbot.storage import outbox, people
 from labbot.storage.database import Database
 from labbot.storage.models import Base
 from labbot.storage.outbox import Recipient
-from tests.outbox.replica import MARKER_PREFIX
 from tests.outbox.test_scheduler import eventually
 from tests.platforms.slack_api import SlackApiStandIn
 
 RECIPIENTS = [f"U{n:04d}" for n in range(1, 81)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def history_server(slack: SlackApiStandIn) -> ThreadingHTTPServer:
-    """Answers the replicas' marker lookups from the stand-in's records (its messages, with metadata)."""
-
-    class Lookup(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
-            channel, marker = query["channel"][0], query["marker"][0]
-            found = next(
-                (
-                    m["ts"]
-                    for m in slack.messages_in(channel)
-                    if any(b.get("block_id") == MARKER_PREFIX + marker for b in m.get("blocks") or [])
-                ),
-                None,
-            )
-            body = json.dumps({"ts": found}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Lookup)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 @pytest.fixture
@@ -95,7 +61,6 @@ def test_killing_the_delivering_replica_loses_and_doubles_nothing(
         slack_api.add_user(user, user.lower(), user, f"{user.lower()}@example.gouv.fr")
     slack_api.set_rate_limits(per_channel_per_second=1, global_per_second=40)
     queue_broadcast(postgres_database)
-    lookups = history_server(slack_api)
     command = [
         sys.executable,
         "-m",
@@ -103,7 +68,6 @@ def test_killing_the_delivering_replica_loses_and_doubles_nothing(
         postgres_database,
         slack_api.base_url,
         slack_api.token,
-        f"http://127.0.0.1:{lookups.server_address[1]}/",
         str(tmp_path),
     ]
     replicas = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}) for _ in range(2)]
@@ -130,4 +94,3 @@ def test_killing_the_delivering_replica_loses_and_doubles_nothing(
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=20)
-        lookups.shutdown()
