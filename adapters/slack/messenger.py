@@ -54,25 +54,29 @@ class SlackMessenger:
         self.history_limit = history_limit
 
     def send_direct(self, user_id: str, reply: Reply, *, marker: str | None = None) -> str:
-        """Post in the user's direct conversation with the bot."""
-        return self.send_to_channel(self._dm_channel(user_id), reply, marker=marker)
+        """Post in the user's direct conversation with the bot.
+
+        Posting to the user id lets Slack find the conversation: `conversations.open` is a Tier 3 method
+        (about 50 calls a minute), which would hold a broadcast to thousands of agents for hours.
+        """
+        return self._post(user_id, reply, marker)[1]
 
     def send_to_channel(self, channel_id: str, reply: Reply, *, marker: str | None = None) -> str:
         """Post in a channel; a reply too long for a message also gets its full text as a file."""
+        return self._post(channel_id, reply, marker)[1]
+
+    def _post(self, destination: str, reply: Reply, marker: str | None) -> tuple[str, str]:
+        """Post to a channel or user id; return the conversation's id and the message's ts."""
         rendered = render(reply, marker=marker)
         response = self._call(
-            "chat_postMessage", channel=channel_id, text=rendered.text, blocks=rendered.block_dicts()
+            "chat_postMessage", channel=destination, text=rendered.text, blocks=rendered.block_dicts()
         )
-        ts = str(response["ts"])
+        channel, ts = str(response["channel"]), str(response["ts"])
         if rendered.full_text:
             self._after_post(
-                "files_upload_v2",
-                channel=str(response["channel"]),
-                thread_ts=ts,
-                filename="labbot.txt",
-                content=rendered.full_text,
+                "files_upload_v2", channel=channel, thread_ts=ts, filename="labbot.txt", content=rendered.full_text
             )
-        return ts
+        return channel, ts
 
     def send_file(
         self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
@@ -84,8 +88,7 @@ class SlackMessenger:
         not resend (the comment says what was meant; the file can be asked for again). A refused upload is
         treated the same way.
         """
-        channel = target.channel_id or self._dm_channel(target.user_id)
-        ts = self.send_to_channel(channel, Reply(text=comment), marker=marker)
+        channel, ts = self._post(target.channel_id or target.user_id, Reply(text=comment), marker)
         self._after_post(
             "files_upload_v2", channel=channel, thread_ts=ts, filename=filename, content=content, title=filename
         )
@@ -93,6 +96,7 @@ class SlackMessenger:
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         """The ts of a recent message to `target` whose first block carries `marker`."""
+        # Only after a crash or an uncertain answer: the one place that needs the DM's id.
         channel = target.channel_id or self._dm_channel(target.user_id)
         response = self._call("conversations_history", channel=channel, limit=self.history_limit)
         wanted = MARKER_PREFIX + marker

@@ -103,6 +103,8 @@ def test_a_broadcast_reaches_each_user_and_the_channel_once(
     assert_each_got_one(slack_api, database, [*USERS, CHANNEL])
     assert len(slack_api.calls_to("chat.postMessage")) == 4
     assert slack_api.calls_to("conversations.history") == []  # nothing was in doubt
+    # Direct messages go to the user id: no conversations.open, a Tier 3 method (~50 a minute).
+    assert slack_api.calls_to("conversations.open") == []
 
 
 def crash_at(moment: str, delivery_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,12 +192,12 @@ def test_gone_channels_and_users_fail_with_their_reason_and_block_nobody(
     failed = {target: (d.state, d.error) for target, d in deliveries(database).items() if d.state != "sent"}
     assert failed == {
         "C0GONE": ("failed", "chat_postMessage: channel_not_found"),
-        "U0GONE": ("failed", "conversations_open: user_not_found"),
+        "U0GONE": ("failed", "chat_postMessage: channel_not_found"),
     }
     assert_each_got_one(slack_api, database, ["U1", "U2"])
     [(_address, report)] = notifier.sent
     assert report.table is not None
-    assert report.table.rows == [["slack:user:U0GONE", "conversations_open: user_not_found"]]
+    assert report.table.rows == [["slack:user:U0GONE", "chat_postMessage: channel_not_found"]]
 
 
 def test_an_event_reminder_brings_its_ics_in_the_thread(
