@@ -43,7 +43,7 @@ class Messenger(Protocol):
         ...
 
     def send_file(
-        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+        self, *, target: Address, filename: str, content: bytes, comment: Reply, marker: str | None = None
     ) -> str:
         """Share a file (an .ics invitation, a full report) with a user (`target.user_id`) or a channel
         (`target.channel_id`)."""
@@ -98,9 +98,9 @@ class NotifierMessenger:
         return self._deliver(Address(self.platform, "", channel_id), reply, marker)
 
     def send_file(
-        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+        self, *, target: Address, filename: str, content: bytes, comment: Reply, marker: str | None = None
     ) -> str:
-        reply = Reply(text=comment, notes=[f"📎 {filename} ({len(content)} o)"])
+        reply = comment.model_copy(update={"notes": [*comment.notes, f"📎 {filename} ({len(content)} o)"]})
         return self._deliver(target, reply, marker)
 
     def find_marked(self, target: Address, marker: str) -> str | None:

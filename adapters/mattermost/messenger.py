@@ -8,7 +8,7 @@ from typing import Any
 
 from mattermostdriver import Driver
 
-from adapters.mattermost.render import Buttons, escape, render
+from adapters.mattermost.render import Buttons, render
 from adapters.mattermost.rest import call
 from labbot.messages import Address, Reply
 
@@ -72,9 +72,10 @@ class MattermostMessenger:
         return post_id
 
     def send_file(
-        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+        self, *, target: Address, filename: str, content: bytes, comment: Reply, marker: str | None = None
     ) -> str:
-        """Upload a file to the user's direct conversation or the channel, then post it with `comment`."""
+        """Upload a file to the user's direct conversation or the channel, then post it with `comment` (the file
+        and the marker on its last post)."""
         channel_id = self._channel_of(target)
         uploaded = call(
             "upload a file",
@@ -83,8 +84,11 @@ class MattermostMessenger:
             {"files": (filename, io.BytesIO(content))},
         )
         file_ids = [str(info["id"]) for info in uploaded["file_infos"]]
-        props = {MARKER_PROP: marker} if marker is not None else {}
-        return self._create_post(channel_id, escape(comment), props, file_ids=file_ids)
+        *leading, last = render(comment, self.buttons)
+        for post in leading:
+            self._create_post(channel_id, post.message, dict(post.props))
+        props = dict(last.props) | ({MARKER_PROP: marker} if marker is not None else {})
+        return self._create_post(channel_id, last.message, props, file_ids=file_ids)
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         """A recent post of the bot to `target` carrying `marker`, or None."""

@@ -79,7 +79,7 @@ class SlackMessenger:
         return channel, ts
 
     def send_file(
-        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+        self, *, target: Address, filename: str, content: bytes, comment: Reply, marker: str | None = None
     ) -> str:
         """Post `comment` (carrying the marker) and the file in its thread; return the comment's ts.
 
@@ -88,7 +88,7 @@ class SlackMessenger:
         not resend (the comment says what was meant; the file can be asked for again). A refused upload is
         treated the same way.
         """
-        channel, ts = self._post(target.channel_id or target.user_id, Reply(text=comment), marker)
+        channel, ts = self._post(target.channel_id or target.user_id, comment, marker)
         self._after_post(
             "files_upload_v2", channel=channel, thread_ts=ts, filename=filename, content=content, title=filename
         )

@@ -248,7 +248,7 @@ def _send(messenger: Messenger, job: _Job) -> str:
             target=job.address,
             filename=job.attachment_name,
             content=job.attachment,
-            comment=reply.text,
+            comment=reply,
             marker=job.marker,
         )
     if job.address.channel_id:

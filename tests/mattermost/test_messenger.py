@@ -62,12 +62,22 @@ def test_long_reply_is_split_under_the_limit_with_the_marker_on_the_last_post(
 def test_file_is_uploaded_and_posted(mattermost_api: MattermostApiStandIn, messenger: MattermostMessenger) -> None:
     channel = mattermost_api.add_channel(mattermost_api.add_team("labs"), "general")
     target = Address("mattermost", channel_id=channel)
+    comment = Reply(
+        text="L'invitation est jointe.",
+        title="Project camp",
+        actions=[Action(label="Se désinscrire", command="desinscription camp")],
+    )
     post_id = messenger.send_file(
-        target=target, filename="camp.ics", content=b"BEGIN:VCALENDAR", comment="Invitation", marker="f1"
+        target=target, filename="camp.ics", content=b"BEGIN:VCALENDAR", comment=comment, marker="f1"
     )
     (uploaded,) = mattermost_api.files.values()
     assert (uploaded.name, uploaded.data) == ("camp.ics", b"BEGIN:VCALENDAR")
-    assert mattermost_api.posts[post_id]["file_ids"] == [uploaded.id]
+    post = mattermost_api.posts[post_id]
+    assert post["file_ids"] == [uploaded.id]
+    # The reminder keeps its title and its button beside the file.
+    assert "Project camp" in post["message"]
+    [attachment] = post["props"]["attachments"]
+    assert [action["name"] for action in attachment["actions"]] == ["Se désinscrire"]
     assert messenger.find_marked(target, "f1") == post_id
 
 

@@ -66,9 +66,9 @@ class ScriptedMessenger:
         return self._post(channel_id, reply.text, marker)
 
     def send_file(
-        self, *, target: Address, filename: str, content: bytes, comment: str, marker: str | None = None
+        self, *, target: Address, filename: str, content: bytes, comment: Reply, marker: str | None = None
     ) -> str:
-        return self._post(target.channel_id or target.user_id, comment, marker, filename)
+        return self._post(target.channel_id or target.user_id, comment.text, marker, filename)
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         self.lookups.append(marker)

@@ -3,6 +3,7 @@ Slack (the stand-in's stored messages) is exactly one message each, through cras
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -207,7 +208,11 @@ def test_an_event_reminder_brings_its_ics_in_the_thread(
     make_worker().run_until_idle()
 
     [comment] = received(slack_api, "U1")
-    assert "Project camp a lieu le" in comment["text"]  # French, the default
+    assert comment["text"] == "Rappel : Project camp"  # French, the default
+    # The whole reminder rides with the file: its text and its "cancel my signup" button.
+    blocks = json.dumps(comment["blocks"], ensure_ascii=False)
+    assert "Project camp a lieu le" in blocks
+    assert "Annuler mon inscription" in blocks
     assert deliveries(database)["U1"].platform_message_id == comment["ts"]
     [upload] = slack_api.uploaded_files
     assert (upload.filename, upload.thread_ts) == ("camp.ics", comment["ts"])

@@ -8,7 +8,7 @@ from adapters.slack.messenger import SlackMessenger, messenger_from_settings, we
 from adapters.slack.platform import from_settings
 from adapters.slack.settings import SlackSettings
 from labbot.config import ConfigError, Settings
-from labbot.messages import Address, Reply, Table
+from labbot.messages import Action, Address, Reply, Table
 from labbot.ports import DeliveryFailed
 from tests.platforms.slack_api import SlackApiStandIn
 from tests.slack.conftest import CHANNEL, add_people, text_of
@@ -50,10 +50,19 @@ def test_file_to_a_user_carries_the_marker_on_its_comment(
     messenger: SlackMessenger, slack_api: SlackApiStandIn
 ) -> None:
     alice = Address("slack", "U0ALICE")
+    comment = Reply(
+        text="Votre invitation",
+        title="Project camp",
+        actions=[Action(label="Se désinscrire", command="desinscription camp")],
+    )
     ts = messenger.send_file(
-        target=alice, filename="camp.ics", content=b"BEGIN:VCALENDAR", comment="Votre invitation", marker="m-7"
+        target=alice, filename="camp.ics", content=b"BEGIN:VCALENDAR", comment=comment, marker="m-7"
     )
     assert messenger.find_marked(alice, "m-7") == ts
+    [message] = [m for m in slack_api.messages_in(slack_api.dm_channel_of("U0ALICE")) if m["ts"] == ts]
+    # The reminder keeps its title and its button beside the file.
+    assert message["blocks"][0]["type"] == "header"
+    assert any(b["type"] == "actions" for b in message["blocks"])
     [upload] = slack_api.uploaded_files
     assert (upload.filename, upload.content, upload.thread_ts) == ("camp.ics", b"BEGIN:VCALENDAR", ts)
 
