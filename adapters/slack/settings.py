@@ -53,7 +53,7 @@ def secrets_from_environment(
         if not env.get(name):
             raise ConfigError(
                 f"[slack] mode = {mode!r} needs the environment variable {name} "
-                f"(see README, "Connect to Slack": {_WHERE[name]})."
+                f"(see README, 'Connect to Slack': {_WHERE[name]})."
             )
     return SlackSecrets(
         bot_token=env["SLACK_BOT_TOKEN"],
