@@ -39,8 +39,11 @@ CHILD_ENV = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), TOKEN_ENV: DEFAULT_T
 
 
 def global_rate(recipients: int) -> float:
-    """The workspace-wide rate used: high enough that 20 000 messages fit the run's time budget."""
-    return 250.0 if recipients > 5_000 else 100.0
+    """The workspace-wide rate used: high enough that 20 000 messages fit the run's time budget, low enough
+    that a tiny run lasts long enough to be killed midway."""
+    if recipients > 5_000:
+        return 250.0
+    return 100.0 if recipients > 500 else 10.0
 
 
 def minimum_seconds(recipients: int, rate: float, burst: float) -> float:
@@ -103,14 +106,15 @@ def queue_announcement(url: str, text: str) -> tuple[int, float]:
         started = time.perf_counter()
         with database.transaction() as session:
             announcement = announcements.lock(session, int(number or 0))
-            assert announcement is not None
-            assert announcement.state == "planifiee"  # released by the scheduler only
+            if announcement is None or announcement.state != "planifiee":  # only the scheduler releases
+                raise RuntimeError(f"announcement {number} was not left for the scheduler to release")
             release(session, announcement, Reach({"slack"}), application.bot.clock.now())
             message_id = announcement.message_id
         seconds = time.perf_counter() - started
     finally:
         database.dispose()
-    assert message_id is not None
+    if message_id is None:
+        raise RuntimeError(f"announcement {number} queued nothing")
     return message_id, seconds
 
 
@@ -120,19 +124,23 @@ def _worker_command(url: str, slack: SlackApiStandIn, message_id: int, rate: flo
 
 
 def _kill_midway(command: list[str], slack: SlackApiStandIn, start: int, halfway: int) -> int:
-    """Start the worker, SIGKILL it once `halfway` messages went out; return how many had gone out."""
-    child = subprocess.Popen(command, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-    while (sent := _posts_since(slack, start)[0]) < halfway and child.poll() is None:
+    """Start the worker, SIGKILL it once `halfway` messages went out; return how many had gone out then."""
+    child = subprocess.Popen(command, env=CHILD_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while _posts_since(slack, start)[0] < halfway:
+        if child.poll() is not None:
+            raise RuntimeError(f"the delivery worker ended (status {child.returncode}) before it could be killed")
         time.sleep(0.05)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    return sent
+    return _posts_since(slack, start)[0]
 
 
 def run_labbot(slack: SlackApiStandIn, url: str, users: list[str], rate: float, *, kill: bool) -> dict[str, Any]:
     """labbot's announcement delivered by its worker; with `kill`, SIGKILLed halfway and started again."""
     marker = f"essai-{uuid.uuid4().hex[:8]}"
-    message_id, release_seconds = queue_announcement(url, f"Dépôt des dossiers le 30/09 ({marker})")
+    # The marker past the 60 characters the sender's delivery report quotes: only the announcement holds it.
+    text = f"Dépôt des dossiers le 30/09 : joignez la lettre du préfet de région et le budget ({marker})"
+    message_id, release_seconds = queue_announcement(url, text)
     slack.set_rate_limits(PER_CHANNEL_PER_SECOND, rate, global_burst=rate)  # full buckets, as for the others
     command = _worker_command(url, slack, message_id, rate)
     start = len(slack.calls_to("chat.postMessage"))
@@ -140,7 +148,7 @@ def run_labbot(slack: SlackApiStandIn, url: str, users: list[str], rate: float, 
     result: dict[str, Any] = {}
     if kill:
         result["sent_before_kill"] = _kill_midway(command, slack, start, len(users) // 2)
-    finished = subprocess.run(command, check=False, env=CHILD_ENV, capture_output=True, text=True)  # noqa: S603
+    finished = subprocess.run(command, check=False, env=CHILD_ENV, capture_output=True, text=True)
     if finished.returncode:
         raise RuntimeError(f"the delivery worker failed:\n{finished.stderr}")
     seconds = time.perf_counter() - started
@@ -163,7 +171,8 @@ def _slack_people(url: str) -> list[str]:
 
 def _with_ratio(run: dict[str, Any], rate: float) -> dict[str, Any]:
     floor = minimum_seconds(run["recipients"], rate, rate)
-    return {**run, "minimum_seconds": round(floor, 2), "ratio": round(run["seconds"] / floor, 3) if floor else None}
+    ratio = round(run["seconds"] / floor, 3) if floor else None
+    return {**run, "minimum_seconds": round(floor, 2), "ratio": ratio}
 
 
 def measure(plan: Layout, url: str, workdir: Path) -> dict[str, Any]:
