@@ -144,6 +144,7 @@ def run_labbot(slack: SlackApiStandIn, url: str, users: list[str], rate: float, 
     slack.set_rate_limits(PER_CHANNEL_PER_SECOND, rate, global_burst=rate)  # full buckets, as for the others
     command = _worker_command(url, slack, message_id, rate)
     start = len(slack.calls_to("chat.postMessage"))
+    lookups = len(slack.calls_to("conversations.history"))
     started = time.perf_counter()
     result: dict[str, Any] = {}
     if kill:
@@ -154,6 +155,8 @@ def run_labbot(slack: SlackApiStandIn, url: str, users: list[str], rate: float, 
     seconds = time.perf_counter() - started
     duplicates, losses = _count(slack, users, marker)
     _, rate_limited = _posts_since(slack, start)
+    # Deliveries found `sending` after the kill: the worker looks for their marker before sending again.
+    result["history_lookups"] = len(slack.calls_to("conversations.history")) - lookups
     return {"recipients": len(users), "seconds": round(seconds, 2), "duplicates": duplicates, "losses": losses,
             "rate_limited": rate_limited, "release_seconds": round(release_seconds, 2), **result}  # fmt: skip
 
@@ -198,7 +201,8 @@ def measure(plan: Layout, url: str, workdir: Path) -> dict[str, Any]:
         f"{runs['labbot outbox']['release_seconds']} s, not counted above), then delivered by labbot's "
         "DeliveryWorker and SlackMessenger in a child process, from its start to the last delivery settled.",
         f"Killed run: SIGKILL after {killed['sent_before_kill']} messages, started again, finished; its time "
-        "includes the restart.",
+        f"includes the restart. The restarted worker looked up {killed['history_lookups']} interrupted deliveries "
+        "in conversations.history (their marker) before sending them again.",
     ]
     return {
         "limits": f"Limits: {PER_CHANNEL_PER_SECOND:g} message/s per channel, {rate:g} messages/s for the "
