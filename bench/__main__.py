@@ -61,8 +61,9 @@ def run(scale: Scale, dialects: list[str], steps: set[str], out: Path) -> dict[s
         print(f"[http] on {served}…", flush=True)
         results["http"] = {"database": served, "platforms": http_bench.measure(plan, urls[served], out)}
     if "broadcast" in steps:
-        print("[broadcast]…", flush=True)
-        results["broadcast"] = broadcast.measure(plan, out)
+        served = "postgresql" if "postgresql" in urls else dialects[0]
+        print(f"[broadcast] on {served}…", flush=True)
+        results["broadcast"] = {"database": served, **broadcast.measure(plan, urls[served], out)}
     for dialect, url in urls.items():
         databases.drop(dialect, url)
     results["duration_s"] = round(time.perf_counter() - started, 1)

@@ -41,9 +41,12 @@ def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
         measured = results["http"]["platforms"][platform]
         assert [r["errors"] for r in measured["bare"]] == [0] * TINY.http_rounds
         assert all(r["n"] == TINY.http_requests for r in measured["bare"] + (measured["labbot"] or []))
-    reference = results["broadcast"]["runs"]["slack_sdk reference (no outbox)"]
-    assert (reference["duplicates"], reference["losses"]) == (0, 0)
-    assert reference["recipients"] == TINY.broadcast_recipients
+    runs = results["broadcast"]["runs"]
+    assert runs["slack_sdk reference (no outbox)"]["recipients"] == TINY.broadcast_recipients
+    everyone = 1 + TINY.regions + TINY.agents  # `annonce … a:tous`: the admin, the coordinators, the agents
+    assert [run["recipients"] for run in runs.values()] == [TINY.broadcast_recipients, everyone, everyone]
+    assert [(run["duplicates"], run["losses"]) for run in runs.values()] == [(0, 0)] * 3
+    assert 0 < runs["labbot outbox, killed midway"]["sent_before_kill"] < everyone  # it really was interrupted
     assert results["broadcast"]["violations"] == 0
     assert json.loads((tmp_path / "report.json").read_text())["scale"]["name"] == "tiny"
     report = (tmp_path / "report.md").read_text()
