@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 
 import uvicorn
+from starlette.applications import Starlette
 
 from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, build_http_app
@@ -46,15 +47,22 @@ class BackgroundService:
         await asyncio.to_thread(self.work.stop)
 
 
-def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
-    """Serve until interrupted."""
+def http_app(settings: Settings, extra_services: Sequence[Service] = ()) -> tuple[Starlette, Application]:
+    """The ASGI app `labbot run` serves: the platforms' routes, their background tasks, and the scheduler and
+    delivery worker (on the elected replica)."""
     application, platforms = assemble(settings)
-    http = settings.section("http", HttpSettings) or HttpSettings()
     routes = [route for platform in platforms for route in platform.routes()]
     background = BackgroundService(application.background([p.name for p in platforms]))
     services: list[Service] = [*platforms, background, *extra_services]
-    asgi = build_http_app(application.database, routes, services)
-    log.info("labbot serving %s on http://%s:%d", ", ".join(p.name for p in platforms), http.host, http.port)
+    log.info("labbot serving %s", ", ".join(p.name for p in platforms))
+    return build_http_app(application.database, routes, services), application
+
+
+def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
+    """Serve until interrupted."""
+    asgi, application = http_app(settings, extra_services)
+    http = settings.section("http", HttpSettings) or HttpSettings()
+    log.info("listening on http://%s:%d", http.host, http.port)
     try:
         uvicorn.run(asgi, host=http.host, port=http.port, log_level="info", access_log=False)
     finally:

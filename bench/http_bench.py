@@ -61,7 +61,9 @@ def _load(platform: str, url: str, scale: Scale, *, side: PlatformSide, users: P
     command = [sys.executable, "-m", "bench.load", platform, url, "--requests", str(scale.http_requests),
                "--clients", str(scale.http_clients), "--users", str(users), "--response-url", side.response_url,
                "--team", side.team, "--channel", side.channel]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=True, env={**os.environ, **env})
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ, **env})
+    if done.returncode != 0:
+        raise RuntimeError(f"the load client failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

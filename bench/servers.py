@@ -23,8 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.http import build_http_app
-from adapters.serve import assemble
+from adapters.serve import http_app
 from labbot.config import load_settings
 
 SLACK_SECRET_ENV = "LABBOT_BENCH_SLACK_SIGNING_SECRET"  # noqa: S105 - the variable's name, not a secret
@@ -69,9 +68,7 @@ def bare_mattermost_app() -> Starlette:
 
 def labbot_app(config: str) -> Starlette:
     """labbot's HTTP app for the configuration file `config`, as `labbot run` builds it."""
-    application, platforms = assemble(load_settings(config))
-    routes = [route for platform in platforms for route in platform.routes()]
-    return build_http_app(application.database, routes, platforms)
+    return http_app(load_settings(config))[0]
 
 
 def main() -> None:
