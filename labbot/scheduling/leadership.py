@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import IO
 
@@ -26,7 +27,7 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-class Campaign:
+class Campaign(ABC):
     """Campaigns for a lock in a thread; calls `on_elected` when won and `on_deposed` when lost."""
 
     def __init__(
@@ -39,14 +40,17 @@ class Campaign:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @abstractmethod
     def _try_lock(self) -> None:
-        raise NotImplementedError
+        """Take the lock if it is free; call `_won` when taken."""
 
+    @abstractmethod
     def _check_lock(self) -> None:
-        raise NotImplementedError
+        """As the leader: make sure the lock is still held; call `_lost` when it is not."""
 
+    @abstractmethod
     def _close(self) -> None:
-        raise NotImplementedError
+        """Release the lock and its connection or file."""
 
     def _won(self) -> None:
         self.is_leader = True
