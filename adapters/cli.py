@@ -13,6 +13,7 @@ from adapters import serve
 from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
+from adapters.console.settings import console_settings
 from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
 from labbot.messages import Outcome
@@ -87,7 +88,8 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         _seed_demo(app, announce=True)
         return EXIT_DONE
     if args.action == "say":
-        text, outcome = ConsoleAdapter(app.bot, args.user, args.lang).say(" ".join(args.text))
+        files_dir = console_settings(app.settings).files_dir
+        text, outcome = ConsoleAdapter(app.bot, args.user, args.lang, files_dir=files_dir).say(" ".join(args.text))
         print(text)  # noqa: T201
         return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
     if args.demo:
@@ -96,7 +98,13 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
     background = app.background()
     background.start()
     try:
-        run_repl(app.bot, args.user, args.lang, history=Path.home() / ".labbot_history")
+        run_repl(
+            app.bot,
+            args.user,
+            args.lang,
+            history=Path.home() / ".labbot_history",
+            files_dir=console_settings(app.settings).files_dir,
+        )
     finally:
         background.stop()
     return EXIT_DONE

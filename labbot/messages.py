@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from labbot.i18n import Language
 
@@ -66,6 +66,19 @@ class Action(BaseModel):
     style: str | None = None  # "primary" or "danger"
 
 
+class Attachment(BaseModel):
+    """A file that travels with a reply: a dossier, an export, a chart, an invitation."""
+
+    # Stored replies (idempotency, outbox) are JSON: the bytes travel as base64 there.
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    filename: str
+    content: bytes
+    media_type: str = "application/octet-stream"
+    # Read aloud by screen readers and shown where the platform cannot show the file itself.
+    description: str = ""
+
+
 class Reply(BaseModel):
     """What a command answers, in neutral form."""
 
@@ -75,6 +88,7 @@ class Reply(BaseModel):
     table: Table | None = None
     notes: list[str] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
+    files: list[Attachment] = Field(default_factory=list)
     visibility: Visibility = Visibility.PRIVATE
     outcome: Outcome = Outcome.DONE
     # The command that produced it, for adapters that render some replies specially (forms, App Home).

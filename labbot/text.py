@@ -35,5 +35,6 @@ def _walk(value: object) -> object:
     if isinstance(value, list):
         return [_walk(item) for item in value]
     if isinstance(value, dict):
-        return {key: (_walk(item) if key != "command" else item) for key, item in value.items()}
+        # The command name is kept as typed; a file's bytes are not text.
+        return {key: (_walk(item) if key not in ("command", "content") else item) for key, item in value.items()}
     return value

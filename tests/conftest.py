@@ -113,15 +113,21 @@ class Said:
 class Conversation:
     """Talk to labbot through the console adapter, as several users."""
 
-    def __init__(self, app: Application, clock: FixedClock, notifier: RecordingNotifier) -> None:
+    def __init__(self, app: Application, clock: FixedClock, notifier: RecordingNotifier, files_dir: Path) -> None:
         self.app = app
         self.clock = clock
         self.notifier = notifier
+        # Files that replies carry land here, one folder per test.
+        self.files_dir = files_dir
 
     def say(self, user: str, command: str, *, lang: str | None = None) -> Said:
         """Run `command` as console user `user`."""
-        text, outcome = ConsoleAdapter(self.app.bot, user, lang).say(command)
+        text, outcome = ConsoleAdapter(self.app.bot, user, lang, files_dir=self.files_dir).say(command)
         return Said(_space(text), outcome)
+
+    def saved_files(self, said: Said) -> list[Path]:
+        """The files a reply carried, as the console saved them (each path is a line of its own)."""
+        return [Path(line) for line in said.text.splitlines() if line.startswith(str(self.files_dir))]
 
     def ok(self, user: str, command: str, *, lang: str | None = None) -> Said:
         """Run `command` and fail the test unless it was carried out."""
@@ -140,12 +146,12 @@ def make_settings(url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture
-def bot(database_url: str) -> Iterator[Conversation]:
+def bot(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
     """A labbot with the call's events, the clock on 10/06/2016 10:00 in Paris."""
     clock = FixedClock(TEST_START)
     notifier = RecordingNotifier()
     app = bootstrap(make_settings(database_url), notifier=notifier, clock=clock)
-    yield Conversation(app, clock, notifier)
+    yield Conversation(app, clock, notifier, tmp_path / "files")
     app.database.dispose()
 
 

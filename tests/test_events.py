@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,14 +14,14 @@ from tests.conftest import TEST_START, Conversation, make_settings
 
 
 @pytest.fixture
-def small_camp(database_url: str) -> Iterator[Conversation]:
+def small_camp(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
     """A labbot whose camp has two seats."""
     events = [
         {"key": "camp", "title": "Project camp", "starts": "2016-05-27T09:30:00", "place": "Paris", "capacity": 2}
     ]
     clock, notifier = FixedClock(TEST_START), RecordingNotifier()
     app = bootstrap(make_settings(database_url, events=events), notifier=notifier, clock=clock)
-    yield Conversation(app, clock, notifier)
+    yield Conversation(app, clock, notifier, tmp_path / "files")
     app.database.dispose()
 
 

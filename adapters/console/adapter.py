@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render_text
 from labbot.engine import LabBot
-from labbot.messages import Address, Outcome, Reply, Request
+from labbot.messages import Address, Attachment, Outcome, Reply, Request
 
 
 class ConsoleNotifier:
@@ -27,16 +28,42 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, bot: LabBot, user: str, language: str | None = None) -> None:
+    def __init__(
+        self, bot: LabBot, user: str, language: str | None = None, *, files_dir: Path = Path("labbot-fichiers")
+    ) -> None:
         self.bot = bot
         self.user = user
         self.language = language
+        self.files_dir = files_dir
 
     def say(self, text: str) -> tuple[str, Outcome]:
-        """Run one command; return the rendered reply and how it ended."""
+        """Run one command; return the rendered reply and how it ended.
+
+        Files the reply carries are saved in `files_dir`; each path follows the text on a line of its own.
+        """
         reply = self.bot.handle(
             Request(
                 platform=self.platform, user_id=self.user, display_name=self.user, text=text, locale=self.language
             )
         )
-        return render_text(reply), reply.outcome
+        paths = [str(save_attachment(self.files_dir, attachment)) for attachment in reply.files]
+        return "\n".join([render_text(reply), *paths]), reply.outcome
+
+
+def save_attachment(folder: Path, attachment: Attachment) -> Path:
+    """Write `attachment` into `folder` under its own name, never over an earlier file (`name (2).ext`…)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # Only the last path component: a file name never chooses its folder.
+    name = Path(attachment.filename.replace("\\", "/")).name or "fichier"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path = folder / name
+    counter = 2
+    while True:
+        try:
+            with path.open("xb") as out:
+                out.write(attachment.content)
+        except FileExistsError:
+            path = folder / f"{stem} ({counter}){suffix}"
+            counter += 1
+        else:
+            return path

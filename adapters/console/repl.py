@@ -18,13 +18,13 @@ Tapez « aide » pour les commandes, « :as <utilisateur> » pour changer d'util
 Type "help" for the commands, ":as <user>" to switch user, ":q" to quit."""
 
 
-def run_repl(bot: LabBot, user: str, language: str | None, *, history: Path) -> None:
+def run_repl(bot: LabBot, user: str, language: str | None, *, history: Path, files_dir: Path) -> None:
     """Read commands until end of input; `:as NAME` switches user."""
     if readline is not None:
         with contextlib.suppress(OSError):
             readline.read_history_file(history)
     print(BANNER)  # noqa: T201
-    adapter = ConsoleAdapter(bot, user, language)
+    adapter = ConsoleAdapter(bot, user, language, files_dir=files_dir)
     while True:
         try:
             line = input(f"{adapter.user}@labbot> ").strip()

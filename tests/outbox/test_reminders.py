@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -28,13 +29,13 @@ DEADLINES = [{"title": "Dépôt des dossiers", "on": "2016-09-30", "region": "br
 
 
 @pytest.fixture
-def team(database_url: str) -> Iterator[Conversation]:
+def team(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
     """Project #1 in Bretagne (alice, bruno), claire coordinates Bretagne, david coordinates Normandie."""
     clock = FixedClock(TEST_START)
     notifier = RecordingNotifier()
     settings = make_settings(database_url, events=EVENTS, reminders={"deadlines": DEADLINES})
     app = bootstrap(settings, notifier=notifier, clock=clock)
-    chat = Conversation(app, clock, notifier)
+    chat = Conversation(app, clock, notifier, tmp_path / "files")
     chat.ok("sgmap", "role claire coordinateur region:bretagne")
     chat.ok("sgmap", "role david coordinateur region:normandie")
     chat.ok("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
