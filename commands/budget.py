@@ -6,11 +6,12 @@ from typing import Literal
 
 from labbot.arguments import Amount, Arguments, CostType, Day, OneProject, Ref, Region, ShortText, option
 from labbot.budget import BudgetReport, budget_report
+from labbot.budget_watch import crossing_note, tell_crossing
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput
 from labbot.i18n import N_, _, format_cents, format_day, format_hours_total, format_percent
 from labbot.messages import Reply, Table
-from labbot.policy import project_or_refuse, require_oversight
+from labbot.policy import project_or_refuse, require_open, require_oversight
 from labbot.registry import CommandFamily
 from labbot.storage import costs, hours
 from labbot.storage.hours import HoursTotal
@@ -53,11 +54,13 @@ def show_budget(ctx: CommandContext, args: OneProject) -> Reply:
             ratio=format_percent(report.used_ratio),
         ),
     )
+    if report.overrun_cents:
+        reply.add_field(
+            _("Overrun (not funded)"), _("overrun of {amount}").format(amount=format_cents(report.overrun_cents))
+        )
     _pia_fields(ctx, reply, report)
     if report.near_cap:
-        reply.notes.append(
-            _("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(report.used_ratio))
-        )
+        reply.notes.append(crossing_note(report))
     lines = costs.lines(ctx.session, project.id, limit=10)
     if lines:
         reply.table = Table(
@@ -94,13 +97,24 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     reply.add_field(_("PIA share ({share})").format(share=share), format_cents(window.pia_cents))
     reply.add_field(_("To be co-funded by the partners"), format_cents(window.cofunding_cents))
     reply.add_field(_("Outside the window"), format_cents(window.outside_cents))
+    if window.end_clamped:
+        reply.notes.append(
+            _(
+                "The window ends {months} months after its start, on the same day; when that month is shorter, on "
+                "its last day ({start} → {end})."
+            ).format(
+                months=ctx.settings.budget.pia_window_months,
+                start=format_day(window.start),
+                end=format_day(window.end),
+            )
+        )
 
 
 class NewCost(OneProject):
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
     type: CostType = option(..., help=N_("prestataire, materiel or autre"))
     libelle: ShortText = option(..., aliases=("label",), help=N_("what it pays for"))
-    date: Day | None = option(None, help=N_("when it was incurred; today by default"))
+    date: Day | None = option(None, help=N_("when it was incurred (not in the future); today by default"))
 
 
 @family.command(
@@ -117,22 +131,31 @@ def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
     """Record a cost; refuse one that would pass the cap, saying by how much."""
     project = project_or_refuse(ctx.session, args.projet)
     require_oversight(ctx.person, project.region)
+    require_open(ctx.person, project)
     if not args.libelle:
         raise InvalidInput(_("libelle is missing."))
+    day = args.date or ctx.today()
+    if day > ctx.today():
+        raise InvalidInput(
+            _("date: {day} is in the future; add costs once incurred.").format(day=format_day(day)), field="date"
+        )
     report = budget_report(ctx.session, project, ctx.settings.budget)
     excess = report.total_cents + args.montant - report.cap_cents
     if excess > 0:
         raise Conflict(
             _("This cost would pass the cap of {cap} by {excess}.").format(
                 cap=format_cents(report.cap_cents), excess=format_cents(excess)
-            )
+            ),
+            hint=_("The cap covers valued agent time and costs together: budget {number}").format(
+                number=project.id
+            ),
         )
     line = CostLine(
         project_id=project.id,
         kind=args.type,
         label=args.libelle,
         amount_cents=args.montant,
-        incurred_on=args.date or ctx.today(),
+        incurred_on=day,
         created_by_id=ctx.person.id,
         created_at=ctx.now(),
     )
@@ -155,10 +178,10 @@ def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
             ratio=format_percent(after.used_ratio),
         )
     )
-    if after.near_cap:
-        reply.notes.append(
-            _("⚠ The budget has reached {ratio} of the cap.").format(ratio=format_percent(after.used_ratio))
-        )
+    if note := tell_crossing(ctx, project, report.level, after):
+        reply.notes.append(note)
+    elif after.near_cap:
+        reply.notes.append(crossing_note(after))
     return reply
 
 
@@ -219,6 +242,7 @@ def _hours_table(title: str, grouping: str, rows: list[HoursTotal]) -> Reply:
         rows=[[shorten(r.label, 40), format_hours_total(r.minutes), format_cents(r.value_cents)] for r in rows],
         numeric=[1, 2],
     )
-    total_minutes, total_cents = sum(r.minutes for r in rows), sum(r.value_cents for r in rows)
+    # Rounded once, from the exact sums: the total agrees with `budget` to the cent, not with Σ of rounded rows.
+    total_minutes, total_cents = sum(r.minutes for r in rows), hours.value_of(sum(r.minute_rate for r in rows))
     table.rows.append([_("Total"), format_hours_total(total_minutes), format_cents(total_cents)])
     return Reply(title=title, table=table)

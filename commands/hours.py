@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from labbot.arguments import Arguments, Day, Duration, Month, OneProject, ShortText, option
+from labbot.budget import budget_report
+from labbot.budget_watch import tell_crossing
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from labbot.i18n import N_, _, format_cents, format_day, format_duration, format_hours_total
 from labbot.messages import Action, Reply, Table
 from labbot.parsing import MAX_MINUTES_PER_DAY
-from labbot.policy import project_or_refuse
+from labbot.policy import project_or_refuse, require_open
 from labbot.registry import CommandFamily
 from labbot.storage import hours, people, projects
 from labbot.storage.models import HourEntry
@@ -68,8 +70,10 @@ def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
             _("You are not on the team of #{number}.").format(number=project.id),
             hint=_("Join it first: rejoindre {number}").format(number=project.id),
         )
+    require_open(ctx.person, project)
     day = args.date or ctx.today()
     _check_day(ctx, day, args.duree)
+    budget = budget_report(ctx.session, project, ctx.settings.budget)
     entry = HourEntry(
         person_id=ctx.person.id,
         project_id=project.id,
@@ -93,6 +97,10 @@ def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
             value=format_cents(value),
         )
     )
+    # Time worked is a fact: recorded even past the cap, but its author and the coordinators are told.
+    after = budget.with_hours(entry.minutes, entry.minutes * entry.rate_cents)
+    if note := tell_crossing(ctx, project, budget.level, after):
+        reply.notes.append(note)
     reply.actions.append(Action(label=_("My hours"), command="mesheures"))
     return reply
 
@@ -171,6 +179,9 @@ def _own_entry(ctx: CommandContext, number: int) -> HourEntry:
             _("You have no hour entry number {number}.").format(number=number),
             hint=_("Your entries and their numbers: mesheures"),
         )
+    project = projects.find(ctx.session, str(entry.project_id))
+    if project is not None:
+        require_open(ctx.person, project, correcting=True)
     return entry
 
 

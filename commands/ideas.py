@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from commands.roles import find_user
 from labbot.arguments import (
     Arguments,
     Competence,
@@ -19,18 +20,26 @@ from labbot.arguments import (
     option,
 )
 from labbot.context import CommandContext
-from labbot.errors import Conflict, Forbidden, InvalidInput
+from labbot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from labbot.i18n import N_, _, format_day
 from labbot.lifecycle import DATED_STATUSES, STATUSES, TEAM_TRANSITIONS, allowed_next
 from labbot.messages import Action, Reply, Table
-from labbot.policy import oversees, project_or_refuse, require_team_or_oversight
+from labbot.policy import (
+    oversees,
+    project_or_refuse,
+    require_region_move,
+    require_steering,
+    require_team_or_oversight,
+)
 from labbot.registry import CommandFamily
-from labbot.storage import projects
-from labbot.storage.models import Project
+from labbot.states import CLOSED_STATUSES, ProjectStatus
+from labbot.storage import people, projects
+from labbot.storage.models import Person, Project
 from labbot.text import shorten
-from labbot.vocabulary import COMPETENCES, METHODS, PARTNER_CATEGORIES, REGIONS
+from labbot.vocabulary import COMPETENCES, METHODS, PARTNER_CATEGORIES, REGIONS, method_notes
 
 family = CommandFamily("ideas")
+
 LIST_LIMIT = 25
 
 
@@ -66,9 +75,10 @@ def new_idea(ctx: CommandContext, args: NewIdea) -> Reply:
         summary=args.resume,
         methods=args.methodes,
         planned_partners=args.partenaires,
-        status="idee",
+        status=ProjectStatus.IDEA,
         created_by_id=ctx.person.id,
         created_at=ctx.now(),
+        lead_id=ctx.person.id,
     )
     ctx.session.add(project)
     ctx.session.flush()
@@ -85,6 +95,7 @@ def new_idea(ctx: CommandContext, args: NewIdea) -> Reply:
     reply.text = _("Idea #{number} registered. Colleagues join it with: rejoindre {number}").format(
         number=project.id
     )
+    reply.notes.extend(method_notes(args.methodes))
     return reply
 
 
@@ -158,7 +169,7 @@ def join(ctx: CommandContext, args: Join) -> Reply:
     project = project_or_refuse(ctx.session, args.projet)
     if projects.membership(ctx.session, project.id, ctx.person.id):
         raise Conflict(_("You are already on the team of #{number}.").format(number=project.id))
-    if project.status in ("non-retenu", "termine"):
+    if project.status in CLOSED_STATUSES:
         raise Conflict(
             _("#{number} is closed ({status}).").format(number=project.id, status=STATUSES.label(project.status))
         )
@@ -200,6 +211,7 @@ class EditProject(OneProject):
     lieu: LongText | None = option(None, aliases=("place",), help=N_("hallmark: the open place"))
     gouvernance: LongText | None = option(None, aliases=("governance",), help=N_("hallmark: the governance"))
     projets: LongText | None = option(None, aliases=("portfolio",), help=N_("hallmark: the projects it will run"))
+    porteur: Name | None = option(None, aliases=("lead",), help=N_("hand the lead over to a team member: @name"))
 
 
 _EDITABLE = {
@@ -227,19 +239,119 @@ _EDITABLE = {
     example_en='edit 1 objectif:"Simplify procedures" indicateurs:"processing times"',
 )
 def edit(ctx: CommandContext, args: EditProject) -> Reply:
-    """Change the given fields; the team and the region's coordinators may."""
+    """Change the given fields: the team writes the description and hallmarks (the lead is told), the region
+    belongs to the coordinators, the lead to the lead and the coordinators."""
     project = project_or_refuse(ctx.session, args.projet)
-    require_team_or_oversight(ctx.session, ctx.person, project)
     changes = {column: getattr(args, key) for key, column in _EDITABLE.items() if getattr(args, key) is not None}
-    if not changes:
+    if not changes and args.porteur is None:
         raise InvalidInput(_('Nothing to change: give at least one key, such as objectif:"…".'))
+    if "region" in changes:
+        require_region_move(ctx.person, project)
+    if args.porteur is not None:
+        require_steering(ctx.person, project)
+        changes["lead_id"] = _new_lead(ctx, project, args.porteur).id
+    require_team_or_oversight(ctx.session, ctx.person, project)
     before = {column: getattr(project, column) for column in changes}
+    old_region = project.region
     for column, value in changes.items():
         setattr(project, column, value)
     ctx.audit("project", project.id, "update", before, changes)
+    _tell_about_edit(ctx, project, before, old_region)
     reply = project_card(ctx, project)
     reply.text = _("#{number} updated.").format(number=project.id)
+    reply.notes.extend(method_notes(args.methodes or []))
     return reply
+
+
+def _new_lead(ctx: CommandContext, project: Project, ref: str) -> Person:
+    person = find_user(ctx, ref, known_only=True)
+    if not projects.membership(ctx.session, project.id, person.id):
+        raise InvalidInput(
+            _("porteur: {name} is not on the team of #{number}.").format(
+                name=person.display_name, number=project.id
+            ),
+            hint=_("They join first: rejoindre {number}").format(number=project.id),
+            field="porteur",
+        )
+    return person
+
+
+def _tell_about_edit(ctx: CommandContext, project: Project, before: dict[str, object], old_region: str) -> None:
+    """The lead hears of the team's edits; both regions' coordinators hear of a move."""
+    lead = people.get(ctx.session, project.lead_id) if project.lead_id else None
+    fields = ", ".join(key for key, column in _EDITABLE.items() if column in before)
+    if lead is not None and fields:
+        ctx.notify(
+            lead,
+            lambda: Reply(
+                text=_("{name} edited #{number} {title}: {fields}.").format(
+                    name=ctx.person.display_name, number=project.id, title=project.title, fields=fields
+                )
+            ),
+        )
+    if project.region != old_region:
+        for coordinator in people.coordinators(ctx.session, old_region) + people.coordinators(
+            ctx.session, project.region
+        ):
+            ctx.notify(
+                coordinator,
+                lambda: Reply(
+                    text=_("#{number} {title} moved from {old} to {new} ({name}).").format(
+                        number=project.id,
+                        title=project.title,
+                        old=REGIONS.label(old_region),
+                        new=REGIONS.label(project.region),
+                        name=ctx.person.display_name,
+                    )
+                ),
+            )
+
+
+class RemoveMember(OneProject):
+    utilisateur: Name = option(..., aliases=("user",), help=N_("the member to remove: @name"))
+
+
+@family.command(
+    "retirer",
+    "remove",
+    arguments=RemoveMember,
+    positionals=("projet", "utilisateur"),
+    summary=N_("Remove a member from a project's team (its lead, coordinators)"),
+    example="retirer 1 @bruno",
+    example_en="remove 1 @bruno",
+)
+def remove_member(ctx: CommandContext, args: RemoveMember) -> Reply:
+    """Take someone off the team; their hours stay in the ledger."""
+    project = project_or_refuse(ctx.session, args.projet)
+    require_steering(ctx.person, project)
+    person = find_user(ctx, args.utilisateur, known_only=True)
+    member = projects.membership(ctx.session, project.id, person.id)
+    if member is None:
+        raise NotFound(
+            _("{name} is not on the team of #{number}.").format(name=person.display_name, number=project.id)
+        )
+    if project.lead_id == person.id:
+        raise Conflict(
+            _("{name} leads #{number}; hand the lead over first.").format(
+                name=person.display_name, number=project.id
+            ),
+            hint=_("Example: modifier {number} porteur:@nom").format(number=project.id),
+        )
+    ctx.audit(
+        "project", project.id, "remove_member", {"person_id": person.id, "competence": member.competence}, None
+    )
+    projects.remove_member(ctx.session, member)
+    ctx.notify(
+        person,
+        lambda: Reply(
+            text=_("{name} removed you from the team of #{number} {title}.").format(
+                name=ctx.person.display_name, number=project.id, title=project.title
+            )
+        ),
+    )
+    return Reply(
+        text=_("{name} is no longer on the team of #{number}.").format(name=person.display_name, number=project.id)
+    )
 
 
 class StatusChange(OneProject):
@@ -269,7 +381,7 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
             hint=_("Possible next statuses: {choices}.").format(choices=choices),
         )
     if (before, args.statut) in TEAM_TRANSITIONS:
-        require_team_or_oversight(ctx.session, ctx.person, project)
+        require_steering(ctx.person, project)
     elif not oversees(ctx.person, project.region):
         raise Forbidden(
             _("Filing, selection, start and completion are recorded by the coordinators of {region}.").format(
@@ -278,6 +390,13 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
         )
     when = args.date or ctx.today()
     if column := DATED_STATUSES.get(args.statut):
+        if column in ("filed_on", "decided_on") and when > ctx.today():
+            raise InvalidInput(
+                _("date: {when} is in the future; a filing or a decision is recorded once made.").format(
+                    when=format_day(when)
+                ),
+                field="date",
+            )
         _check_order(project, column, when)
         setattr(project, column, when)
     project.status = args.statut
@@ -317,6 +436,8 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     team = projects.team(ctx.session, project.id)
     reply = Reply(title=f"#{project.id} {project.title}", text=project.summary)
     reply.add_field(_("Region"), REGIONS.label(project.region))
+    lead = people.get(ctx.session, project.lead_id) if project.lead_id else None
+    reply.add_field(_("Lead"), lead.display_name if lead else "—")
     reply.add_field(_("Status"), _status_line(project))
     reply.add_field(_("State services"), ", ".join(project.services))
     if project.methods:
@@ -338,10 +459,7 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     services = {m.service.strip().lower() for m, _person in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
-    if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in (
-        "non-retenu",
-        "termine",
-    ):
+    if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
         reply.actions.append(Action(label=_("Join"), command=f"rejoindre {project.id}", style="primary"))
     reply.notes.append(_("Slug: {slug}").format(slug=project.slug))
     return reply

@@ -7,7 +7,7 @@ from labbot.context import CommandContext
 from labbot.errors import InvalidInput
 from labbot.i18n import N_, _, format_day, format_duration
 from labbot.messages import Reply, Table
-from labbot.policy import project_or_refuse, require_team_or_oversight
+from labbot.policy import project_or_refuse, require_open, require_team_or_oversight
 from labbot.registry import CommandFamily
 from labbot.storage import meetings
 from labbot.storage.models import PartnerMeeting
@@ -42,6 +42,7 @@ def log_meeting(ctx: CommandContext, args: NewMeeting) -> Reply:
     """Record the meeting; the team and the region's coordinators may."""
     project = project_or_refuse(ctx.session, args.projet)
     require_team_or_oversight(ctx.session, ctx.person, project)
+    require_open(ctx.person, project)
     day = args.date or ctx.today()
     if day > ctx.today():
         raise InvalidInput(_("date: {day} is in the future; log meetings once held.").format(day=format_day(day)))

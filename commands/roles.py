@@ -4,38 +4,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy.orm import Session
-
+from labbot import states
 from labbot.arguments import Arguments, HourlyRate, Name, Region, Role, option
 from labbot.context import CommandContext
-from labbot.errors import Forbidden, InvalidInput, NotFound
+from labbot.errors import Forbidden, InvalidInput
 from labbot.i18n import N_, _, format_cents
 from labbot.messages import Reply
+from labbot.naming import person_named
+from labbot.policy import require_profile_view, require_valuation_change
 from labbot.registry import CommandFamily
-from labbot.storage import people, projects
 from labbot.storage.models import Person
 from labbot.valuation import hourly_rate_cents
 from labbot.vocabulary import REGIONS, ROLES
 
 family = CommandFamily("roles")
-# Ids that platforms give people, so a role can be granted before their first message.
-_PLATFORMS = ("console", "slack", "mattermost")
 
 
-def find_user(ctx: CommandContext, ref: str, *, create: bool) -> Person:
-    """The person `ref` names: `platform:id`, `@name`, or a name on the requester's platform."""
-    platform, _sep, external = ref.partition(":")
-    if not (platform in _PLATFORMS and external):
-        platform, external = ctx.request.platform, ref.lstrip("@")
-    person = people.by_identity(ctx.session, platform, external) or people.by_name(ctx.session, platform, external)
-    if person is None and create and external:
-        person = people.create(ctx.session, platform, external, display_name=external, email=None, now=ctx.now())
-    if person is None:
-        raise NotFound(
-            _("No user “{ref}” is known to labbot yet.").format(ref=ref),
-            hint=_("Use their id with the platform, e.g. slack:U0123ABCD, or ask them to say “aide” once."),
-        )
-    return person
+def find_user(ctx: CommandContext, ref: str, *, known_only: bool = False) -> Person:
+    """The one person `ref` names (see labbot.naming)."""
+    return person_named(ctx.session, ctx.request.platform, ref, ctx.now(), known_only=known_only)
 
 
 class RoleChange(Arguments):
@@ -56,19 +43,19 @@ class RoleChange(Arguments):
 )
 def grant(ctx: CommandContext, args: RoleChange) -> Reply:
     """Set someone's role, and the region they coordinate."""
-    if args.role == "coordinateur" and args.region is None:
+    if args.role == states.Role.COORDINATOR and args.region is None:
         raise InvalidInput(_("region is missing: a coordinator coordinates one region."))
-    person = find_user(ctx, args.utilisateur, create=True)
-    if person.id == ctx.person.id and args.role != "admin":
+    person = find_user(ctx, args.utilisateur)
+    if person.id == ctx.person.id and args.role != states.Role.ADMIN:
         raise Forbidden(_("You cannot remove your own administrator role; ask another administrator."))
     before = {"role": person.role, "region": person.region}
     person.role = args.role
-    person.region = args.region if args.role == "coordinateur" else person.region
+    person.region = args.region if args.role == states.Role.COORDINATOR else person.region
     ctx.audit("person", person.id, "role", before, {"role": person.role, "region": person.region})
     ctx.notify(
         person, lambda: Reply(text=_("Your labbot role is now {role}.").format(role=ROLES.label(args.role)))
     )
-    where = f" ({REGIONS.label(args.region)})" if args.role == "coordinateur" and args.region else ""
+    where = f" ({REGIONS.label(args.region)})" if args.role == states.Role.COORDINATOR and args.region else ""
     return Reply(
         text=_("{name} is now {role}{where}.").format(
             name=person.display_name, role=ROLES.label(args.role), where=where
@@ -102,12 +89,11 @@ class ProfileArgs(Arguments):
 )
 def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
     """Show a profile; change what the requester may change."""
-    person = find_user(ctx, args.utilisateur, create=True) if args.utilisateur else ctx.person
+    person = find_user(ctx, args.utilisateur, known_only=True) if args.utilisateur else ctx.person
     other = person.id != ctx.person.id
-    if other:
-        _require_manager(ctx.session, ctx, person)
-    if args.taux is not None and not ctx.has_role("coordinateur"):
-        raise Forbidden(_("Hourly rates are set by coordinators; yours follows your category."))
+    require_profile_view(ctx.session, ctx.person, person)
+    if args.categorie is not None or args.taux is not None:
+        require_valuation_change(ctx.session, ctx.person, person)
     if other and (args.langue or args.service or args.nom):
         raise Forbidden(_("Only the person can change their language, service or name."))
     before = {"category": person.category, "hourly_rate_cents": person.hourly_rate_cents}
@@ -124,18 +110,6 @@ def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
     if after != before:
         ctx.audit("person", person.id, "valuation", before, after)
     return _profile_card(ctx, person)
-
-
-def _require_manager(session: Session, ctx: CommandContext, person: Person) -> None:
-    if ctx.person.role == "admin":
-        return
-    if (
-        ctx.person.role == "coordinateur"
-        and ctx.person.region
-        and any(p.region == ctx.person.region for p in projects.of_person(session, person.id))
-    ):
-        return
-    raise Forbidden(_("You can see the profiles of the people on your region's projects only."))
 
 
 def _profile_card(ctx: CommandContext, person: Person) -> Reply:

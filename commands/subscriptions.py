@@ -6,10 +6,10 @@ from typing import Literal
 
 from labbot.arguments import Arguments, Name, Ref, Region, option
 from labbot.context import CommandContext
-from labbot.errors import Forbidden, InvalidInput, NotFound
+from labbot.errors import InvalidInput, NotFound
 from labbot.i18n import N_, _
 from labbot.messages import Reply
-from labbot.policy import project_or_refuse, require_oversight, require_team_or_oversight
+from labbot.policy import project_or_refuse, require_channel_subscription
 from labbot.registry import CommandFamily
 from labbot.storage import announcements
 from labbot.storage.models import LabChannel
@@ -46,13 +46,15 @@ def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
     if args.action in ("retirer", "remove"):
         if existing is None:
             raise NotFound(_("This channel is not subscribed."))
-        _check_rights(ctx, existing.region, existing.project_id)
+        current = project_or_refuse(ctx.session, str(existing.project_id)) if existing.project_id else None
+        require_channel_subscription(ctx.session, ctx.person, existing, existing.region, current)
         ctx.session.delete(existing)
         return Reply(text=_("This channel no longer receives announcements."))
     if (args.region is None) == (args.projet is None):
         raise InvalidInput(_("Give either region: or projet:."), field="region")
-    project_id = project_or_refuse(ctx.session, args.projet).id if args.projet else None
-    _check_rights(ctx, args.region, project_id)
+    project = project_or_refuse(ctx.session, args.projet) if args.projet else None
+    project_id = project.id if project else None
+    require_channel_subscription(ctx.session, ctx.person, existing, args.region, project)
     item = existing or LabChannel(platform=ctx.request.platform, channel_id=channel_id, created_at=ctx.now())
     item.region, item.project_id, item.added_by_id = args.region, project_id, ctx.person.id
     item.name = (args.nom or str(ctx.request.raw.get("channel_name") or channel_id)).lstrip("#~")
@@ -61,16 +63,6 @@ def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
     return Reply(
         text=_("This channel ({name}) now receives the announcements of {what}.").format(name=item.name, what=what)
     )
-
-
-def _check_rights(ctx: CommandContext, region: str | None, project_id: int | None) -> None:
-    if region is not None:
-        require_oversight(ctx.person, region)
-    elif project_id is not None:
-        project = project_or_refuse(ctx.session, str(project_id))
-        require_team_or_oversight(ctx.session, ctx.person, project)
-    else:
-        raise Forbidden(_("Only administrators can change this channel."))
 
 
 class ReminderSwitch(Arguments):

@@ -66,12 +66,12 @@ def term_of(vocabulary: Vocabulary, what: str) -> BeforeValidator:
     return BeforeValidator(parse)
 
 
-def _terms(vocabulary: Vocabulary, what: str) -> BeforeValidator:
-    single = term_of(vocabulary, what).func
+def _open_terms(vocabulary: Vocabulary) -> BeforeValidator:
+    """A list where known terms become their key and others are kept as typed (the call's list ends with "…")."""
 
     def parse(value: Any) -> list[str]:
-        items = value if isinstance(value, list) else parse_list(str(value))
-        keys = [single(item) for item in items]  # type: ignore[call-arg]
+        items = _text_list(value)
+        keys = [term.key if (term := vocabulary.find(item)) else item for item in items]
         return list(dict.fromkeys(keys))
 
     return BeforeValidator(parse)
@@ -90,7 +90,7 @@ Amount = Annotated[int, BeforeValidator(lambda v: parse_amount(str(v)))]
 HourlyRate = Annotated[int, BeforeValidator(lambda v: parse_rate(str(v)))]
 Month = Annotated[tuple[int, int], BeforeValidator(lambda v: parse_month(str(v)))]
 Region = Annotated[str, term_of(REGIONS, N_("region"))]
-Methods = Annotated[list[str], _terms(METHODS, N_("method"))]
+Methods = Annotated[list[str], _open_terms(METHODS)]
 Competence = Annotated[str, term_of(COMPETENCES, N_("competence"))]
 PartnerCategory = Annotated[str, term_of(PARTNER_CATEGORIES, N_("partner category"))]
 CostType = Annotated[str, term_of(COST_TYPES, N_("cost type"))]

@@ -13,7 +13,8 @@ from labbot.clock import Clock, today_in_paris
 from labbot.config import Settings
 from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Address, Notification, Reply, Request
-from labbot.registry import ROLE_RANK, CommandRegistry
+from labbot.registry import CommandRegistry
+from labbot.states import ROLE_RANK
 from labbot.storage import audit
 from labbot.storage.models import Person
 

@@ -24,7 +24,8 @@ from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.outbox import notify
 from labbot.parsing import CommandLine, tokenize
-from labbot.registry import ROLE_RANK, CommandRegistry, CommandSpec
+from labbot.registry import CommandRegistry, CommandSpec
+from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
@@ -190,8 +191,8 @@ class LabBot:
             )
         else:
             _complete(session, person, request)
-        if f"{request.platform}:{request.user_id}" in self._admins and person.role != "admin":
-            person.role = "admin"
+        if f"{request.platform}:{request.user_id}" in self._admins and person.role != Role.ADMIN:
+            person.role = Role.ADMIN
         return person
 
     def _command(self, verb: str, person: Person) -> CommandSpec:

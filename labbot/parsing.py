@@ -128,6 +128,9 @@ _RELATIVE_DAYS = {
     "yesterday": 1,
     "avant-hier": 2,
 }
+# Nothing of the call happened before it (2016); a year past this is a typo, not a plan.
+EARLIEST_DAY = date(2016, 1, 1)
+LATEST_YEAR = 2099
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")
 
@@ -141,15 +144,24 @@ def parse_day(text: str, today: date) -> date:
         year, month, day = (int(part) for part in found.groups())
     elif found := _FRENCH_DATE.match(cleaned):
         day, month, year = (int(part) for part in found.groups())
-        year += 2000 if year < 100 else 0
+        # Only a two-digit year is short for 20xx: "0001" is year 1, refused below, never read as 2001.
+        year += 2000 if len(found.group(3)) == 2 else 0
     else:
         raise InvalidInput(_("“{value}” is not a date.").format(value=text), hint=_day_hint())
     try:
-        return date(year, month, day)
+        parsed = date(year, month, day)
     except ValueError:
         raise InvalidInput(
             _("“{value}” is not a date that exists.").format(value=text), hint=_day_hint()
         ) from None
+    if parsed < EARLIEST_DAY or parsed.year > LATEST_YEAR:
+        raise InvalidInput(
+            _("“{value}” is out of range: dates go from {earliest} (the call) to {latest}.").format(
+                value=text, earliest="01/01/2016", latest=f"31/12/{LATEST_YEAR}"
+            ),
+            hint=_day_hint(),
+        )
+    return parsed
 
 
 def _day_hint() -> str:

@@ -1,26 +1,39 @@
-"""Who may see and change what. Every refusal says why."""
+"""Who may see and change what: every permission rule of labbot, in one place, named after what it protects.
+
+The roles (agent, coordinator, admin) are global; a project adds two standings of its own: its **lead** (who
+registered it, or whom they handed over to) and its **team**. Every refusal says why and whom to ask.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from labbot.errors import Forbidden, NotFound
+from labbot.errors import Conflict, Forbidden, NotFound
 from labbot.i18n import _
+from labbot.lifecycle import STATUSES
+from labbot.states import CLOSED_STATUSES, Role
 from labbot.storage import projects
-from labbot.storage.models import Person, Project
+from labbot.storage.models import LabChannel, Person, Project
 from labbot.vocabulary import REGIONS
 
 
-def oversees(person: Person, region: str) -> bool:
+def oversees(person: Person, region: str | None) -> bool:
     """Admins oversee every region; a coordinator oversees their own."""
-    return person.role == "admin" or (person.role == "coordinateur" and person.region == region)
+    return person.role == Role.ADMIN or (
+        person.role == Role.COORDINATOR and region is not None and person.region == region
+    )
+
+
+def leads(person: Person, project: Project) -> bool:
+    """Whether `person` is the project's lead."""
+    return project.lead_id == person.id
 
 
 def require_oversight(person: Person, region: str) -> None:
-    """Refuse unless `person` oversees `region`."""
+    """Protects a region's figures (budgets, reports, attendees): its coordinators and admins only."""
     if oversees(person, region):
         return
-    if person.role == "coordinateur":
+    if person.role == Role.COORDINATOR:
         raise Forbidden(
             _("You coordinate {mine}; this concerns {other}.").format(
                 mine=REGIONS.label(person.region or "") if person.region else _("no region yet"),
@@ -35,7 +48,7 @@ def require_oversight(person: Person, region: str) -> None:
 
 
 def require_team_or_oversight(session: Session, person: Person, project: Project) -> None:
-    """Refuse unless `person` is on the team or oversees the project's region."""
+    """Protects a project's shared record (description, hallmarks, meetings): its team and coordinators."""
     if oversees(person, project.region) or projects.membership(session, project.id, person.id):
         return
     raise Forbidden(
@@ -43,6 +56,110 @@ def require_team_or_oversight(session: Session, person: Person, project: Project
             number=project.id, region=REGIONS.label(project.region)
         ),
         hint=_("Join the team first: rejoindre {number}").format(number=project.id),
+    )
+
+
+def require_steering(person: Person, project: Project) -> None:
+    """Protects a project's course (its status, its lead, who leaves the team): the lead and coordinators."""
+    if leads(person, project) or oversees(person, project.region):
+        return
+    raise Forbidden(
+        _("Only the lead of #{number} and the coordinators of {region} can do this.").format(
+            number=project.id, region=REGIONS.label(project.region)
+        ),
+        hint=_("Ask the project's lead (shown on: projet {number}).").format(number=project.id),
+    )
+
+
+def require_region_move(person: Person, project: Project) -> None:
+    """Protects which coordinators see a project: only they (of its current region) and admins move it."""
+    if oversees(person, project.region):
+        return
+    raise Forbidden(
+        _(
+            "Only the coordinators of {region} and SGMAP administrators can move #{number} to another region."
+        ).format(region=REGIONS.label(project.region), number=project.id)
+    )
+
+
+def require_valuation_change(session: Session, actor: Person, target: Person) -> None:
+    """Protects the value of hours (a person's category and rate): coordinators of that person's region and
+    admins, and never for oneself."""
+    if actor.id == target.id:
+        raise Forbidden(
+            _("Nobody sets their own category or hourly rate."),
+            hint=_("Ask a coordinator of your region or an SGMAP administrator."),
+        )
+    if actor.role == Role.ADMIN or in_region_of(session, actor, target):
+        return
+    raise Forbidden(
+        _("Categories and hourly rates are set by the coordinators of the person’s region and by administrators.")
+    )
+
+
+def in_region_of(session: Session, coordinator: Person, person: Person) -> bool:
+    """Whether `person` belongs to the region `coordinator` coordinates (by role or by a project's team)."""
+    if coordinator.role != Role.COORDINATOR or not coordinator.region:
+        return False
+    if person.region == coordinator.region:
+        return True
+    return any(p.region == coordinator.region for p in projects.of_person(session, person.id))
+
+
+def require_profile_view(session: Session, actor: Person, target: Person) -> None:
+    """Protects people's profiles: oneself, coordinators of their region, admins."""
+    if actor.id == target.id or actor.role == Role.ADMIN or in_region_of(session, actor, target):
+        return
+    raise Forbidden(_("You can see the profiles of the people on your region's projects only."))
+
+
+def require_channel_subscription(
+    session: Session, person: Person, existing: LabChannel | None, region: str | None, project: Project | None
+) -> None:
+    """Protects whom a channel's announcements reach: a region's channel is its coordinators' (and admins'),
+    a project's channel its lead's and coordinators'; one subscribed by someone else is changed only by them,
+    its region's coordinators or an admin."""
+    if existing is not None and existing.added_by_id not in (None, person.id):
+        current_region = existing.region or _project_region(session, existing.project_id)
+        if not oversees(person, current_region):
+            raise Forbidden(
+                _(
+                    "This channel was subscribed by someone else; only they, the coordinators of its region or an "
+                    "administrator can change it."
+                )
+            )
+    if region is not None:
+        require_oversight(person, region)
+    elif project is not None:
+        if not (leads(person, project) or oversees(person, project.region)):
+            raise Forbidden(
+                _(
+                    "Only the lead of #{number} and the coordinators of {region} can subscribe a channel to it."
+                ).format(number=project.id, region=REGIONS.label(project.region))
+            )
+    elif (existing is None or existing.added_by_id != person.id) and person.role != Role.ADMIN:
+        raise Forbidden(_("Only administrators can change this channel."))
+
+
+def _project_region(session: Session, project_id: int | None) -> str | None:
+    project = session.get(Project, project_id) if project_id is not None else None
+    return project.region if project else None
+
+
+def require_open(person: Person, project: Project, *, correcting: bool = False) -> None:
+    """Protects closed projects' ledgers: no new hours, costs or meetings once `non-retenu` or `termine`;
+    coordinators may still correct past entries."""
+    if project.status not in CLOSED_STATUSES:
+        return
+    if correcting and oversees(person, project.region):
+        return
+    raise Conflict(
+        _("#{number} is closed ({status}): it takes no new hours, costs or meetings.").format(
+            number=project.id, status=STATUSES.label(project.status)
+        ),
+        hint=_("A coordinator of {region} can still correct past entries.").format(
+            region=REGIONS.label(project.region)
+        ),
     )
 
 

@@ -14,12 +14,13 @@ from slugify import slugify
 
 from labbot.arguments import Arguments
 from labbot.i18n import Language
+from labbot.states import ROLE_RANK
 
 if TYPE_CHECKING:
     from labbot.context import CommandContext
     from labbot.messages import Reply
 
-ROLE_RANK = {"agent": 0, "coordinateur": 1, "admin": 2}
+
 ArgsT = TypeVar("ArgsT", bound=Arguments)
 Handler = Callable[["CommandContext", Any], "Reply"]
 

@@ -7,6 +7,7 @@ all find the same region.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -135,3 +136,17 @@ ROLES = Vocabulary(
 )
 
 CIVIL_SERVICE_CATEGORIES = ("A+", "A", "B", "C")
+
+
+def method_notes(methods: list[str]) -> list[str]:
+    """The call's list of methods ends with "…": a method it does not name is kept as typed, and the known
+    ones close to it are suggested."""
+    notes = []
+    for method in methods:
+        if METHODS.find(method) is None:
+            close = difflib.get_close_matches(slugify(method), METHODS.codes(), n=2, cutoff=0.6)
+            note = _("Method “{method}” kept as typed.").format(method=method)
+            if close:
+                note += " " + _("Did you mean: {choices}?").format(choices=", ".join(close))
+            notes.append(note)
+    return notes

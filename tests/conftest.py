@@ -158,9 +158,13 @@ def bot(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
 @pytest.fixture
 def lab(bot: Conversation) -> Conversation:
     """A Bretagne project #1 by alice (DREAL) with bruno (DDTM) on the team; claire coordinates Bretagne."""
+    bot.ok("claire", "aide")  # people exist once they have spoken (no account is made up from a name)
     bot.ok("sgmap", "role claire coordinateur region:bretagne")
-    bot.ok("alice", 'profil service:"DREAL Bretagne" categorie:A')
-    bot.ok("bruno", 'profil service:"DDTM Finistère" categorie:B')
+    bot.ok("alice", 'profil service:"DREAL Bretagne"')
+    bot.ok("bruno", 'profil service:"DDTM Finistère"')
     bot.ok("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design, open data"')
     bot.ok("bruno", "rejoindre 1 competence:developpeur")
+    # Categories are set by the region's coordinators, never by oneself.
+    bot.ok("claire", "profil alice categorie:A")
+    bot.ok("claire", "profil bruno categorie:B")
     return bot

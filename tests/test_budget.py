@@ -28,6 +28,7 @@ def test_only_the_regions_coordinators_and_admins_see_the_budget(running: Conver
     agent = running.say("alice", "budget 1")
     assert not agent.ok
     assert "coordinateur" in agent.text.lower()
+    running.ok("hugo", "aide")  # known once they have spoken
     running.ok("sgmap", "role hugo coordinateur region:occitanie")
     other = running.say("hugo", "budget 1")
     assert not other.ok

@@ -45,6 +45,7 @@ def test_waiting_list_is_promoted_in_order_and_the_promoted_person_is_told(small
     small_camp.ok("bruno", "desinscription camp")
     assert any("camp" in text.lower() for text in small_camp.sent_to("chloe"))
     assert small_camp.sent_to("dave") == []
+    small_camp.ok("claire", "aide")  # known once they have spoken
     small_camp.ok("sgmap", "role claire coordinateur region:bretagne")
     attendees = small_camp.ok("claire", "inscrits camp")
     assert "alice" in attendees
@@ -66,6 +67,7 @@ def test_signup_for_a_project_must_name_a_real_project(bot: Conversation) -> Non
     assert not bot.say("alice", "inscription camp projet:7").ok
     bot.ok("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
     bot.ok("alice", "inscription camp projet:1")
+    bot.ok("claire", "aide")  # known once they have spoken
     bot.ok("sgmap", "role claire coordinateur region:bretagne")
     assert "#1" in bot.ok("claire", "attendees camp")
 

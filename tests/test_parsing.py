@@ -45,11 +45,27 @@ def test_durations_never_crash_on_garbage(text: str) -> None:
     assert 1 <= minutes <= 24 * 60
 
 
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+@given(st.dates(min_value=date(2016, 1, 1), max_value=date(2099, 12, 31)))
 def test_days_read_back_in_french_and_iso_forms(day: date) -> None:
     assert parse_day(day.strftime("%d/%m/%Y"), TODAY) == day
     assert parse_day(day.isoformat(), TODAY) == day
     assert parse_day(f"{day.day}/{day.month}/{day.year}", TODAY) == day
+
+
+@given(st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_days_before_the_call_or_in_absurd_years_are_refused_never_changed(day: date) -> None:
+    for text in (day.strftime("%d/%m/") + f"{day.year:04d}", f"{day.year:04d}-{day.month:02d}-{day.day:02d}"):
+        try:
+            parsed = parse_day(text, TODAY)
+        except InvalidInput as refusal:
+            assert not date(2016, 1, 1) <= day <= date(2099, 12, 31)
+            assert "2016" in refusal.message
+            continue
+        assert parsed == day  # never silently another day (0001 is not 2001)
+
+
+def test_two_digit_years_are_this_century() -> None:
+    assert parse_day("02/06/16", TODAY) == date(2016, 6, 2)
 
 
 def test_relative_days() -> None:

@@ -13,6 +13,7 @@ def test_admins_come_from_config_and_grant_roles(bot: Conversation) -> None:
     assert not refused.ok
     assert "admin" in refused.text.lower()
     assert not bot.say("sgmap", "role claire coordinateur").ok  # a coordinator needs a region
+    bot.ok("claire", "aide")  # known once they have spoken
     bot.ok("sgmap", "role claire coordinateur region:bretagne")
     assert "Bretagne" in bot.ok("claire", "profil")
     with bot.app.database.transaction() as session:
@@ -34,6 +35,7 @@ def test_profile_language_switches_every_reply(bot: Conversation) -> None:
 
 def test_coordinators_see_profiles_of_their_regions_people_only(lab: Conversation) -> None:
     assert "DDTM" in lab.ok("claire", "profil bruno")
+    lab.ok("hugo", "aide")  # known once they have spoken
     lab.ok("sgmap", "role hugo coordinateur region:occitanie")
     assert not lab.say("hugo", "profil bruno").ok
     assert not lab.say("alice", "profil bruno").ok

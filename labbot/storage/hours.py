@@ -20,11 +20,18 @@ class HoursTotal:
     minutes: int
     value_cents: int
     key: str = ""
+    # Σ(minutes × rate), exact: totals of several groups are rounded once, from these, never from rows.
+    minute_rate: int = 0
 
 
 def _value(minute_rate_sum: int | None) -> int:
     # Round half up to the cent once, on the group's sum, so totals add up the same way everywhere.
     return (int(minute_rate_sum or 0) * 2 + 60) // 120
+
+
+def value_of(minute_rate_sum: int) -> int:
+    """The value in cents of an exact Σ(minutes × rate), rounded half up once."""
+    return _value(minute_rate_sum)
 
 
 def value_cents(minutes: int, rate_cents: int) -> int:
@@ -74,7 +81,7 @@ def daily_minutes(session: Session, person_id: int, start: date, end: date) -> l
 def total(session: Session, *conditions: ColumnElement[bool]) -> HoursTotal:
     """Minutes and value of the entries matching `conditions`."""
     minutes, minute_rate = session.execute(select(_MINUTES, _MINUTE_RATE).where(*conditions)).one()
-    return HoursTotal("", int(minutes), _value(minute_rate))
+    return HoursTotal("", int(minutes), _value(minute_rate), minute_rate=int(minute_rate))
 
 
 def for_project(project_id: int, start: date | None = None, end: date | None = None) -> list[ColumnElement[bool]]:
@@ -102,7 +109,7 @@ def by_agent(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTo
         .group_by(Person.id, Person.display_name)
         .order_by(_MINUTES.desc())
     )
-    return [HoursTotal(name, int(m), _value(r), str(pid)) for pid, name, m, r in session.execute(query)]
+    return [HoursTotal(name, int(m), _value(r), str(pid), int(r)) for pid, name, m, r in session.execute(query)]
 
 
 def by_month(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
@@ -117,7 +124,9 @@ def by_month(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTo
         .order_by(year, month)
     )
     return [
-        HoursTotal(f"{int(y):04d}-{int(m):02d}", int(minutes), _value(rate), f"{int(y):04d}-{int(m):02d}")
+        HoursTotal(
+            f"{int(y):04d}-{int(m):02d}", int(minutes), _value(rate), f"{int(y):04d}-{int(m):02d}", int(rate)
+        )
         for y, m, minutes, rate in session.execute(query)
     ]
 
@@ -132,7 +141,8 @@ def by_project(session: Session, *conditions: ColumnElement[bool]) -> list[Hours
         .order_by(_MINUTES.desc())
     )
     return [
-        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid)) for pid, title, m, r in session.execute(query)
+        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
+        for pid, title, m, r in session.execute(query)
     ]
 
 
@@ -156,7 +166,8 @@ def region_by_project(session: Session, region: str) -> list[HoursTotal]:
         .order_by(_TOTAL_MINUTES.desc())
     )
     return [
-        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid)) for pid, title, m, r in session.execute(query)
+        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
+        for pid, title, m, r in session.execute(query)
     ]
 
 
@@ -171,6 +182,6 @@ def region_by_month(session: Session, region: str) -> list[HoursTotal]:
         .order_by(HourMonthTotal.month)
     )
     return [
-        HoursTotal(f"{month:%Y-%m}", int(minutes), _value(rate), f"{month:%Y-%m}")
+        HoursTotal(f"{month:%Y-%m}", int(minutes), _value(rate), f"{month:%Y-%m}", int(rate))
         for month, minutes, rate in session.execute(query)
     ]

@@ -123,6 +123,8 @@ class Project(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+    # The project's lead: who registered it, or whom they handed over to (`modifier <ref> porteur:@nom`).
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class Membership(Base):
@@ -152,6 +154,8 @@ class Event(Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int] = mapped_column(Integer)
     tentative: Mapped[str] = mapped_column(String(200), default="")
+    # The fields an admin set from chat (`evenement`): they win over the configuration file at every start.
+    set_in_chat: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
 
 class Signup(Base):

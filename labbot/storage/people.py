@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from labbot.states import Role
 from labbot.storage.models import Identity, Person
 
 
@@ -70,3 +71,39 @@ def names(session: Session, person_ids: list[int]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Person.id, Person.display_name).where(Person.id.in_(person_ids)))
     return dict(rows.all())
+
+
+def with_username(session: Session, platform: str, username: str) -> list[Person]:
+    """Everyone whose account on `platform` has this username (case-insensitive)."""
+    return list(
+        session.scalars(
+            select(Person)
+            .join(Identity)
+            .where(Identity.platform == platform, func.lower(Identity.username) == username.lower())
+            .distinct()
+            .order_by(Person.id)
+        )
+    )
+
+
+def named(session: Session, platform: str, name: str) -> list[Person]:
+    """Everyone called `name`: by display name on any platform, or by username on `platform`."""
+    wanted = name.strip().lower()
+    by_username = select(Identity.person_id).where(
+        Identity.platform == platform, func.lower(Identity.username) == wanted
+    )
+    return list(
+        session.scalars(
+            select(Person)
+            .where(or_(func.lower(Person.display_name) == wanted, Person.id.in_(by_username)))
+            .order_by(Person.id)
+        )
+    )
+
+
+def coordinators(session: Session, region: str | None = None) -> list[Person]:
+    """Every coordinator with a region (of `region` only, when given)."""
+    query = select(Person).where(Person.role == Role.COORDINATOR, Person.region.is_not(None))
+    if region:
+        query = query.where(Person.region == region)
+    return list(session.scalars(query.order_by(Person.id)))

@@ -101,3 +101,9 @@ def covered_categories(session: Session, project_id: int) -> set[str]:
     return set(
         session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct())
     )
+
+
+def remove_member(session: Session, member: Membership) -> None:
+    """Take `member` off the team (their hours stay: time worked is a fact)."""
+    session.delete(member)
+    session.flush()

@@ -36,7 +36,9 @@ def team(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
     settings = make_settings(database_url, events=EVENTS, reminders={"deadlines": DEADLINES})
     app = bootstrap(settings, notifier=notifier, clock=clock)
     chat = Conversation(app, clock, notifier, tmp_path / "files")
+    chat.ok("claire", "aide")  # known once they have spoken
     chat.ok("sgmap", "role claire coordinateur region:bretagne")
+    chat.ok("david", "aide")  # known once they have spoken
     chat.ok("sgmap", "role david coordinateur region:normandie")
     chat.ok("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
     chat.ok("bruno", "rejoindre 1 competence:developpeur")
