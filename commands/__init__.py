@@ -1,6 +1,17 @@
 """Command handlers, one module per family. `FAMILIES` is what the bootstrap registers."""
 
-from commands import announcements, budget, events, help, hours, ideas, meetings, roles, subscriptions
+from commands import (
+    announcements,
+    budget,
+    event_settings,
+    events,
+    help,
+    hours,
+    ideas,
+    meetings,
+    roles,
+    subscriptions,
+)
 
 FAMILIES = [
     help.family,
@@ -12,4 +23,5 @@ FAMILIES = [
     roles.family,
     announcements.family,
     subscriptions.family,
+    event_settings.family,
 ]

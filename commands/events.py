@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from labbot.arguments import Arguments, Ref, option
 from labbot.context import CommandContext
-from labbot.errors import Conflict, NotFound
+from labbot.errors import Conflict, Forbidden, NotFound
 from labbot.i18n import N_, _, format_day, format_moment, ngettext
 from labbot.messages import Action, Reply, Table
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
-from labbot.storage import events, people
+from labbot.states import SignupState
+from labbot.storage import events, people, projects
 from labbot.storage.models import Event, Signup
 
 family = CommandFamily("events")
+
+
+def place_of(event: Event) -> str:
+    """The event's place, or "place to be set": never an invented one."""
+    return event.place or _("place to be set")
 
 
 def when(event: Event) -> str:
@@ -44,24 +50,24 @@ def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
     """Every event with its seats, queue and the requester's state."""
     counts = events.counts(ctx.session)
     mine = events.states_of(ctx.session, ctx.person.id)
-    labels = {"inscrit": _("registered"), "attente": _("waiting list")}
+    labels: dict[str, str] = {SignupState.REGISTERED: _("registered"), SignupState.WAITING: _("waiting list")}
     reply = Reply(title=_("Events"))
     rows = []
     for event in events.all_events(ctx.session):
-        taken = counts.get(event.id, {}).get("inscrit", 0)
-        waiting = counts.get(event.id, {}).get("attente", 0)
+        taken = counts.get(event.id, {}).get(SignupState.REGISTERED, 0)
+        waiting = counts.get(event.id, {}).get(SignupState.WAITING, 0)
         rows.append(
             [
                 event.key,
                 event.title,
                 when(event),
-                event.place,
+                place_of(event),
                 str(max(event.capacity - taken, 0)),
                 str(waiting),
                 labels.get(mine.get(event.id, ""), "—"),
             ]
         )
-        if event.id not in mine:
+        if event.id not in mine and not _started(ctx, event):
             reply.actions.append(
                 Action(
                     label=_("Sign up: {key}").format(key=event.key),
@@ -69,7 +75,7 @@ def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
                     style="primary",
                 )
             )
-        else:
+        elif event.id in mine:
             reply.actions.append(
                 Action(
                     label=_("Cancel: {key}").format(key=event.key),
@@ -103,20 +109,38 @@ class SignupArgs(Arguments):
 def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
     """Take a seat, or a place in the queue."""
     event = _event_or_refuse(ctx, args.cle)
+    if _started(ctx, event) and event.starts_at is not None:
+        raise Conflict(
+            _("Signups for {title} closed when it started ({when}).").format(
+                title=event.title, when=format_moment(event.starts_at)
+            ),
+            hint=_("See the coming events: evenements"),
+        )
     project = project_or_refuse(ctx.session, args.projet) if args.projet else None
+    if project is not None and not projects.membership(ctx.session, project.id, ctx.person.id):
+        raise Forbidden(
+            _("projet: you are not on the team of #{number}.").format(number=project.id),
+            hint=_("Name a project of yours, or join it first: rejoindre {number}").format(number=project.id),
+        )
     events.lock_event(ctx.session, event.id)
     if existing := events.live_signup(ctx.session, event.id, ctx.person.id):
         raise Conflict(
             _("You are already signed up for {title} ({state}).").format(
-                title=event.title, state=_("registered") if existing.state == "inscrit" else _("waiting list")
+                title=event.title,
+                state=_("registered") if existing.state == SignupState.REGISTERED else _("waiting list"),
             )
         )
-    full = events.confirmed_count(ctx.session, event.id) >= event.capacity
+    # Those already waiting get freed seats (a raised capacity) before anyone new.
+    promote_waiting(ctx, event)
+    full = (
+        events.confirmed_count(ctx.session, event.id) >= event.capacity
+        or events.waiting_count(ctx.session, event.id) > 0
+    )
     signup = Signup(
         event_id=event.id,
         person_id=ctx.person.id,
         project_id=project.id if project else None,
-        state="attente" if full else "inscrit",
+        state=SignupState.WAITING if full else SignupState.REGISTERED,
         created_at=ctx.now(),
     )
     ctx.session.add(signup)
@@ -130,7 +154,7 @@ def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
         return Reply(text=text, actions=[cancel])
     return Reply(
         text=_("You are registered for {title}, {when}, {place}.").format(
-            title=event.title, when=when(event), place=event.place or "—"
+            title=event.title, when=when(event), place=place_of(event)
         ),
         actions=[cancel],
     )
@@ -156,22 +180,38 @@ def cancel(ctx: CommandContext, args: EventKey) -> Reply:
     signup = events.live_signup(ctx.session, event.id, ctx.person.id)
     if signup is None:
         raise NotFound(_("You are not signed up for {title}.").format(title=event.title))
-    freed = signup.state == "inscrit"
-    signup.state, signup.cancelled_at = "annule", ctx.now()
+    signup.state, signup.cancelled_at = SignupState.CANCELLED, ctx.now()
     ctx.session.flush()
-    if freed and (promoted := events.first_waiting(ctx.session, event.id)):
-        promoted.state = "inscrit"
-        person = people.get(ctx.session, promoted.person_id)
+    # Only while fewer people hold a seat than there are seats: a lowered capacity frees none.
+    promote_waiting(ctx, event)
+    return Reply(text=_("Your signup for {title} is cancelled.").format(title=event.title))
+
+
+def promote_waiting(ctx: CommandContext, event: Event) -> int:
+    """Give free seats to the waiting list, in order; each promoted person is told. Returns how many."""
+    promoted = 0
+    while events.confirmed_count(ctx.session, event.id) < event.capacity:
+        first = events.first_waiting(ctx.session, event.id)
+        if first is None:
+            break
+        first.state = SignupState.REGISTERED
+        ctx.session.flush()
+        promoted += 1
+        person = people.get(ctx.session, first.person_id)
         if person is not None:
             ctx.notify(
                 person,
                 lambda: Reply(
                     text=_(
                         "Good news: a seat freed up. You are now registered for {title}, {when}, {place}."
-                    ).format(title=event.title, when=when(event), place=event.place or "—")
+                    ).format(title=event.title, when=when(event), place=place_of(event))
                 ),
             )
-    return Reply(text=_("Your signup for {title} is cancelled.").format(title=event.title))
+    return promoted
+
+
+def _started(ctx: CommandContext, event: Event) -> bool:
+    return event.starts_at is not None and event.starts_at <= ctx.now()
 
 
 @family.command(
@@ -189,16 +229,18 @@ def attendees(ctx: CommandContext, args: EventKey) -> Reply:
     """Registered people, then the waiting list in order."""
     event = _event_or_refuse(ctx, args.cle)
     rows = events.attendees(ctx.session, event.id)
-    confirmed = sum(1 for signup, _person in rows if signup.state == "inscrit")
+    confirmed = sum(1 for signup, _person in rows if signup.state == SignupState.REGISTERED)
     reply = Reply(title=f"{event.title} — {when(event)}")
     reply.text = ngettext("{count} registered", "{count} registered", confirmed).format(count=confirmed) + _(
         " of {capacity} seats; {waiting} waiting."
     ).format(capacity=event.capacity, waiting=len(rows) - confirmed)
+    if confirmed >= event.capacity:
+        reply.notes.append(_("Full, {waiting} on the waiting list.").format(waiting=len(rows) - confirmed))
     position = 0
     table_rows = []
     for signup, person in rows:
-        position += signup.state == "attente"
-        state = _("registered") if signup.state == "inscrit" else _("waiting #{n}").format(n=position)
+        position += signup.state == SignupState.WAITING
+        state = _("registered") if signup.state == SignupState.REGISTERED else _("waiting #{n}").format(n=position)
         table_rows.append(
             [
                 person.display_name,

@@ -159,7 +159,8 @@ def call_events() -> list[EventSettings]:
         EventSettings(
             key="regroupement",
             title="Journée de regroupement des porteurs de projets",
-            place="Paris",
+            # The call gives no place yet: "lieu à préciser", never an invented one.
+            place="",
             capacity=150,
             tentative="début septembre 2016",
         ),

@@ -17,7 +17,7 @@ from tests.conftest import TEST_START, Conversation, make_settings
 def small_camp(database_url: str, tmp_path: Path) -> Iterator[Conversation]:
     """A labbot whose camp has two seats."""
     events = [
-        {"key": "camp", "title": "Project camp", "starts": "2016-05-27T09:30:00", "place": "Paris", "capacity": 2}
+        {"key": "camp", "title": "Project camp", "starts": "2016-06-27T09:30:00", "place": "Paris", "capacity": 2}
     ]
     clock, notifier = FixedClock(TEST_START), RecordingNotifier()
     app = bootstrap(make_settings(database_url, events=events), notifier=notifier, clock=clock)
@@ -31,7 +31,8 @@ def test_the_calls_events_are_listed_with_their_seats(bot: Conversation) -> None
     assert "07/07/2016 – 08/07/2016" in said
     assert "début septembre 2016" in said
     assert "120" in said
-    assert "inscription camp" in said
+    assert "inscription decouverte" in said
+    assert "inscription camp" not in said  # the camp has taken place: signups are closed
 
 
 def test_waiting_list_is_promoted_in_order_and_the_promoted_person_is_told(small_camp: Conversation) -> None:
@@ -55,21 +56,21 @@ def test_waiting_list_is_promoted_in_order_and_the_promoted_person_is_told(small
 
 
 def test_double_signup_unknown_event_and_cancel_without_signup_are_refused(bot: Conversation) -> None:
-    bot.ok("alice", "inscription camp")
-    assert not bot.say("alice", "inscription camp").ok
+    bot.ok("alice", "inscription decouverte")
+    assert not bot.say("alice", "inscription decouverte").ok
     unknown = bot.say("alice", "inscription fete")
     assert not unknown.ok
     assert "decouverte" in unknown
-    assert not bot.say("bruno", "desinscription camp").ok
+    assert not bot.say("bruno", "desinscription decouverte").ok
 
 
 def test_signup_for_a_project_must_name_a_real_project(bot: Conversation) -> None:
-    assert not bot.say("alice", "inscription camp projet:7").ok
+    assert not bot.say("alice", "inscription decouverte projet:7").ok
     bot.ok("alice", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
-    bot.ok("alice", "inscription camp projet:1")
+    bot.ok("alice", "inscription decouverte projet:1")
     bot.ok("claire", "aide")  # known once they have spoken
     bot.ok("sgmap", "role claire coordinateur region:bretagne")
-    assert "#1" in bot.ok("claire", "attendees camp")
+    assert "#1" in bot.ok("claire", "attendees decouverte")
 
 
 def test_agents_cannot_list_attendees(bot: Conversation) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import icalendar
 
 from labbot.storage.models import Event
 
 
-def event_invitation(event: Event) -> bytes:
-    """The event as an iCalendar file with one VEVENT (times in UTC, a stable UID per event)."""
+def event_invitation(event: Event, updated_at: datetime | None = None) -> bytes:
+    """The event as an iCalendar file with one VEVENT (times in UTC, a stable UID per event). An update
+    (`updated_at`) carries a higher SEQUENCE, so calendars replace the invitation they already have."""
     if event.starts_at is None:
         raise ValueError(f"event {event.key} has no date")
     calendar = icalendar.Calendar()
@@ -22,7 +23,9 @@ def event_invitation(event: Event) -> bytes:
     vevent.add("summary", event.title)
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at or event.starts_at + timedelta(hours=2))
-    vevent.add("dtstamp", event.starts_at)
+    vevent.add("dtstamp", updated_at or event.starts_at)
+    if updated_at is not None:
+        vevent.add("sequence", int(updated_at.timestamp()) // 60)
     if event.place:
         vevent.add("location", event.place)
     calendar.add_component(vevent)

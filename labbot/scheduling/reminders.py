@@ -6,14 +6,14 @@ job that runs twice (a retry, a restart) queues nothing twice. Days move off wee
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
 
 from slugify import slugify
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from labbot.budget import budget_report
+from labbot.budget import BudgetLevel, level_of
 from labbot.clock import PARIS
 from labbot.config import DeadlineSettings, Settings
 from labbot.i18n import _, format_cents, format_day, format_hours_total, format_moment, format_percent
@@ -21,24 +21,23 @@ from labbot.messages import Action, Reply, Table
 from labbot.scheduling.audience import PersonalReplies, Reach, people_recipients
 from labbot.scheduling.calendar import reminder_day
 from labbot.scheduling.invitation import event_invitation
-from labbot.storage import hours, outbox, projects
-from labbot.storage.models import Event, HourEntry, Membership, Person, Project, Signup
+from labbot.storage import digest, events, hours, outbox, people, projects
+from labbot.storage.digest import DigestRow
+from labbot.storage.models import Event, Person
 from labbot.storage.outbox import Attachment
 
 
 def event_reminders(session: Session, settings: Settings, reach: Reach, today: date, now: datetime) -> int:
     """J-7 and J-1 (config) before each dated event, to its registrants, with an .ics invitation."""
     queued = 0
-    for event in session.scalars(select(Event).where(Event.starts_at.is_not(None))):
+    for event in events.dated(session):
         if event.starts_at is None:
             continue
         event_day = event.starts_at.astimezone(PARIS).date()
         for days in settings.reminders.event_days_before:
             if reminder_day(event_day - timedelta(days=days), before=event_day) != today:
                 continue
-            registrants = session.scalars(
-                select(Person).join(Signup).where(Signup.event_id == event.id, Signup.state == "inscrit")
-            ).all()
+            registrants = events.registrants(session, event.id)
             replies = PersonalReplies(partial(_event_reply, event))
             message = outbox.enqueue(
                 session,
@@ -59,7 +58,7 @@ def _event_reply(event: Event, _person: Person) -> Reply:
         text=_("{title} takes place on {when}, {place}. The invitation is attached.").format(
             title=event.title,
             when=format_moment(event.starts_at) if event.starts_at else event.tentative,
-            place=event.place or "—",
+            place=event.place or _("place to be set"),
         ),
         actions=[Action(label=_("Cancel my signup"), command=f"desinscription {event.key}", style="danger")],
     )
@@ -78,14 +77,7 @@ def timesheet_nudges(session: Session, settings: Settings, reach: Reach, today: 
     monday = week_of(today, settings.reminders.nudge_weekday)
     if monday is None:
         return 0
-    logged = select(HourEntry.person_id).where(
-        HourEntry.worked_on >= monday, HourEntry.worked_on < monday + timedelta(days=7)
-    )
-    idle = session.scalars(
-        select(Person)
-        .where(Person.id.in_(select(Membership.person_id)), Person.id.not_in(logged))
-        .order_by(Person.id)
-    ).all()
+    idle = people.idle_members(session, monday, monday + timedelta(days=7))
     replies = PersonalReplies(lambda person: _nudge_reply(session, person, monday))
     message = outbox.enqueue(
         session,
@@ -122,10 +114,7 @@ def deadline_reminders(session: Session, settings: Settings, reach: Reach, today
             nominal = deadline.on - timedelta(days=days)
             if reminder_day(nominal, before=deadline.on if days else None) != today:
                 continue
-            query = select(Person).where(Person.role == "coordinateur")
-            if deadline.region:
-                query = query.where(Person.region == deadline.region)
-            coordinators = session.scalars(query.order_by(Person.id)).all()
+            coordinators = people.coordinators(session, deadline.region)
             replies = PersonalReplies(partial(_deadline_reply, deadline))
             message = outbox.enqueue(
                 session,
@@ -154,54 +143,58 @@ def coordinator_digests(session: Session, settings: Settings, reach: Reach, toda
     # The digest covers the last full week before the one it is sent in.
     week = (monday - timedelta(days=7), monday)
     queued = 0
-    coordinators = session.scalars(
-        select(Person).where(Person.role == "coordinateur", Person.region.is_not(None)).order_by(Person.id)
-    ).all()
-    for coordinator in coordinators:
-        replies = PersonalReplies(lambda person: digest_reply(session, settings, person.region or "", week))
-        message = outbox.enqueue(
-            session,
-            kind="digest",
-            reply=Reply(text="digest"),
-            recipients=people_recipients([coordinator], Reach(reach.platforms, skip_muted=True), replies),
-            now=now,
-            dedupe_key=f"digest:{monday.isoformat()}:{coordinator.id}",
-        )
-        queued += message is not None
+    by_region: dict[str, list[Person]] = {}
+    for coordinator in people.coordinators(session):
+        by_region.setdefault(coordinator.region or "", []).append(coordinator)
+    for region, coordinators in by_region.items():
+        # One query per region, whoever reads it: the figures are the same for all its coordinators.
+        rows = digest.region_digest(session, region, *week)
+        replies = PersonalReplies(partial(_digest_for, rows, settings, week))
+        for coordinator in coordinators:
+            message = outbox.enqueue(
+                session,
+                kind="digest",
+                reply=Reply(text="digest"),
+                recipients=people_recipients([coordinator], Reach(reach.platforms, skip_muted=True), replies),
+                now=now,
+                dedupe_key=f"digest:{monday.isoformat()}:{coordinator.id}",
+            )
+            queued += message is not None
     return queued
 
 
-def digest_reply(session: Session, settings: Settings, region: str, week: tuple[date, date]) -> Reply:
+def _digest_for(rows: list[DigestRow], settings: Settings, week: tuple[date, date], _person: Person) -> Reply:
+    return digest_reply(rows, settings, week)
+
+
+def digest_reply(rows: list[DigestRow], settings: Settings, week: tuple[date, date]) -> Reply:
     """The digest of a region: per project, hours of the week and in total, valued time, budget used."""
     reply = Reply(
         title=_("Weekly digest, week of {monday}").format(monday=format_day(week[0])),
     )
-    rows = []
-    for project in session.scalars(select(Project).where(Project.region == region).order_by(Project.id)):
-        report = budget_report(session, project, settings.budget)
-        of_week = hours.total(session, *hours.for_project(project.id, *week))
-        rows.append(
-            [
-                f"#{project.id} {project.title}",
-                format_hours_total(of_week.minutes),
-                format_hours_total(report.time_minutes),
-                format_cents(report.time_cents),
-                format_cents(report.total_cents),
-                format_percent(report.used_ratio),
-            ]
-        )
     if not rows:
         reply.text = _("No project in your region yet.")
         return reply
+    cap, warn = settings.budget.cap_cents, settings.budget.warn_ratio
+    table_rows = []
+    for row in rows:
+        time_cents = hours.value_of(row.minute_rate)
+        total = time_cents + row.costs_cents
+        table_rows.append(
+            [
+                f"#{row.project_id} {row.title}",
+                format_hours_total(row.week_minutes),
+                format_hours_total(row.minutes),
+                format_cents(time_cents),
+                format_cents(total),
+                format_percent(Decimal(total) / Decimal(cap))
+                + (" ⚠" if level_of(total, cap, warn) is not BudgetLevel.UNDER else ""),
+            ]
+        )
     reply.table = Table(
         columns=[_("Project"), _("Week"), _("Hours"), _("Valued time"), _("Budget used"), _("Of the cap")],
-        rows=rows,
+        rows=table_rows,
         numeric=[1, 2, 3, 4, 5],
     )
     reply.notes.append(_("Details: budget <project>, rapport <project>"))
     return reply
-
-
-def at_paris(day: date, hour: int) -> datetime:
-    """`day` at `hour` in Paris."""
-    return datetime.combine(day, time(hour), tzinfo=PARIS)

@@ -8,24 +8,56 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from labbot.config import EventSettings
+from labbot.states import LIVE_SIGNUPS, SignupState
 from labbot.storage.models import Event, Person, Signup
 
-LIVE = ("inscrit", "attente")
+LIVE = LIVE_SIGNUPS
 
 
 def sync_from_config(session: Session, configured: Iterable[EventSettings]) -> None:
-    """Create or update the events the config lists (signups are kept)."""
+    """Create or update the events the config lists (signups are kept); what an admin set from chat
+    (`evenement`, listed in `set_in_chat`) wins over the file."""
     existing = {event.key: event for event in session.scalars(select(Event))}
     for item in configured:
-        event = existing.get(item.key) or Event(key=item.key)
-        event.title, event.place, event.capacity, event.tentative = (
-            item.title,
-            item.place,
-            item.capacity,
-            item.tentative,
-        )
-        event.starts_at, event.ends_at = item.starts_at(), item.ends_at()
+        event = existing.get(item.key) or Event(key=item.key, set_in_chat=[])
+        from_file = {
+            "title": item.title,
+            "place": item.place,
+            "capacity": item.capacity,
+            "tentative": item.tentative,
+            "starts_at": item.starts_at(),
+            "ends_at": item.ends_at(),
+        }
+        kept = set(event.set_in_chat or [])
+        for column, value in from_file.items():
+            if column not in kept:
+                setattr(event, column, value)
         session.add(event)
+
+
+def registrants(session: Session, event_id: int) -> Sequence[Person]:
+    """The people holding a seat at the event."""
+    return session.scalars(
+        select(Person)
+        .join(Signup, Signup.person_id == Person.id)
+        .where(Signup.event_id == event_id, Signup.state == SignupState.REGISTERED)
+        .order_by(Signup.id)
+    ).all()
+
+
+def dated(session: Session) -> Sequence[Event]:
+    """The events that have a date."""
+    return session.scalars(select(Event).where(Event.starts_at.is_not(None)).order_by(Event.id)).all()
+
+
+def waiting_count(session: Session, event_id: int) -> int:
+    """How many people are on the waiting list."""
+    return int(
+        session.scalar(
+            select(func.count(Signup.id)).where(Signup.event_id == event_id, Signup.state == SignupState.WAITING)
+        )
+        or 0
+    )
 
 
 def find(session: Session, key: str) -> Event | None:
@@ -70,7 +102,11 @@ def states_of(session: Session, person_id: int) -> dict[int, str]:
 def confirmed_count(session: Session, event_id: int) -> int:
     """Seats taken."""
     return int(
-        session.scalar(select(func.count(Signup.id)).where(Signup.event_id == event_id, Signup.state == "inscrit"))
+        session.scalar(
+            select(func.count(Signup.id)).where(
+                Signup.event_id == event_id, Signup.state == SignupState.REGISTERED
+            )
+        )
         or 0
     )
 
@@ -87,7 +123,7 @@ def waiting_position(session: Session, signup: Signup) -> int:
     """1 for the first in the queue."""
     ahead = session.scalar(
         select(func.count(Signup.id)).where(
-            Signup.event_id == signup.event_id, Signup.state == "attente", Signup.id < signup.id
+            Signup.event_id == signup.event_id, Signup.state == SignupState.WAITING, Signup.id < signup.id
         )
     )
     return int(ahead or 0) + 1
@@ -96,7 +132,10 @@ def waiting_position(session: Session, signup: Signup) -> int:
 def first_waiting(session: Session, event_id: int) -> Signup | None:
     """The oldest waiting signup."""
     return session.scalar(
-        select(Signup).where(Signup.event_id == event_id, Signup.state == "attente").order_by(Signup.id).limit(1)
+        select(Signup)
+        .where(Signup.event_id == event_id, Signup.state == SignupState.WAITING)
+        .order_by(Signup.id)
+        .limit(1)
     )
 
 

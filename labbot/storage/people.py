@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from labbot.states import Role
-from labbot.storage.models import Identity, Person
+from labbot.storage.models import HourEntry, Identity, Membership, Person
 
 
 def by_identity(session: Session, platform: str, external_id: str) -> Person | None:
@@ -107,3 +107,15 @@ def coordinators(session: Session, region: str | None = None) -> list[Person]:
     if region:
         query = query.where(Person.region == region)
     return list(session.scalars(query.order_by(Person.id)))
+
+
+def idle_members(session: Session, week_start: date, week_end: date) -> list[Person]:
+    """Team members who logged no hours in [week_start, week_end)."""
+    logged = select(HourEntry.person_id).where(HourEntry.worked_on >= week_start, HourEntry.worked_on < week_end)
+    return list(
+        session.scalars(
+            select(Person)
+            .where(Person.id.in_(select(Membership.person_id)), Person.id.not_in(logged))
+            .order_by(Person.id)
+        )
+    )

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -118,7 +119,10 @@ class Mattermost:
 def mattermost_settings(database_url: str, api: MattermostApiStandIn, **extra: Any) -> Settings:
     """labbot settings with a [mattermost] table pointing at the stand-in."""
     section = {"url": api.url, "team": "labs", "public_url": "https://labbot.example.gouv.fr", **extra}
-    return make_settings(database_url, mattermost=section)
+    # These tests run on the real clock, and signups close when an event starts: a camp a year ahead.
+    starts = datetime.now(UTC) + timedelta(days=365)
+    camp = {"key": "camp", "title": "Project camp", "starts": starts, "capacity": 120}
+    return make_settings(database_url, mattermost=section, events=[camp])
 
 
 @pytest.fixture

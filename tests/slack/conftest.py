@@ -24,9 +24,10 @@ from tests.platforms.slack_api import SlackApiStandIn
 
 SIGNING_SECRET = "labbot-test-signing-secret"
 CHANNEL = "C0LABBRET"
-# The call's project camp, and a one-seat workshop to exercise the waiting list.
+# A project camp still ahead of the tests' clock (signups close when an event starts), and a one-seat
+# workshop to exercise the waiting list.
 EVENTS = [
-    {"key": "camp", "title": "Project camp", "starts": "2016-05-27T09:30:00", "place": "Paris", "capacity": 120},
+    {"key": "camp", "title": "Project camp", "starts": "2016-06-27T09:30:00", "place": "Paris", "capacity": 120},
     {
         "key": "atelier",
         "title": "Atelier design",

@@ -1,0 +1,144 @@
+"""Administrators set an event's date, end, place and seats from chat (`evenement`).
+
+What is set here is stored with the event and wins over the configuration file across restarts; the people
+registered are told, with an updated invitation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from commands.announcements import parse_moment
+from commands.events import _event_or_refuse, place_of, promote_waiting, when
+from labbot.arguments import Arguments, ShortText, option
+from labbot.context import CommandContext
+from labbot.errors import InvalidInput
+from labbot.i18n import N_, _, format_moment
+from labbot.messages import Reply
+from labbot.registry import CommandFamily
+from labbot.scheduling.audience import PersonalReplies, Reach, people_recipients
+from labbot.scheduling.invitation import event_invitation
+from labbot.storage import events, outbox
+from labbot.storage.models import Event, Person
+from labbot.storage.outbox import Attachment
+
+family = CommandFamily("event_settings")
+Seats = Annotated[int, Field(ge=1, le=100_000)]
+
+
+class EventUpdate(Arguments):
+    cle: str = option(..., aliases=("key",), help=N_("the event's key, shown by evenements"))
+    date: str | None = option(None, aliases=("starts",), help=N_('start, Paris time: "12/09/2016 09:30"'))
+    fin: str | None = option(None, aliases=("ends",), help=N_('end, Paris time: "12/09/2016 17:30"'))
+    lieu: ShortText | None = option(None, aliases=("place",), help=N_("where it takes place"))
+    places: Seats | None = option(None, aliases=("seats",), help=N_("how many seats (1 to 100 000)"))
+
+
+@family.command(
+    "evenement",
+    "event",
+    arguments=EventUpdate,
+    positionals=("cle",),
+    role="admin",
+    summary=N_("Set an event's date, end, place or seats (administrators); registrants are told"),
+    example='evenement regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',
+    example_en='event regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',
+)
+def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
+    """Change what is given, remember it was set in chat, promote the waiting list, tell the registrants."""
+    event = _event_or_refuse(ctx, args.cle)
+    if args.date is None and args.fin is None and args.lieu is None and args.places is None:
+        raise InvalidInput(_("Nothing to change: give date:, fin:, lieu: or places:."))
+    events.lock_event(ctx.session, event.id)
+    changes = _changes(ctx, event, args)
+    before = {column: _plain(getattr(event, column)) for column in changes}
+    for column, value in changes.items():
+        setattr(event, column, value)
+    event.set_in_chat = sorted({*(event.set_in_chat or []), *changes})
+    ctx.session.flush()
+    ctx.audit("event", event.id, "update", before, {column: _plain(value) for column, value in changes.items()})
+    promoted = promote_waiting(ctx, event)
+    told = _tell_registrants(ctx, event)
+    reply = Reply(
+        text=_("{title}: {when}, {place}, {seats} seats.").format(
+            title=event.title, when=when(event), place=place_of(event), seats=event.capacity
+        )
+    )
+    taken = events.confirmed_count(ctx.session, event.id)
+    if taken > event.capacity:
+        reply.notes.append(
+            _(
+                "{taken} people hold a seat for {seats}: nobody loses theirs, and nobody else gets one "
+                "until fewer than {seats} remain."
+            ).format(taken=taken, seats=event.capacity)
+        )
+    if promoted:
+        reply.notes.append(
+            _("{count} from the waiting list now have a seat, and are told.").format(count=promoted)
+        )
+    reply.notes.append(_("{count} registered people are told, with the updated invitation.").format(count=told))
+    return reply
+
+
+def _changes(ctx: CommandContext, event: Event, args: EventUpdate) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    if args.date is not None:
+        starts = parse_moment(args.date, ctx.today())
+        if starts <= ctx.now():
+            raise InvalidInput(_("date: {when} is already past.").format(when=format_moment(starts)), field="date")
+        changes["starts_at"], changes["tentative"] = starts, ""
+    starts_at = changes.get("starts_at", event.starts_at)
+    if args.fin is not None:
+        if not isinstance(starts_at, datetime):
+            raise InvalidInput(_("fin: give the start too (date:)."), field="fin")
+        ends = parse_moment(args.fin, ctx.today())
+        if ends < starts_at:
+            raise InvalidInput(
+                _("fin: {end} is before the start ({start}).").format(
+                    end=format_moment(ends), start=format_moment(starts_at)
+                ),
+                field="fin",
+            )
+        changes["ends_at"] = ends
+    elif "starts_at" in changes and isinstance(starts_at, datetime):
+        # A new day without an end: the event ends that day, at the same time as before or at 18:00.
+        changes["ends_at"] = None if event.ends_at is None else starts_at.replace(hour=18, minute=0)
+    if args.lieu is not None:
+        changes["place"] = args.lieu
+    if args.places is not None:
+        changes["capacity"] = args.places
+    return changes
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _tell_registrants(ctx: CommandContext, event: Event) -> int:
+    registrants = events.registrants(ctx.session, event.id)
+    if not registrants:
+        return 0
+
+    def updated(_person: Person) -> Reply:
+        return Reply(
+            title=_("Change: {title}").format(title=event.title),
+            text=_("{title} now takes place on {when}, {place}. The updated invitation is attached.").format(
+                title=event.title, when=when(event), place=place_of(event)
+            ),
+        )
+
+    attachment = (
+        Attachment(f"{event.key}.ics", event_invitation(event, updated_at=ctx.now())) if event.starts_at else None
+    )
+    outbox.enqueue(
+        ctx.session,
+        kind="notification",
+        reply=Reply(text=event.title),
+        recipients=people_recipients(registrants, Reach(), PersonalReplies(updated)),
+        now=ctx.now(),
+        attachment=attachment,
+    )
+    return len(registrants)
