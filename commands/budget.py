@@ -56,7 +56,7 @@ def show_budget(ctx: CommandContext, args: OneProject) -> Reply:
     )
     if report.overrun_cents:
         reply.add_field(
-            _("Overrun (not funded)"), _("overrun of {amount}").format(amount=format_cents(report.overrun_cents))
+            _("Beyond the cap"), _("overrun of {amount}").format(amount=format_cents(report.overrun_cents))
         )
     _pia_fields(ctx, reply, report)
     if report.near_cap:

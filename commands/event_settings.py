@@ -7,9 +7,9 @@ registered are told, with an updated invitation.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 from commands.announcements import parse_moment
 from commands.events import _event_or_refuse, place_of, promote_waiting, when
@@ -29,10 +29,17 @@ family = CommandFamily("event_settings")
 Seats = Annotated[int, Field(ge=1, le=100_000)]
 
 
+def _moment(value: Any, info: ValidationInfo) -> datetime:
+    return value if isinstance(value, datetime) else parse_moment(str(value), (info.context or {})["today"])
+
+
+Moment = Annotated[datetime, BeforeValidator(_moment)]
+
+
 class EventUpdate(Arguments):
     cle: str = option(..., aliases=("key",), help=N_("the event's key, shown by evenements"))
-    date: str | None = option(None, aliases=("starts",), help=N_('start, Paris time: "12/09/2016 09:30"'))
-    fin: str | None = option(None, aliases=("ends",), help=N_('end, Paris time: "12/09/2016 17:30"'))
+    date: Moment | None = option(None, aliases=("starts",), help=N_('start, Paris time: "12/09/2016 09:30"'))
+    fin: Moment | None = option(None, aliases=("ends",), help=N_('end, Paris time: "12/09/2016 17:30"'))
     lieu: ShortText | None = option(None, aliases=("place",), help=N_("where it takes place"))
     places: Seats | None = option(None, aliases=("seats",), help=N_("how many seats (1 to 100 000)"))
 
@@ -63,7 +70,7 @@ def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
     promoted = promote_waiting(ctx, event)
     told = _tell_registrants(ctx, event)
     reply = Reply(
-        text=_("{title}: {when}, {place}, {seats} seats.").format(
+        text=_("{title}: {when}, {place}; seats: {seats}.").format(
             title=event.title, when=when(event), place=place_of(event), seats=event.capacity
         )
     )
@@ -86,7 +93,7 @@ def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
 def _changes(ctx: CommandContext, event: Event, args: EventUpdate) -> dict[str, object]:
     changes: dict[str, object] = {}
     if args.date is not None:
-        starts = parse_moment(args.date, ctx.today())
+        starts = args.date
         if starts <= ctx.now():
             raise InvalidInput(_("date: {when} is already past.").format(when=format_moment(starts)), field="date")
         changes["starts_at"], changes["tentative"] = starts, ""
@@ -94,7 +101,7 @@ def _changes(ctx: CommandContext, event: Event, args: EventUpdate) -> dict[str, 
     if args.fin is not None:
         if not isinstance(starts_at, datetime):
             raise InvalidInput(_("fin: give the start too (date:)."), field="fin")
-        ends = parse_moment(args.fin, ctx.today())
+        ends = args.fin
         if ends < starts_at:
             raise InvalidInput(
                 _("fin: {end} is before the start ({start}).").format(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from labbot.arguments import Arguments, Day, Duration, Month, OneProject, ShortText, option
 from labbot.budget import budget_report
-from labbot.budget_watch import tell_crossing
+from labbot.budget_watch import crossing_note, tell_crossing
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput, NotFound
 from labbot.i18n import N_, _, format_cents, format_day, format_duration, format_hours_total
@@ -99,7 +99,9 @@ def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
     )
     # Time worked is a fact: recorded even past the cap, but its author and the coordinators are told.
     after = budget.with_hours(entry.minutes, entry.minutes * entry.rate_cents)
-    if note := tell_crossing(ctx, project, budget.level, after):
+    if note := tell_crossing(ctx, project, budget.level, after) or (
+        crossing_note(after) if after.near_cap else None
+    ):
         reply.notes.append(note)
     reply.actions.append(Action(label=_("My hours"), command="mesheures"))
     return reply
