@@ -17,13 +17,11 @@ from labbot.arguments import Arguments, ShortText, option
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
 from labbot.i18n import N_, _, format_moment
-from labbot.messages import Reply
+from labbot.messages import Attachment, Reply
 from labbot.registry import CommandFamily
-from labbot.scheduling.audience import PersonalReplies, Reach, people_recipients
 from labbot.scheduling.invitation import event_invitation
-from labbot.storage import events, outbox
-from labbot.storage.models import Event, Person
-from labbot.storage.outbox import Attachment
+from labbot.storage import events
+from labbot.storage.models import Event
 
 family = CommandFamily("event_settings")
 Seats = Annotated[int, Field(ge=1, le=100_000)]
@@ -126,26 +124,20 @@ def _plain(value: object) -> object:
 
 def _tell_registrants(ctx: CommandContext, event: Event) -> int:
     registrants = events.registrants(ctx.session, event.id)
-    if not registrants:
-        return 0
-
-    def updated(_person: Person) -> Reply:
-        return Reply(
-            title=_("Change: {title}").format(title=event.title),
-            text=_("{title} now takes place on {when}, {place}. The updated invitation is attached.").format(
-                title=event.title, when=when(event), place=place_of(event)
+    invitation = (
+        Attachment(filename=f"{event.key}.ics", content=event_invitation(event, updated_at=ctx.now()))
+        if event.starts_at
+        else None
+    )
+    for person in registrants:
+        ctx.notify(
+            person,
+            lambda: Reply(
+                title=_("Change: {title}").format(title=event.title),
+                text=_("{title} now takes place on {when}, {place}. The updated invitation is attached.").format(
+                    title=event.title, when=when(event), place=place_of(event)
+                ),
             ),
+            attachment=invitation,
         )
-
-    attachment = (
-        Attachment(f"{event.key}.ics", event_invitation(event, updated_at=ctx.now())) if event.starts_at else None
-    )
-    outbox.enqueue(
-        ctx.session,
-        kind="notification",
-        reply=Reply(text=event.title),
-        recipients=people_recipients(registrants, Reach(), PersonalReplies(updated)),
-        now=ctx.now(),
-        attachment=attachment,
-    )
     return len(registrants)

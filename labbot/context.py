@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from labbot.clock import Clock, today_in_paris
 from labbot.config import Settings
 from labbot.i18n import Language, language_from_hint, use_locale
-from labbot.messages import Address, Notification, Reply, Request
+from labbot.messages import Address, Attachment, Notification, Reply, Request
 from labbot.registry import CommandRegistry
 from labbot.states import ROLE_RANK
 from labbot.storage import audit
@@ -49,8 +49,9 @@ class CommandContext:
         """Whether the requester's role is at least `role`."""
         return ROLE_RANK[self.person.role] >= ROLE_RANK[role]
 
-    def notify(self, person: Person, build: Callable[[], Reply]) -> None:
-        """Queue a message for `person`, built in their language; sent after the transaction commits."""
+    def notify(self, person: Person, build: Callable[[], Reply], attachment: Attachment | None = None) -> None:
+        """Queue a message for `person`, built in their language, with an optional file; sent after the
+        transaction commits."""
         if person.id == self.person.id:
             return
         language = language_of(person)
@@ -58,7 +59,7 @@ class CommandContext:
             reply = build()
         reply.language = language
         addresses = tuple(Address(i.platform, i.external_id) for i in person.identities)
-        self.notifications.append(Notification(person.id, addresses, reply))
+        self.notifications.append(Notification(person.id, addresses, reply, attachment))
 
     def audit(
         self,

@@ -119,3 +119,5 @@ class Notification:
     person_id: int
     addresses: tuple[Address, ...]
     reply: Reply
+    # A file that goes with it (an updated .ics invitation).
+    attachment: Attachment | None = None

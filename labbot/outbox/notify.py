@@ -22,4 +22,9 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
             reply=neutralized_reply(notification.reply),
             recipients=[Recipient(address, notification.person_id) for address in notification.addresses],
             now=now,
+            attachment=(
+                outbox.Attachment(notification.attachment.filename, notification.attachment.content)
+                if notification.attachment
+                else None
+            ),
         )
