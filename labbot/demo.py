@@ -4,11 +4,14 @@ from __future__ import annotations
 
 # (console user, command). Run in order through the engine, like real users would type them.
 DEMO_SCRIPT: list[tuple[str, str]] = [
+    # People exist once they have spoken: no account is made up from a name.
+    ("claire", "aide"),
+    ("hugo", "aide"),
     ("sgmap", "role claire coordinateur region:bretagne"),
     ("sgmap", "role hugo coordinateur region:occitanie"),
-    ("alice", 'profil categorie:A service:"DREAL Bretagne"'),
-    ("bruno", 'profil categorie:B service:"DDTM Finistère"'),
-    ("chloe", 'profil categorie:A+ service:"Rectorat de Rennes"'),
+    ("alice", 'profil service:"DREAL Bretagne"'),
+    ("bruno", 'profil service:"DDTM Finistère"'),
+    ("chloe", 'profil service:"Rectorat de Rennes"'),
     (
         "alice",
         'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM, Rectorat" '
@@ -18,6 +21,10 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ),
     ("bruno", "rejoindre 1 competence:developpeur"),
     ("chloe", "rejoindre 1 competence:statisticien"),
+    # Categories value hours: set by the region's coordinator, never by oneself.
+    ("claire", "profil alice categorie:A"),
+    ("claire", "profil bruno categorie:B"),
+    ("claire", "profil chloe categorie:A+"),
     (
         "alice",
         'modifier 1 objectif:"Simplifier les démarches agricoles" indicateurs:"délais, satisfaction" '
@@ -28,8 +35,9 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ("claire", "statut 1 depose date:15/09/2016"),
     ("claire", "statut 1 retenu date:15/11/2016"),
     ("claire", "statut 1 en-cours date:02/01/2017"),
-    ("alice", "inscription camp projet:1"),
-    ("bruno", "inscription decouverte projet:1"),
+    # The camp and the discovery session are past (signups close at the start); the regrouping day is ahead.
+    ("alice", "inscription regroupement projet:1"),
+    ("bruno", "inscription regroupement projet:1"),
     (
         "alice",
         'reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30 '
