@@ -65,6 +65,11 @@ class Layout:
         """Every agent is on one team: agent i on project i mod P (1-based ids)."""
         return index % self.scale.projects + 1
 
+    @staticmethod
+    def is_closed(project_id: int) -> bool:
+        """Every 13th project is `non-retenu` (its weight among the statuses): closed projects take no hours."""
+        return project_id % 13 == 0
+
     def region_of_project(self, project_id: int) -> int:
         """Region index of a project."""
         return (project_id - 1) % len(self.regions)
@@ -140,11 +145,15 @@ class DataSet:
                 yield (number, pid, platform, external, self.plan.console_id(pid))
 
     def projects(self) -> Rows:
-        statuses = list(STATUS_WEIGHTS)
+        open_weights = {status: weight for status, weight in STATUS_WEIGHTS.items() if status != "non-retenu"}
         methods = METHODS.codes()
         for pid in range(1, self.scale.projects + 1):
             region = self.plan.regions[self.plan.region_of_project(pid)]
-            status = self.random.choices(statuses, list(STATUS_WEIGHTS.values()))[0]
+            status = (
+                "non-retenu"
+                if self.plan.is_closed(pid)
+                else self.random.choices(list(open_weights), list(open_weights.values()))[0]
+            )
             filed = date(2016, 7, 15) if status in ("depose", "retenu", "non-retenu", "en-cours") else None
             decided = date(2016, 10, 1) if status in ("retenu", "non-retenu", "en-cours") else None
             started = STARTED_ON if status == "en-cours" else None

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
@@ -21,7 +21,7 @@ from adapters.bootstrap import Application, bootstrap
 from bench.generate import TODAY, Layout
 from bench.stats import summary_ms
 from labbot.clock import PARIS, FixedClock
-from labbot.config import Settings
+from labbot.config import Settings, call_events
 from labbot.messages import Outcome, Request
 
 AIM_P99_MS = 20.0
@@ -59,6 +59,9 @@ def _coordinator(plan: Layout, i: int) -> tuple[str, int]:
 
 
 def _log_hours(plan: Layout, i: int, _events: list[str]) -> Sample:
+    # Closed (`non-retenu`) projects take no hours: the next agent, on an open one.
+    while plan.is_closed(_member(plan, i)[1]):
+        i += 1
     user, project = _member(plan, i)
     return Sample(user, f"heures {project} 1h30 date:{TODAY:%d/%m/%Y} activite:Atelier")
 
@@ -93,8 +96,19 @@ FAMILIES = (
 
 
 def bench_settings(url: str) -> Settings:
-    """Default settings on `url` (the generator made person 1 an admin in the database)."""
-    return Settings.model_validate({"database": {"url": url}})
+    """Default settings on `url` (the generator made person 1 an admin in the database), with the call's events
+    moved after the data set's "today": signups close when an event starts."""
+    events = [
+        {
+            "key": e.key,
+            "title": e.title,
+            "starts": TODAY + timedelta(days=60 + n),
+            "place": "Paris",
+            "capacity": e.capacity,
+        }
+        for n, e in enumerate(call_events())
+    ]
+    return Settings.model_validate({"database": {"url": url}, "events": events})
 
 
 def open_application(url: str) -> Application:

@@ -15,6 +15,7 @@ from labbot.parsing import parse_day
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.scheduling.audience import announcement_reach
+from labbot.states import Role
 from labbot.storage import announcements, events, outbox
 from labbot.storage.models import Announcement
 from labbot.text import shorten
@@ -53,7 +54,7 @@ class AnnounceArgs(Arguments):
     arguments=AnnounceArgs,
     positionals=("texte",),
     greedy=True,
-    role="admin",
+    role=Role.ADMIN,
     summary=N_("Announce to everyone, a region, an event, a project or a channel (preview, then confirm)"),
     example='annonce "Dépôt des dossiers le 30/09" region:bretagne quand:"12/06/2016 09:30"',
     example_en='announce "Files are due on 30/09" region:bretagne when:"12/06/2016 09:30"',
@@ -207,7 +208,7 @@ def _state(state: str) -> str:
 @family.command(
     "annonces",
     "announcements",
-    role="admin",
+    role=Role.ADMIN,
     writes=False,
     summary=N_("Scheduled and past announcements, with their deliveries"),
     example="annonces",

@@ -13,6 +13,7 @@ from labbot.i18n import N_, _, format_cents, format_day, format_hours_total, for
 from labbot.messages import Reply, Table
 from labbot.policy import project_or_refuse, require_open, require_oversight
 from labbot.registry import CommandFamily
+from labbot.states import Role
 from labbot.storage import costs, hours
 from labbot.storage.hours import HoursTotal
 from labbot.storage.models import CostLine
@@ -27,7 +28,7 @@ family = CommandFamily("budget")
     "budget-report",
     arguments=OneProject,
     positionals=("projet",),
-    role="coordinateur",
+    role=Role.COORDINATOR,
     writes=False,
     summary=N_("A project's budget: valued time, costs, cap, PIA share"),
     example="budget 1",
@@ -122,7 +123,7 @@ class NewCost(OneProject):
     "cost",
     arguments=NewCost,
     positionals=("projet", "montant"),
-    role="coordinateur",
+    role=Role.COORDINATOR,
     summary=N_("Add a cost line to a project's budget"),
     example='depense 1 "12 000" type:prestataire libelle:"Agence de design" date:01/09/2016',
     example_en='cost 1 12000 type:prestataire libelle:"Design agency" date:01/09/2016',
@@ -198,7 +199,7 @@ class HoursReport(Arguments):
     "report",
     arguments=HoursReport,
     positionals=("projet",),
-    role="coordinateur",
+    role=Role.COORDINATOR,
     writes=False,
     summary=N_("Hours and valued time, by agent, month or project"),
     example="rapport 1 par:mois",

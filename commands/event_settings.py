@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo
+from pydantic import BeforeValidator, ValidationInfo
 
 from commands.announcements import parse_moment
 from commands.events import _event_or_refuse, place_of, promote_waiting, when
@@ -20,11 +20,24 @@ from labbot.i18n import N_, _, format_moment
 from labbot.messages import Attachment, Reply
 from labbot.registry import CommandFamily
 from labbot.scheduling.invitation import event_invitation
+from labbot.states import Role
 from labbot.storage import events
 from labbot.storage.models import Event
 
 family = CommandFamily("event_settings")
-Seats = Annotated[int, Field(ge=1, le=100_000)]
+
+
+def _seats(value: Any) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        raise InvalidInput(
+            _("“{value}” is not a number of seats.").format(value=text[:20]),
+            hint=_("A whole number from 1 to 100 000: places:150"),
+        )
+    return int(text)
+
+
+Seats = Annotated[int, BeforeValidator(_seats)]
 
 
 def _moment(value: Any, info: ValidationInfo) -> datetime:
@@ -47,7 +60,7 @@ class EventUpdate(Arguments):
     "event",
     arguments=EventUpdate,
     positionals=("cle",),
-    role="admin",
+    role=Role.ADMIN,
     summary=N_("Set an event's date, end, place or seats (administrators); registrants are told"),
     example='evenement regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',
     example_en='event regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',

@@ -9,7 +9,7 @@ from labbot.i18n import N_, _, format_day, format_moment, ngettext
 from labbot.messages import Action, Reply, Table
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
-from labbot.states import SignupState
+from labbot.states import Role, SignupState
 from labbot.storage import events, people, projects
 from labbot.storage.models import Event, Signup
 
@@ -219,7 +219,7 @@ def _started(ctx: CommandContext, event: Event) -> bool:
     "attendees",
     arguments=EventKey,
     positionals=("cle",),
-    role="coordinateur",
+    role=Role.COORDINATOR,
     writes=False,
     summary=N_("Who is signed up for an event"),
     example="inscrits camp",

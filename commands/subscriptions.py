@@ -11,6 +11,7 @@ from labbot.i18n import N_, _
 from labbot.messages import Reply
 from labbot.policy import project_or_refuse, require_channel_subscription
 from labbot.registry import CommandFamily
+from labbot.states import Role
 from labbot.storage import announcements
 from labbot.storage.models import LabChannel
 from labbot.vocabulary import REGIONS
@@ -30,7 +31,7 @@ class ChannelArgs(Arguments):
     "channel",
     arguments=ChannelArgs,
     positionals=("action",),
-    role="agent",
+    role=Role.AGENT,
     summary=N_("In a channel: subscribe it to a region's or a project's announcements (or unsubscribe it)"),
     example="canal ajouter region:bretagne nom:lab-bretagne",
     example_en="channel add region:bretagne nom:lab-bretagne",

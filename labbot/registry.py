@@ -14,7 +14,7 @@ from slugify import slugify
 
 from labbot.arguments import Arguments
 from labbot.i18n import Language
-from labbot.states import ROLE_RANK
+from labbot.states import ROLE_RANK, Role
 
 if TYPE_CHECKING:
     from labbot.context import CommandContext
@@ -84,7 +84,7 @@ class CommandFamily:
         example_en: str,
         arguments: type[Arguments] = NoArguments,
         positionals: tuple[str, ...] = (),
-        role: str = "agent",
+        role: str = Role.AGENT,
         greedy: bool = False,
         writes: bool = True,
     ) -> Callable[[Callable[[CommandContext, ArgsT], Reply]], Callable[[CommandContext, ArgsT], Reply]]:

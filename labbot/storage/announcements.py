@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from labbot.states import SignupState
 from labbot.storage.models import Announcement, Event, LabChannel, Membership, Person, Project, Signup
 
 AUDIENCES = ("tous", "region", "evenement", "projet", "canal")
@@ -46,7 +47,7 @@ def _person_ids(audience: str, value: str) -> Select[int]:
         return (
             select(Signup.person_id)
             .join(Event, Event.id == Signup.event_id)
-            .where(Event.key == value, Signup.state == "inscrit")
+            .where(Event.key == value, Signup.state == SignupState.REGISTERED)
         )
     if audience == "projet":
         return select(Membership.person_id).where(Membership.project_id == int(value))
