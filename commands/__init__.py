@@ -11,6 +11,7 @@ from commands import (
     meetings,
     roles,
     subscriptions,
+    teams,
 )
 
 FAMILIES = [
@@ -24,4 +25,5 @@ FAMILIES = [
     announcements.family,
     subscriptions.family,
     event_settings.family,
+    teams.family,
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from commands.roles import find_user
+from commands.teams import new_lead, tell_about_edit
 from labbot.arguments import (
     Arguments,
     Competence,
@@ -20,7 +20,7 @@ from labbot.arguments import (
     option,
 )
 from labbot.context import CommandContext
-from labbot.errors import Conflict, Forbidden, InvalidInput, NotFound
+from labbot.errors import Conflict, Forbidden, InvalidInput
 from labbot.i18n import N_, _, format_day
 from labbot.lifecycle import DATED_STATUSES, STATUSES, TEAM_TRANSITIONS, allowed_next
 from labbot.messages import Action, Reply, Table
@@ -34,7 +34,7 @@ from labbot.policy import (
 from labbot.registry import CommandFamily
 from labbot.states import CLOSED_STATUSES, ProjectStatus
 from labbot.storage import people, projects
-from labbot.storage.models import Person, Project
+from labbot.storage.models import Project
 from labbot.text import shorten
 from labbot.vocabulary import COMPETENCES, METHODS, PARTNER_CATEGORIES, REGIONS, method_notes
 
@@ -249,109 +249,19 @@ def edit(ctx: CommandContext, args: EditProject) -> Reply:
         require_region_move(ctx.person, project)
     if args.porteur is not None:
         require_steering(ctx.person, project)
-        changes["lead_id"] = _new_lead(ctx, project, args.porteur).id
+        changes["lead_id"] = new_lead(ctx, project, args.porteur).id
     require_team_or_oversight(ctx.session, ctx.person, project)
     before = {column: getattr(project, column) for column in changes}
     old_region = project.region
     for column, value in changes.items():
         setattr(project, column, value)
     ctx.audit("project", project.id, "update", before, changes)
-    _tell_about_edit(ctx, project, before, old_region)
+    fields = ", ".join(key for key, column in _EDITABLE.items() if column in before)
+    tell_about_edit(ctx, project, fields, old_region)
     reply = project_card(ctx, project)
     reply.text = _("#{number} updated.").format(number=project.id)
     reply.notes.extend(method_notes(args.methodes or []))
     return reply
-
-
-def _new_lead(ctx: CommandContext, project: Project, ref: str) -> Person:
-    person = find_user(ctx, ref, known_only=True)
-    if not projects.membership(ctx.session, project.id, person.id):
-        raise InvalidInput(
-            _("porteur: {name} is not on the team of #{number}.").format(
-                name=person.display_name, number=project.id
-            ),
-            hint=_("They join first: rejoindre {number}").format(number=project.id),
-            field="porteur",
-        )
-    return person
-
-
-def _tell_about_edit(ctx: CommandContext, project: Project, before: dict[str, object], old_region: str) -> None:
-    """The lead hears of the team's edits; both regions' coordinators hear of a move."""
-    lead = people.get(ctx.session, project.lead_id) if project.lead_id else None
-    fields = ", ".join(key for key, column in _EDITABLE.items() if column in before)
-    if lead is not None and fields:
-        ctx.notify(
-            lead,
-            lambda: Reply(
-                text=_("{name} edited #{number} {title}: {fields}.").format(
-                    name=ctx.person.display_name, number=project.id, title=project.title, fields=fields
-                )
-            ),
-        )
-    if project.region != old_region:
-        for coordinator in people.coordinators(ctx.session, old_region) + people.coordinators(
-            ctx.session, project.region
-        ):
-            ctx.notify(
-                coordinator,
-                lambda: Reply(
-                    text=_("#{number} {title} moved from {old} to {new} ({name}).").format(
-                        number=project.id,
-                        title=project.title,
-                        old=REGIONS.label(old_region),
-                        new=REGIONS.label(project.region),
-                        name=ctx.person.display_name,
-                    )
-                ),
-            )
-
-
-class RemoveMember(OneProject):
-    utilisateur: Name = option(..., aliases=("user",), help=N_("the member to remove: @name"))
-
-
-@family.command(
-    "retirer",
-    "remove",
-    arguments=RemoveMember,
-    positionals=("projet", "utilisateur"),
-    summary=N_("Remove a member from a project's team (its lead, coordinators)"),
-    example="retirer 1 @bruno",
-    example_en="remove 1 @bruno",
-)
-def remove_member(ctx: CommandContext, args: RemoveMember) -> Reply:
-    """Take someone off the team; their hours stay in the ledger."""
-    project = project_or_refuse(ctx.session, args.projet)
-    require_steering(ctx.person, project)
-    person = find_user(ctx, args.utilisateur, known_only=True)
-    member = projects.membership(ctx.session, project.id, person.id)
-    if member is None:
-        raise NotFound(
-            _("{name} is not on the team of #{number}.").format(name=person.display_name, number=project.id)
-        )
-    if project.lead_id == person.id:
-        raise Conflict(
-            _("{name} leads #{number}; hand the lead over first.").format(
-                name=person.display_name, number=project.id
-            ),
-            hint=_("Example: modifier {number} porteur:@nom").format(number=project.id),
-        )
-    ctx.audit(
-        "project", project.id, "remove_member", {"person_id": person.id, "competence": member.competence}, None
-    )
-    projects.remove_member(ctx.session, member)
-    ctx.notify(
-        person,
-        lambda: Reply(
-            text=_("{name} removed you from the team of #{number} {title}.").format(
-                name=ctx.person.display_name, number=project.id, title=project.title
-            )
-        ),
-    )
-    return Reply(
-        text=_("{name} is no longer on the team of #{number}.").format(name=person.display_name, number=project.id)
-    )
 
 
 class StatusChange(OneProject):
