@@ -92,7 +92,7 @@ def test_publier_shares_only_read_only_replies(lab: Conversation) -> None:
 def test_a_person_linked_by_email_is_one_person(bot: Conversation) -> None:
     bot.app.bot.handle(
         Request(
-            platform="slack", user_id="U9", display_name="Inès", email="ines@gouv.fr", text="profil categorie:B"
+            platform="slack", user_id="U9", display_name="Inès", email="ines@gouv.fr", text="profil service:DGFIP"
         )
     )
     reply = bot.app.bot.handle(
