@@ -44,10 +44,11 @@ class Check:
     fix: str = ""
 
     def line(self) -> str:
-        """`✅ name: detail`, or `❌ name: detail → what to do`."""
+        """`✅ name: detail`, or `❌ name: detail → what to do`, on one line."""
+        detail = " ".join(part.strip() for part in self.detail.splitlines() if part.strip())
         if self.ok:
-            return f"✅ {self.name}: {self.detail}"
-        return f"❌ {self.name}: {self.detail}" + (f" → {self.fix}" if self.fix else "")
+            return f"✅ {self.name}: {detail}"
+        return f"❌ {self.name}: {detail}" + (f" → {self.fix}" if self.fix else "")
 
 
 def run_doctor(config_path: str | None) -> int:
