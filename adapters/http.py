@@ -90,6 +90,7 @@ def build_http_app(
             for service in reversed(started):
                 try:
                     timeout = shutdown.remaining() if shutdown is not None else None
+                    log.info("stopping %s", type(service).__name__)
                     await asyncio.wait_for(service.stop(), timeout)
                 except TimeoutError:
                     log.error("%r did not stop within the shutdown budget", service)
