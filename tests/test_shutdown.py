@@ -122,7 +122,7 @@ def test_sigterm_during_a_burst_and_a_broadcast(
             stopped_at = time.monotonic()
             server.send_signal(signal.SIGTERM)
             sent = [future.result() for future in burst]
-        # uvicorn ends a graceful stop by re-raising the signal it caught: a clean exit reads as "killed by SIGTERM".
+        # uvicorn ends a graceful stop by re-raising the signal it caught: a clean exit reads as "killed by TERM".
         assert server.wait(timeout=SHUTDOWN_SECONDS + 5) in (0, -signal.SIGTERM)
         stop_seconds = time.monotonic() - stopped_at
         assert stop_seconds < SHUTDOWN_SECONDS + 1
