@@ -5,6 +5,7 @@ passes to the other replica at once, and no one gets a message twice. Commands r
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -92,6 +93,7 @@ def test_sigterm_during_a_burst_and_a_broadcast(
         f'[slack]\nmode = "http"\napi_base_url = "{slack_api.base_url}"\ncommand_processes = 2\n'
         f"[http]\nport = {port}\nshutdown_seconds = {SHUTDOWN_SECONDS}\n"
         "[metrics]\nenabled = true\n"
+        '[logging]\nformat = "json"\n'
         "[outbox.limits.slack]\nper_channel_per_second = 1\nper_second = 20\nburst = 20\n",
         encoding="utf-8",
     )
@@ -102,7 +104,8 @@ def test_sigterm_during_a_burst_and_a_broadcast(
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
     }
     command = [sys.executable, "-m", "adapters.cli", "--config", str(config)]
-    server = subprocess.Popen([*command, "run"], cwd=ROOT, env=env)
+    log_file = tmp_path / "server.log"
+    server = subprocess.Popen([*command, "run"], cwd=ROOT, env=env, stderr=log_file.open("w"))
     replica: subprocess.Popen[bytes] | None = None
     try:
         eventually(lambda: leads(port), timeout=30)  # alone, it leads
@@ -141,6 +144,11 @@ def test_sigterm_during_a_burst_and_a_broadcast(
         time.sleep(1)  # a duplicate, if any, would land now
         assert dms() == {user: ["Dépôt des dossiers le 30/09"] for user in RECIPIENTS}
         assert all(len(slack_api.responses_to(url)) == 1 for _status, url in [*warmup, *sent] if _status == 200)
+        # The worker processes log like the server: one JSON line per command, with its request id.
+        entries = [json.loads(text) for text in log_file.read_text(encoding="utf-8").splitlines()]
+        commands = [e for e in entries if e["logger"] == "labbot.engine" and e.get("platform") == "slack"]
+        assert len(commands) >= len(warmup) + len(acked)
+        assert all(e.get("request_id") and e.get("family") for e in commands)
     finally:
         for process in (server, replica):
             if process is not None and process.poll() is None:
