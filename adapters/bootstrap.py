@@ -9,6 +9,8 @@ from commands import FAMILIES
 from labbot.clock import Clock, SystemClock
 from labbot.config import Settings
 from labbot.engine import LabBot
+from labbot.metrics import observer_for
+from labbot.observation import Observer
 from labbot.outbox.worker import DeliveryWorker
 from labbot.ports import Messenger, Notifier, NotifierMessenger, RecordingNotifier
 from labbot.registry import CommandRegistry
@@ -27,6 +29,7 @@ class Application:
     bot: LabBot
     notifier: Notifier
     worker: DeliveryWorker
+    observer: Observer
 
     def background(self, platforms: Collection[str] | None = None) -> BackgroundWork:
         """The scheduler and delivery worker, to start beside the adapters; deliveries then happen in the
@@ -35,7 +38,9 @@ class Application:
         if platforms is not None:
             # Accounts on platforms not connected here (a console login) are recorded as unreachable.
             self.worker.fallback = lambda _platform: None
-        return BackgroundWork(self.database, self.settings, self.worker, self.bot.clock, Reach(platforms))
+        return BackgroundWork(
+            self.database, self.settings, self.worker, self.bot.clock, Reach(platforms), observer=self.observer
+        )
 
 
 def bootstrap(
@@ -62,7 +67,11 @@ def bootstrap(
     def fallback(platform: str) -> Messenger:
         return fallbacks.setdefault(platform, NotifierMessenger(notifier, platform))
 
-    worker = DeliveryWorker(database, messengers or {}, settings.outbox, clock, fallback=fallback)
-    bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock)
+    # Metrics when `[metrics] enabled`; worker processes bootstrap here too, and count into the same files.
+    observer = observer_for(settings)
+    worker = DeliveryWorker(
+        database, messengers or {}, settings.outbox, clock, fallback=fallback, observer=observer
+    )
+    bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock, observer=observer)
     bot.after_commit = worker.run_until_idle
-    return Application(settings, database, bot, notifier, worker)
+    return Application(settings, database, bot, notifier, worker, observer)

@@ -1,4 +1,5 @@
-"""`labbot`: say, console, run, db upgrade. Exit 0 when done, 1 when refused, 2 on a configuration error."""
+"""`labbot`: say, console, run, doctor, db upgrade|backup. Exit 0 when done, 1 when refused, 2 on a configuration
+error (or a failed check)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
 from adapters.console.settings import console_settings
+from adapters.doctor import run_doctor
 from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
+from labbot.logs import configure_logging, logging_settings
 from labbot.messages import Outcome
+from labbot.metrics import prepare_multiprocess
 from labbot.storage import projects
+from labbot.storage.backup import backup_database
 
 EXIT_DONE, EXIT_REFUSED, EXIT_CONFIG = 0, 1, 2
 
@@ -38,12 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--lang", choices=["fr", "en"], help="reply language")
     console.add_argument("--demo", action="store_true", help="add demo records to an empty database first")
     db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("db_action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    db.add_argument(
+        "db_action",
+        choices=["upgrade", "backup"],
+        help="upgrade: apply pending migrations; backup PATH: a consistent copy of an SQLite database",
+    )
+    db.add_argument("path", nargs="?", help="backup: where to write the copy")
     sub.add_parser("demo", help="add demo records to an empty database")
     sub.add_parser("run", help="serve the configured platforms ([slack], [mattermost]) on one HTTP port")
     sub.add_parser(
         "worker", help="only the scheduler and the delivery worker (elected among replicas on PostgreSQL)"
     )
+    sub.add_parser("doctor", help="check the configuration, database, platforms and the scheduler's leader")
     mattermost = sub.add_parser("mattermost", help="Mattermost administration")
     mattermost.add_argument(
         "mattermost_action", choices=["setup"], help="setup: register or update the /lab command, print its token"
@@ -54,20 +65,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `labbot` command."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    server = args.action in ("run", "worker")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    if args.action == "doctor":
+        return run_doctor(args.config)
     try:
         settings = load_settings(args.config)
-        if args.action == "run":
-            logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
-            serve.run(settings)
-            return EXIT_DONE
-        if args.action == "worker":
-            logging.getLogger().setLevel(logging.DEBUG if args.verbose else logging.INFO)
-            serve.run_worker(settings)
-            return EXIT_DONE
+        configure_logging(logging_settings(settings), server=server, verbose=args.verbose)
+        if server:
+            return _serve(settings, args.action)
+        if args.action == "db" and args.db_action == "backup":
+            return _backup(settings, args.path)
         if args.action == "mattermost":
             return _mattermost_setup(settings)
         app = bootstrap(settings, notifier=ConsoleNotifier())
@@ -107,6 +115,24 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         )
     finally:
         background.stop()
+    return EXIT_DONE
+
+
+def _serve(settings: Settings, action: str) -> int:
+    # Before anything imports prometheus_client, and before worker processes start (they inherit it).
+    prepare_multiprocess(settings)
+    if action == "run":
+        serve.run(settings)
+    else:
+        serve.run_worker(settings)
+    return EXIT_DONE
+
+
+def _backup(settings: Settings, path: str | None) -> int:
+    if not path:
+        raise ConfigError("Say where to write the copy: labbot db backup PATH (e.g. labbot-2026-12-02.db).")
+    written = backup_database(settings.database.url, Path(path))
+    print(f"Database copied to {written} (check it with: LABBOT_DATABASE_URL=sqlite:///{written} labbot doctor)")  # noqa: T201
     return EXIT_DONE
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,8 @@ class HttpSettings(BaseModel):
 
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
+    # On SIGTERM: time to finish requests, commands and sends in progress before the process exits.
+    shutdown_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
 def health_route(database: Database) -> Route:
@@ -47,8 +50,33 @@ def health_route(database: Database) -> Route:
     return Route("/healthz", healthz, methods=["GET"])
 
 
-def build_http_app(database: Database, routes: Sequence[BaseRoute], services: Sequence[Service]) -> Starlette:
-    """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse."""
+class ShutdownBudget:
+    """The time a stopping server has left: `[http] shutdown_seconds` from the signal that stops it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.began: float | None = None
+
+    def begin(self) -> None:
+        """The stop was asked for (the first signal counts)."""
+        if self.began is None:
+            self.began = time.monotonic()
+
+    def remaining(self) -> float:
+        """Seconds left (all of them until the stop begins)."""
+        if self.began is None:
+            return self.seconds
+        return max(0.0, self.seconds - (time.monotonic() - self.began))
+
+
+def build_http_app(
+    database: Database,
+    routes: Sequence[BaseRoute],
+    services: Sequence[Service],
+    shutdown: ShutdownBudget | None = None,
+) -> Starlette:
+    """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse,
+    each within what is left of the shutdown budget."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -61,7 +89,11 @@ def build_http_app(database: Database, routes: Sequence[BaseRoute], services: Se
         finally:
             for service in reversed(started):
                 try:
-                    await service.stop()
+                    timeout = shutdown.remaining() if shutdown is not None else None
+                    log.info("stopping %s", type(service).__name__)
+                    await asyncio.wait_for(service.stop(), timeout)
+                except TimeoutError:
+                    log.error("%r did not stop within the shutdown budget", service)
                 except Exception:
                     log.exception("could not stop %r cleanly", service)
 

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import threading
+import time
 from collections.abc import Sequence
+from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
 
 from adapters.bootstrap import Application, bootstrap
-from adapters.http import HttpSettings, build_http_app
+from adapters.http import HttpSettings, ShutdownBudget, build_http_app
+from adapters.metrics import HttpMetrics, MetricsListener, metrics_route, scrape_registry
 from adapters.platform import Platform, Service, configured_platforms
 from labbot.config import ConfigError, Settings
+from labbot.metrics import metrics_settings
 from labbot.scheduling.background import BackgroundWork
 
 log = logging.getLogger(__name__)
+# The exit status when the shutdown budget ran out and the process was ended without finishing.
+EXIT_STOPPED_HARD = 3
 
 
 def assemble(settings: Settings) -> tuple[Application, list[Platform]]:
@@ -47,32 +54,91 @@ class BackgroundService:
         await asyncio.to_thread(self.work.stop)
 
 
-def http_app(settings: Settings, extra_services: Sequence[Service] = ()) -> tuple[Starlette, Application]:
-    """The ASGI app `labbot run` serves: the platforms' routes, their background tasks, and the scheduler and
-    delivery worker (on the elected replica)."""
+def http_app(
+    settings: Settings, extra_services: Sequence[Service] = (), shutdown: ShutdownBudget | None = None
+) -> tuple[Starlette, Application]:
+    """The ASGI app `labbot run` serves: the platforms' routes, their background tasks, the scheduler and
+    delivery worker (on the elected replica), and `/metrics` when `[metrics] enabled`."""
     application, platforms = assemble(settings)
     routes = [route for platform in platforms for route in platform.routes()]
     background = BackgroundService(application.background([p.name for p in platforms]))
     services: list[Service] = [*platforms, background, *extra_services]
+    metrics = metrics_settings(settings)
+    if metrics.enabled:
+        registry = scrape_registry(application.database, lambda: background.work.leading)
+        if metrics.port is None:
+            routes.append(metrics_route(registry))
+        else:
+            services.append(MetricsListener(registry, metrics.host, metrics.port))
     log.info("labbot serving %s", ", ".join(p.name for p in platforms))
-    return build_http_app(application.database, routes, services), application
+    asgi = build_http_app(application.database, routes, services, shutdown)
+    if metrics.enabled:
+        asgi.add_middleware(HttpMetrics, paths=[getattr(route, "path", "") for route in asgi.routes])
+    return asgi, application
+
+
+class GracefulServer(uvicorn.Server):
+    """uvicorn's server, whose first SIGTERM or Ctrl-C also starts the shutdown budget and its watchdog.
+
+    uvicorn stops accepting connections and waits for the requests in progress; the lifespan then stops the
+    services within what is left. Whatever still hangs when the budget is spent (a stuck send, a command that
+    never returns) does not keep the process: the watchdog ends it, and the leader lock goes with it.
+    """
+
+    def __init__(self, config: uvicorn.Config, budget: ShutdownBudget) -> None:
+        super().__init__(config)
+        self.budget = budget
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.budget.began is None:
+            log.info("stopping: finishing work in progress within %.0f s", self.budget.seconds)
+            self.budget.begin()
+            threading.Thread(target=_watchdog, args=(self.budget,), name="shutdown-watchdog", daemon=True).start()
+        super().handle_exit(sig, frame)
+
+
+def _watchdog(budget: ShutdownBudget) -> None:
+    time.sleep(budget.seconds)
+    log.error("still stopping after %.0f s ([http] shutdown_seconds): exiting now", budget.seconds)
+    logging.shutdown()
+    os._exit(EXIT_STOPPED_HARD)
 
 
 def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
-    """Serve until interrupted."""
-    asgi, application = http_app(settings, extra_services)
+    """Serve until SIGTERM or Ctrl-C, then stop gracefully within `[http] shutdown_seconds`."""
     http = settings.section("http", HttpSettings) or HttpSettings()
+    budget = ShutdownBudget(http.shutdown_seconds)
+    asgi, application = http_app(settings, extra_services, budget)
     log.info("listening on http://%s:%d", http.host, http.port)
+    config = uvicorn.Config(
+        asgi,
+        host=http.host,
+        port=http.port,
+        log_level="info",
+        log_config=None,  # labbot's own logging ([logging] format and level)
+        access_log=False,
+        # Half the budget for requests in progress (acks take milliseconds); the rest for the services.
+        timeout_graceful_shutdown=max(1, int(http.shutdown_seconds / 2)),
+    )
+    server = GracefulServer(config, budget)
     try:
-        uvicorn.run(asgi, host=http.host, port=http.port, log_level="info", access_log=False)
+        server.run()
     finally:
         application.database.dispose()
+    if not server.started:  # a service refused to start (its error is logged): as uvicorn.run does
+        raise SystemExit(3)
 
 
 def run_worker(settings: Settings) -> None:
     """Run only the scheduler and the delivery worker, until SIGTERM or Ctrl-C (a replica without HTTP)."""
     application, platforms = assemble(settings)
     work = application.background([p.name for p in platforms])
+    metrics = metrics_settings(settings)
+    listener = None
+    if metrics.enabled and metrics.port is not None:
+        registry = scrape_registry(application.database, lambda: work.leading)
+        listener = MetricsListener(registry, metrics.host, metrics.port)
+        asyncio.run(listener.start())
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_args: stopping.set())
     work.start()
@@ -83,4 +149,6 @@ def run_worker(settings: Settings) -> None:
         pass
     finally:
         work.stop()
+        if listener is not None:
+            asyncio.run(listener.stop())
         application.database.dispose()

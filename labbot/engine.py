@@ -8,7 +8,7 @@ and the user gets a short apology with a reference.
 from __future__ import annotations
 
 import logging
-import uuid
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +22,7 @@ from labbot.context import CommandContext, language_of
 from labbot.errors import CommandError, Forbidden, InvalidInput
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
+from labbot.observation import SILENT, CommandRecord, Observer, command_context, new_request_id, set_family
 from labbot.outbox import notify
 from labbot.parsing import CommandLine, tokenize
 from labbot.registry import CommandRegistry, CommandSpec
@@ -44,6 +45,8 @@ class _Exchange:
 
     language: Language
     notifications: list[Notification] = field(default_factory=list)
+    # The command's module once known; what metrics count it under (never the text typed).
+    family: str = "unknown"
 
 
 class LabBot:
@@ -55,43 +58,54 @@ class LabBot:
         database: Database,
         settings: Settings,
         clock: Clock | None = None,
+        observer: Observer = SILENT,
     ) -> None:
         self.registry = registry
         self.database = database
         self.settings = settings
         self.clock = clock or SystemClock()
+        self.observer = observer
         self._admins = set(settings.roles.admins)
         # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
         self.after_commit: Callable[[], None] = lambda: None
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
+        started = time.perf_counter()
+        request_id = new_request_id()
         exchange = _Exchange(language=language_from_hint(request.locale) or "fr")
-        try:
-            reply = self._run(request, exchange)
-        except CommandError as refusal:
-            reply = _refusal(refusal)
-        except Exception:
-            reference = uuid.uuid4().hex[:8]
-            log.exception(
-                "command failed (ref %s) for %s:%s: %r",
-                reference,
-                request.platform,
-                request.user_id,
-                shorten(request.text, 200),
+        # Every log line of this command carries its request id, platform and family.
+        with command_context(request_id, request.platform):
+            reply = self._answer(request, exchange, request_id)
+            seconds = time.perf_counter() - started
+            log.info(
+                "command %s in %.1f ms",
+                reply.outcome.value,
+                seconds * 1000,
+                extra={"duration_ms": round(seconds * 1000, 3)},
             )
-            with use_locale(exchange.language):
-                reply = Reply(
-                    text=_(
-                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
-                        "give this reference to SGMAP: {ref}."
-                    ).format(ref=reference),
-                    outcome=Outcome.FAILED,
-                )
+        self.observer.command_done(CommandRecord(request.platform, exchange.family, reply.outcome.value, seconds))
         reply.language = exchange.language
         if exchange.notifications:
             self.after_commit()
         return neutralized_reply(reply)
+
+    def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
+        try:
+            return self._run(request, exchange)
+        except CommandError as refusal:
+            return _refusal(refusal)
+        except Exception:
+            # The reference the user is given is the request id: it finds this traceback in the logs.
+            log.exception("command failed (ref %s) for %s:%s", request_id, request.platform, request.user_id)
+            with use_locale(exchange.language):
+                return Reply(
+                    text=_(
+                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
+                        "give this reference to SGMAP: {ref}."
+                    ).format(ref=request_id),
+                    outcome=Outcome.FAILED,
+                )
 
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
@@ -121,12 +135,15 @@ class LabBot:
         try:
             with self.database.transaction() as session:
                 if request.idempotency_key and (seen := requests.stored_reply(session, request.idempotency_key)):
+                    exchange.family = "replayed"
                     return Reply.model_validate(seen)
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
                 exchange.language = language
                 with use_locale(language):
                     spec = self._command(verb, person)
+                    exchange.family = spec.family
+                    set_family(spec.family)
                     if share:
                         _check_shareable(spec)
                     context = CommandContext(

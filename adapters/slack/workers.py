@@ -21,6 +21,7 @@ from adapters.slack.blocks import Rendered, render
 from adapters.slack.messenger import messenger_from_settings
 from labbot.config import Settings
 from labbot.engine import LabBot
+from labbot.logs import configure_logging, logging_settings
 from labbot.messages import Reply, Request
 
 # How much lower than the server the worker processes run (0 = same priority, 19 = lowest).
@@ -109,6 +110,8 @@ class ProcessRunner:
 
 
 def _start_worker(settings: Settings) -> None:
+    # A spawned process starts with no logging: its commands' lines must look like the server's ([logging]).
+    configure_logging(logging_settings(settings), server=True)
     if hasattr(os, "nice"):  # POSIX; elsewhere the workers keep the server's priority
         os.nice(WORKER_NICENESS)
     messenger = messenger_from_settings(settings)

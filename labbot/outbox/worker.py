@@ -20,6 +20,7 @@ from typing import Any
 from labbot.clock import Clock
 from labbot.config import OutboxSettings
 from labbot.messages import Address, Reply
+from labbot.observation import SILENT, Observer
 from labbot.outbox.pacing import Pacer
 from labbot.outbox.reports import send_reports
 from labbot.ports import DeliveryFailed, Messenger
@@ -65,6 +66,7 @@ class DeliveryWorker:
         *,
         fallback: Callable[[str], Messenger | None] = lambda _platform: None,
         pacer: Pacer | None = None,
+        observer: Observer = SILENT,
     ) -> None:
         self.database = database
         self.messengers = dict(messengers)
@@ -72,6 +74,7 @@ class DeliveryWorker:
         self.settings = settings
         self.clock = clock
         self.pacer = pacer or Pacer(settings.limits, safety_margin=settings.safety_margin)
+        self.observer = observer
         self._pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="outbox")
         self._stopping = threading.Event()
         self._wake = threading.Event()
@@ -146,6 +149,7 @@ class DeliveryWorker:
             log.exception("delivery %d to %s raised", job.id, job.address)
             return self._failed(job, DeliveryFailed(f"{type(error).__name__}: {error}", permanent=False))
         self._record(outbox.mark_sent, job.id, platform_id, self.clock.now())
+        self.observer.delivery_done(job.address.platform, "sent")
         return True
 
     def _look_for_earlier_send(self, job: _Job, messenger: Messenger) -> bool | None:
@@ -161,6 +165,7 @@ class DeliveryWorker:
         if found is None:
             return None
         self._record(outbox.mark_sent, job.id, found, self.clock.now())
+        self.observer.delivery_done(job.address.platform, "sent")
         return True
 
     def _failed(self, job: _Job, failure: DeliveryFailed, *, unresolved: bool = False) -> bool:
@@ -170,6 +175,7 @@ class DeliveryWorker:
         if failure.permanent or attempts >= self.settings.max_attempts:
             log.warning("delivery %d to %s failed for good: %s", job.id, job.address, failure.reason)
             self._record(outbox.mark_failed, job.id, failure.reason)
+            self.observer.delivery_done(job.address.platform, "failed")
             return True
         if failure.retry_after is not None:
             delay = failure.retry_after
@@ -184,6 +190,9 @@ class DeliveryWorker:
         maybe_sent = unresolved or failure.retry_after is None
         self._record(outbox.reschedule, job.id, at, failure.reason, maybe_sent=maybe_sent, attempts=attempts)
         log.info("delivery %d to %s retried in %.1fs: %s", job.id, job.address, delay, failure.reason)
+        self.observer.delivery_done(
+            job.address.platform, "rate_limited" if failure.retry_after is not None else "retried"
+        )
         return False
 
     def _record(self, change: Callable[..., None], *args: Any, **kwargs: Any) -> None:

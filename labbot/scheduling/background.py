@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from labbot.clock import Clock
 from labbot.config import Settings
+from labbot.observation import SILENT, Observer
 from labbot.outbox.worker import DeliveryWorker
 from labbot.scheduling.audience import Reach
 from labbot.scheduling.jobs import JobRuntime
@@ -26,11 +27,18 @@ class BackgroundWork:
     PostgreSQL (several replicas), a file lock beside an SQLite database (processes of one machine)."""
 
     def __init__(
-        self, database: Database, settings: Settings, worker: DeliveryWorker, clock: Clock, reach: Reach
+        self,
+        database: Database,
+        settings: Settings,
+        worker: DeliveryWorker,
+        clock: Clock,
+        reach: Reach,
+        *,
+        observer: Observer = SILENT,
     ) -> None:
         self.database = database
         self.worker = worker
-        runtime = JobRuntime(database, settings, clock, reach, worker.wake)
+        runtime = JobRuntime(database, settings, clock, reach, worker.wake, observer)
         self.runtime = runtime
         self.scheduler: LabScheduler | None = None
         self._lock = threading.Lock()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from labbot.clock import Clock, today_in_paris
 from labbot.config import Settings
+from labbot.observation import SILENT, Observer
 from labbot.scheduling import reminders
 from labbot.scheduling.audience import Reach, release
 from labbot.storage import announcements
@@ -26,6 +27,7 @@ class JobRuntime:
     clock: Clock
     reach: Reach
     queued: Callable[[], None] = field(default=lambda: None)  # wakes the delivery worker
+    observer: Observer = SILENT
 
 
 _runtime: JobRuntime | None = None
@@ -69,6 +71,7 @@ def run_reminders(kind: str) -> None:
             session, runtime.settings, runtime.reach, today_in_paris(runtime.clock), runtime.clock.now()
         )
     log.info("reminders %s: %d message(s) queued", kind, queued)
+    runtime.observer.reminders_ran(kind, runtime.clock.now())
     if queued:
         runtime.queued()
 

@@ -9,9 +9,12 @@ seconds. SQLite: a lock on a file beside the database, for the processes of one 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import IO
 
 import psycopg
@@ -20,6 +23,12 @@ from sqlalchemy.engine import make_url
 log = logging.getLogger(__name__)
 # Any constant shared by every replica; "labbot" in ASCII.
 LOCK_KEY = 0x6C6162626F74
+
+
+def leader_identity() -> str:
+    """Who leads, as `labbot doctor` shows it: host, process and since when (fits PostgreSQL's 63 bytes)."""
+    since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{socket.gethostname()[:24]} pid {os.getpid()} since {since}"
 
 
 def libpq_url(url: str) -> str:
@@ -138,8 +147,11 @@ class Leadership(Campaign):
         return self.connection
 
     def _try_lock(self) -> None:
-        row = self._connect().execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()
+        connection = self._connect()
+        row = connection.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,)).fetchone()
         if row and row[0]:
+            # Shown in pg_stat_activity beside the lock: how `labbot doctor` tells operators who leads.
+            connection.execute("SELECT set_config('application_name', %s, false)", (leader_identity(),))
             self._won()
 
     def _check_lock(self) -> None:
@@ -188,6 +200,10 @@ class FileLeadership(Campaign):
             handle.close()  # another process leads
             return
         self._file = handle
+        # Read by `labbot doctor`: who holds the lock.
+        handle.truncate(0)
+        handle.write(leader_identity().encode())
+        handle.flush()
         self._won()
 
     def _check_lock(self) -> None:
@@ -197,3 +213,37 @@ class FileLeadership(Campaign):
         if self._file is not None:
             self._file.close()  # releases the lock
             self._file = None
+
+
+def current_leader(url: str) -> str | None:
+    """Who holds the leader lock of the database at `url` (host, pid, since when), or None when nobody does.
+
+    Raises when that cannot be known (the database is unreachable).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=5) as connection:
+            # A bigint advisory key is kept as two 32-bit halves.
+            row = connection.execute(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
+                (LOCK_KEY >> 32, LOCK_KEY & 0xFFFFFFFF),
+            ).fetchone()
+        return str(row[0]) if row else None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return _file_leader(f"{parsed.database}.leader")
+
+
+def _file_leader(path: str) -> str | None:
+    import fcntl  # noqa: PLC0415 - POSIX only, like FileLeadership
+
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return handle.read().decode(errors="replace") or "a process that has not said who it is"
+        fcntl.flock(handle, fcntl.LOCK_UN)  # nobody held it: release at once, so a replica can take it
+    return None

@@ -148,6 +148,8 @@ class MattermostApiStandIn:
         self.websocket_attempts = 0
         """Websocket upgrade requests received, authenticated or not."""
         self._members: dict[str, set[str]] = {}
+        self.team_members: dict[str, set[str]] = {}
+        """Team id → ids of its members (see ``add_team_member``)."""
         self._failures: list[tuple[str, str, int, int]] = []
         self._events: deque[dict[str, Any]] = deque(maxlen=200)
         self._clients: list[_WsClient] = []
@@ -297,6 +299,11 @@ class MattermostApiStandIn:
             "allow_open_invite": False,
         }
         return team_id
+
+    def add_team_member(self, team_id: str, user_id: str) -> None:
+        """Make ``user_id`` a member of the team (as *Add Members* in the team's menu does)."""
+        self._find(self.teams, team_id, "team")
+        self.team_members.setdefault(team_id, set()).add(user_id)
 
     def add_user(
         self,
@@ -691,6 +698,7 @@ class MattermostApiStandIn:
             ("GET", f"{v4}/users/email/{{email}}"): self._get_user_by_email,
             ("GET", f"{v4}/teams/{{team_id}}"): self._get_team,
             ("GET", f"{v4}/teams/name/{{name}}"): self._get_team_by_name,
+            ("GET", f"{v4}/teams/{{team_id}}/members/{{user_id}}"): self._get_team_member,
             ("GET", f"{v4}/channels/{{channel_id}}"): self._get_channel,
             ("POST", f"{v4}/channels/direct"): self._create_direct,
             ("POST", f"{v4}/posts"): self._create_post_api,
@@ -738,6 +746,13 @@ class MattermostApiStandIn:
 
     async def _get_team_by_name(self, ctx: _Ctx) -> Any:
         return self._find({t["name"]: t for t in self.teams.values()}, ctx.params["name"], "team")
+
+    async def _get_team_member(self, ctx: _Ctx) -> Any:
+        team_id = self._find(self.teams, ctx.params["team_id"], "team")["id"]
+        user_id = self.bot_user_id if ctx.params["user_id"] == "me" else ctx.params["user_id"]
+        if user_id not in self.team_members.get(team_id, set()):
+            raise _ApiError(404, "app.team.get_member.missing.app_error", "No team member found for that user ID.")
+        return {"team_id": team_id, "user_id": user_id, "roles": "team_user", "delete_at": 0, "scheme_user": True}
 
     async def _get_channel(self, ctx: _Ctx) -> Any:
         return self._find(self.channels, ctx.params["channel_id"], "channel")

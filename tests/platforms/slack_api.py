@@ -278,6 +278,8 @@ class SlackApiStandIn:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.app_id = app_id
+        # The bot token's scopes, sent in X-OAuth-Scopes as Slack does (None: the header is left out).
+        self.scopes: list[str] | None = None
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._last_ts_us = 0
@@ -608,7 +610,9 @@ class SlackApiStandIn:
             call = RecordedCall(method, params, headers, time.time(), status, payload)
             self._calls.append(call)
             self._calls_by_method[method].append(call)
-        extra = {"Retry-After": str(retry_after)} if retry_after else None
+        extra = {"Retry-After": str(retry_after)} if retry_after else {}
+        if self.scopes is not None and payload.get("ok"):
+            extra["X-OAuth-Scopes"] = ",".join(self.scopes)  # Slack says a token's scopes on every answer
         return JSONResponse(payload, status, headers=extra)
 
     async def _upload_endpoint(self, request: Request) -> Response:
