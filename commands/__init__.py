@@ -5,6 +5,7 @@ from commands import (
     budget,
     event_settings,
     events,
+    exports,
     help,
     hours,
     ideas,
@@ -26,4 +27,5 @@ FAMILIES = [
     subscriptions.family,
     event_settings.family,
     teams.family,
+    exports.family,
 ]
