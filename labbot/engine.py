@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import neutralized_reply, shorten
+from labbot.text import shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class LabBot:
         reply.language = exchange.language
         if exchange.notifications:
             self.after_commit()
-        return neutralized_reply(reply)
+        return reply
 
     def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
         try:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from labbot.messages import Notification
 from labbot.storage import outbox
 from labbot.storage.outbox import Recipient
-from labbot.text import neutralized_reply
 
 
 def enqueue_notifications(session: Session, notifications: Iterable[Notification], now: datetime) -> None:
@@ -19,7 +18,7 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
         outbox.enqueue(
             session,
             kind="notification",
-            reply=neutralized_reply(notification.reply),
+            reply=notification.reply,
             recipients=[Recipient(address, notification.person_id) for address in notification.addresses],
             now=now,
             attachment=(
