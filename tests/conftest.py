@@ -26,9 +26,9 @@ from labbot.storage.database import Database
 from labbot.storage.models import Base
 
 pytest_plugins = [
+    "tests.platforms.specs",
     "tests.platforms.slack_fixtures",
     "tests.platforms.mattermost_fixtures",
-    "tests.platforms.specs",
 ]
 
 POSTGRES_ADMIN_URL = os.environ.get(
