@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from labbot.arguments import Arguments, Ref, option, term_of
+from labbot.arguments import Arguments, Ref, RowNumber, option, term_of
 from labbot.context import CommandContext
 from labbot.errors import Conflict, NotFound
 from labbot.i18n import N_, _, format_moment, ngettext
@@ -182,7 +182,7 @@ def _age(now: datetime, since: datetime) -> str:
 
 
 class AnswerArgs(Arguments):
-    numero: int = option(..., aliases=("number", "n"), help=N_("the question's number, shown by questions"))
+    numero: RowNumber = option(..., aliases=("number", "n"), help=N_("the question's number, shown by questions"))
     texte: QuestionText = option(..., aliases=("text",), help=N_("the answer, in quotes"))
 
 
