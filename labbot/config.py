@@ -230,6 +230,15 @@ class SchedulerSettings(_Section):
     leader_check_seconds: float = Field(default=1.0, gt=0, le=30)
 
 
+class SupportSettings(_Section):
+    """`[support]`: where SGMAP's support team hears of new questions, and when stalled requests are reminded."""
+
+    # The support channel's id on each platform (`slack = "C0123ABCD"`, `mattermost = "<26 characters>"`).
+    channel: dict[Literal["slack", "mattermost", "console"], str] = Field(default_factory=dict)
+    # A support request that has not moved for this many working days is reminded to the administrators.
+    reminder_days: int = Field(default=3, ge=1, le=60)
+
+
 class Settings(BaseModel):
     """The whole configuration. Unknown top-level tables are kept for the adapters to validate."""
 
@@ -243,6 +252,7 @@ class Settings(BaseModel):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    support: SupportSettings = Field(default_factory=SupportSettings)
     source: str = "built-in defaults"
 
     @field_validator("events")
