@@ -172,3 +172,9 @@ def project_or_refuse(session: Session, ref: str) -> Project:
             hint=_("See the projects and their numbers with: projets"),
         )
     return project
+
+
+def require_faq_editing(person: Person) -> None:
+    """Protects what the FAQ says to everyone: SGMAP's administrators publish, edit and withdraw entries."""
+    if person.role != Role.ADMIN:
+        raise Forbidden(_("Only SGMAP administrators can publish, edit or withdraw FAQ entries."))

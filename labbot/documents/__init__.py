@@ -1,0 +1,1 @@
+"""Files labbot produces for people: PDF documents (dossier, statements, sheets) and OpenDocument text."""
