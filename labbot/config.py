@@ -276,14 +276,14 @@ class Settings(BaseModel):
 
 
 def describe_errors(error: ValidationError, *, prefix: str = "", source: str) -> str:
-    """One line per problem: the key's path, what is wrong, what was given."""
-    lines = [f"Invalid configuration in {source}:"]
+    """One line: each problem's key path, what is wrong and what was given, separated by semicolons."""
+    problems = []
     for problem in error.errors():
         path = ".".join(str(part) for part in (prefix, *problem["loc"]) if part != "")
         given = problem.get("input")
         shown = "" if isinstance(given, dict) or problem["type"] == "missing" else f" (got {given!r})"
-        lines.append(f"  - {path or '(top level)'}: {problem['msg']}{shown}")
-    return "\n".join(lines)
+        problems.append(f"{path or '(top level)'}: {problem['msg']}{shown}")
+    return f"Invalid configuration in {source}: " + "; ".join(problems)
 
 
 def find_config_file(explicit: str | None) -> Path | None:
