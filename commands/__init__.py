@@ -13,6 +13,7 @@ from commands import (
     questions,
     roles,
     subscriptions,
+    support,
     teams,
 )
 
@@ -30,4 +31,5 @@ FAMILIES = [
     teams.family,
     questions.family,
     faq.family,
+    support.family,
 ]
