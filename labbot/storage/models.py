@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -156,6 +157,10 @@ class Event(Base):
     tentative: Mapped[str] = mapped_column(String(200), default="")
     # The fields an admin set from chat (`evenement`): they win over the configuration file at every start.
     set_in_chat: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
+    # The invitation's UID (RFC 5545): random, so that no two installations' events meet in one calendar.
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=lambda: f"{uuid4()}@labbot")
+    # Raised with each change of what the invitation says, so calendar clients replace the copy they hold.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Signup(Base):
