@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from adapters.runner import CommandRunner, command_settings
 from commands import FAMILIES
 from labbot.clock import Clock, SystemClock
 from labbot.config import Settings
@@ -30,6 +31,7 @@ class Application:
     notifier: Notifier
     worker: DeliveryWorker
     observer: Observer
+    runner: CommandRunner
 
     def background(self, platforms: Collection[str] | None = None) -> BackgroundWork:
         """The scheduler and delivery worker, to start beside the adapters; deliveries then happen in the
@@ -74,4 +76,17 @@ def bootstrap(
     )
     bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock, observer=observer)
     bot.after_commit = worker.run_until_idle
-    return Application(settings, database, bot, notifier, worker, observer)
+    runner = CommandRunner(
+        bot,
+        settings,
+        command_settings(settings).processes,
+        lambda: bot.after_commit(),  # noqa: PLW0108 - read at each call: background() swaps it
+    )
+    return Application(settings, database, bot, notifier, worker, observer, runner)
+
+
+def command_bot(settings: Settings) -> LabBot:
+    """The bot of a command worker process: no migration (the server ran them), no deliveries (the server's
+    delivery worker sends what commands queue)."""
+    database = Database(settings.database.url)
+    return LabBot(CommandRegistry(FAMILIES), database, settings, observer=observer_for(settings))

@@ -13,6 +13,7 @@ from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, ShutdownBudget, build_http_app
@@ -54,15 +55,33 @@ class BackgroundService:
         await asyncio.to_thread(self.work.stop)
 
 
+def platforms_app(
+    application: Application,
+    platforms: Sequence[Platform],
+    services: Sequence[Service] = (),
+    shutdown: ShutdownBudget | None = None,
+    routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    """The platforms' routes and `/healthz` on one ASGI app, whose lifespan starts the command runner, then the
+    platforms, then `services` (and stops them in reverse)."""
+    return build_http_app(
+        application.database,
+        [*(route for platform in platforms for route in platform.routes()), *routes],
+        [application.runner, *platforms, *services],
+        shutdown,
+        [application.runner.down],
+    )
+
+
 def http_app(
     settings: Settings, extra_services: Sequence[Service] = (), shutdown: ShutdownBudget | None = None
 ) -> tuple[Starlette, Application]:
     """The ASGI app `labbot run` serves: the platforms' routes, their background tasks, the scheduler and
     delivery worker (on the elected replica), and `/metrics` when `[metrics] enabled`."""
     application, platforms = assemble(settings)
-    routes = [route for platform in platforms for route in platform.routes()]
+    routes: list[BaseRoute] = []
     background = BackgroundService(application.background([p.name for p in platforms]))
-    services: list[Service] = [*platforms, background, *extra_services]
+    services: list[Service] = [background, *extra_services]
     metrics = metrics_settings(settings)
     if metrics.enabled:
         registry = scrape_registry(application.database, lambda: background.work.leading)
@@ -71,7 +90,7 @@ def http_app(
         else:
             services.append(MetricsListener(registry, metrics.host, metrics.port))
     log.info("labbot serving %s", ", ".join(p.name for p in platforms))
-    asgi = build_http_app(application.database, routes, services, shutdown)
+    asgi = platforms_app(application, platforms, services, shutdown, routes)
     if metrics.enabled:
         asgi.add_middleware(HttpMetrics, paths=[getattr(route, "path", "") for route in asgi.routes])
     return asgi, application

@@ -87,6 +87,7 @@ class LabBot:
         self.observer.command_done(CommandRecord(request.platform, exchange.family, reply.outcome.value, seconds))
         reply.language = exchange.language
         if exchange.notifications:
+            reply.queued = True
             self.after_commit()
         return neutralized_reply(reply)
 
@@ -98,14 +99,7 @@ class LabBot:
         except Exception:
             # The reference the user is given is the request id: it finds this traceback in the logs.
             log.exception("command failed (ref %s) for %s:%s", request_id, request.platform, request.user_id)
-            with use_locale(exchange.language):
-                return Reply(
-                    text=_(
-                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
-                        "give this reference to SGMAP: {ref}."
-                    ).format(ref=request_id),
-                    outcome=Outcome.FAILED,
-                )
+            return apology(exchange.language, request_id)
 
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
@@ -147,6 +141,8 @@ class LabBot:
                     set_family(spec.family)
                     if share:
                         _check_shareable(spec)
+                    if request.idempotency_key and spec.writes:
+                        requests.claim(session, request.idempotency_key, self.clock.now())
                     context = CommandContext(
                         session,
                         person,
@@ -163,9 +159,7 @@ class LabBot:
                     if share:
                         reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
-                        requests.remember(
-                            session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now()
-                        )
+                        requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"))
                     return reply
         except IntegrityError:
             # A twin of this request committed first: answer as it was answered.
@@ -188,6 +182,7 @@ class LabBot:
                 error.message, hint=" ".join(filter(None, [error.hint, example])), field=error.field
             ) from None
         reply.command = spec.name
+        reply.wrote = spec.writes
         return reply
 
     def _requester(self, session: Session, request: Request) -> Person:
@@ -231,6 +226,16 @@ class LabBot:
             ),
             hint=_("An administrator can grant roles with the command role."),
         )
+
+
+def apology(language: Language, reference: str) -> Reply:
+    """What a person reads when their command failed on our side; `reference` finds it in the logs."""
+    with use_locale(language):
+        text = _(
+            "Sorry, something went wrong on our side. Please try again; if it happens again, "
+            "give this reference to SGMAP: {ref}."
+        ).format(ref=reference)
+    return Reply(text=text, outcome=Outcome.FAILED, language=language)
 
 
 def _complete(session: Session, person: Person, request: Request) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
 from adapters.mattermost.directory import Profile, UserDirectory
 from adapters.mattermost.messenger import MattermostMessenger
-from labbot.engine import LabBot
+from adapters.runner import CommandRunner, keep_reply
+from adapters.tasks import BackgroundTasks
 from labbot.messages import Reply, Request, Visibility
 from labbot.ports import DeliveryFailed
 
@@ -22,13 +23,13 @@ _BROADCAST_WORDS = {"channel", "all", "here", "everyone"}
 
 
 class MattermostAdapter:
-    """Runs commands for Mattermost users: the core off the event loop, late replies through the API."""
+    """Runs commands for Mattermost users through the command runner; replies posted through the API."""
 
-    def __init__(self, bot: LabBot, directory: UserDirectory, messenger: MattermostMessenger) -> None:
-        self.bot = bot
+    def __init__(self, runner: CommandRunner, directory: UserDirectory, messenger: MattermostMessenger) -> None:
+        self.runner = runner
         self.directory = directory
         self.messenger = messenger
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks("Mattermost")
 
     def request(
         self, profile: Profile, text: str, *, channel_id: str | None, key: str | None, raw: dict[str, Any]
@@ -46,7 +47,7 @@ class MattermostAdapter:
             raw=raw,
         )
 
-    def run(
+    async def run(
         self,
         user_id: str,
         username: str,
@@ -56,10 +57,15 @@ class MattermostAdapter:
         key: str | None,
         raw: dict[str, Any],
     ) -> Reply:
-        """Look the user up (cached) and run the command; blocking, so call it from a thread."""
-        profile = self.directory.profile(user_id, username)
-        command = self.with_user_ids(text)
-        return self.bot.handle(self.request(profile, command, channel_id=channel_id, key=key, raw=raw))
+        """Look the user up (cached; the API is asked off the event loop) and run the command."""
+
+        def lookup() -> Request:
+            profile = self.directory.profile(user_id, username)
+            command = self.with_user_ids(text)
+            return self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
+
+        request = await asyncio.to_thread(lookup)
+        return (await self.runner.run(request, keep_reply)).reply
 
     def with_user_ids(self, text: str) -> str:
         """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account
@@ -88,18 +94,14 @@ class MattermostAdapter:
         except DeliveryFailed as failure:
             log.error("could not post a reply to Mattermost user %s: %s", user_id, failure.reason)
 
-    def in_background(self, work: Callable[[], None]) -> None:
-        """Run blocking `work` in a thread after the current answer; kept until done so stop() can wait."""
-        task = asyncio.get_running_loop().create_task(asyncio.to_thread(work))
-        self._background.add(task)
-        task.add_done_callback(self._finished)
+    async def post(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
+        """`deliver`, off the event loop."""
+        await asyncio.to_thread(self.deliver, reply, user_id=user_id, channel_id=channel_id, root_id=root_id)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("background Mattermost work failed", exc_info=error)
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the current answer; kept until done so stop() can wait."""
+        self._background.start(work)
 
     async def drain(self) -> None:
-        """Wait for background work (replies still being posted)."""
-        if self._background:
-            await asyncio.wait(set(self._background))
+        """Wait for background work (commands still running, replies still being posted)."""
+        await self._background.drain()

@@ -51,7 +51,7 @@ class MattermostPlatform:
 
     def attach(self, application: Application) -> None:
         """Receive the bot."""
-        self._adapter = MattermostAdapter(application.bot, self.directory, self.messenger)
+        self._adapter = MattermostAdapter(application.runner, self.directory, self.messenger)
         self.endpoints = MattermostRoutes(self._adapter, self.settings, self.secrets, self.signer)
 
     def routes(self) -> Sequence[BaseRoute]:
@@ -79,6 +79,8 @@ class MattermostPlatform:
             self._stream.stop()
             await self._listening
         await self.adapter.drain()
+        if self.endpoints is not None:
+            await self.endpoints.close()
 
 
 def from_settings(settings: Settings) -> MattermostPlatform | None:

@@ -19,7 +19,6 @@ from adapters.slack.listeners import register
 from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
 from adapters.slack.users import UserDirectory
-from adapters.slack.workers import CommandRunner, ProcessRunner, ThreadRunner
 from labbot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -53,18 +52,8 @@ class SlackPlatform:
             process_before_response=True,
             logger=log,
         )
-        commands: CommandRunner = (
-            ProcessRunner(
-                application.settings,
-                self.settings.command_processes,
-                # Read at each call: `labbot run` swaps it for the background worker's wake-up after attach.
-                lambda: application.bot.after_commit(),  # noqa: PLW0108
-            )
-            if self.settings.command_processes
-            else ThreadRunner(application.bot)
-        )
         users = UserDirectory(self.client, self.settings.user_cache_seconds)
-        self.bridge = SlackBridge(application.bot, self.client, users, commands)
+        self.bridge = SlackBridge(application.bot, self.client, users, application.runner)
         register(self.bolt, self.bridge)
 
     def routes(self) -> Sequence[BaseRoute]:

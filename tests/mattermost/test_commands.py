@@ -77,20 +77,22 @@ class HeldBot:
         return self.bot.handle(request)
 
 
-def test_a_slow_command_answers_in_progress_then_posts_the_reply(
+def test_a_slow_command_is_acked_at_once_then_answered_through_the_response_url(
     mattermost: Mattermost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     held = HeldBot(mattermost.app.bot)
-    monkeypatch.setattr(mattermost.platform.adapter, "bot", held)
-    answer = mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
-    assert answer.json() == {
-        "response_type": "ephemeral",
-        "text": "C'est en cours… la réponse suit dans un instant.",
-    }
+    monkeypatch.setattr(mattermost.app.runner, "bot", held)
+    ack = mattermost.slash(
+        mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"', answered=False
+    )
+    assert ack.json() == {}  # Mattermost shows nothing for it; the request held no worker
     assert mattermost.count(Project) == 0
+    hook = list(mattermost.api.command_responses)[-1]
+    assert mattermost.api.command_responses[hook] == []
     held.release.set()
-    (late,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
-    assert "Idée #1 enregistrée" in late["message"]
+    (late,) = wait_until(lambda: mattermost.api.command_responses[hook])
+    assert late["response_type"] == "ephemeral"
+    assert "Idée #1 enregistrée" in late["text"]
     assert mattermost.count(Project) == 1
 
 
