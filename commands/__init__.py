@@ -9,6 +9,7 @@ from commands import (
     help,
     hours,
     ideas,
+    labs,
     meetings,
     questions,
     roles,
@@ -32,4 +33,5 @@ FAMILIES = [
     questions.family,
     faq.family,
     support.family,
+    labs.family,
 ]

@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import has_unstorable_characters, neutralized_reply, shorten
+from labbot.text import has_unstorable_characters, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class LabBot:
         if exchange.notifications:
             reply.queued = True
             self.after_commit()
-        return neutralized_reply(reply)
+        return reply
 
     def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
         try:

@@ -10,8 +10,10 @@ from typing import Any
 
 from adapters.mattermost.directory import Profile, UserDirectory
 from adapters.mattermost.messenger import MattermostMessenger
+from adapters.mentions import typed_back
 from adapters.runner import CommandRunner, keep_reply
 from adapters.tasks import BackgroundTasks
+from labbot.engine import MAX_COMMAND_LENGTH
 from labbot.messages import Reply, Request, Visibility
 from labbot.ports import DeliveryFailed
 
@@ -20,6 +22,8 @@ PLATFORM = "mattermost"
 # A Mattermost @username (not the "@" inside an e-mail address).
 _MENTION = re.compile(r"(?<![\w.@-])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _BROADCAST_WORDS = {"channel", "all", "here", "everyone"}
+# Distinct @names looked up in one command; no command names more people than this.
+MAX_NAME_LOOKUPS = 10
 
 
 class MattermostAdapter:
@@ -61,7 +65,7 @@ class MattermostAdapter:
 
         def lookup() -> Request:
             profile = self.directory.profile(user_id, username)
-            command = self.with_user_ids(text)
+            command = self.with_user_ids(typed_back(text))
             return self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
 
         request = await asyncio.to_thread(lookup)
@@ -69,14 +73,21 @@ class MattermostAdapter:
 
     def with_user_ids(self, text: str) -> str:
         """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account
-        even before its owner has talked to labbot, and never by a display name that others may share."""
-        if "@" not in text:
+        even before its owner has talked to labbot, and never by a display name that others may share.
+
+        Lookups cost an API call each: a text the core will refuse as too long is left alone, and only the
+        first few distinct names are looked up."""
+        if "@" not in text or len(text) > MAX_COMMAND_LENGTH:
             return text
+        looked_up: set[str] = set()
 
         def resolved(match: re.Match[str]) -> str:
             name = match.group(1).rstrip(".-_")
             if name.lower() in _BROADCAST_WORDS:
                 return match.group(0)
+            if name.lower() not in looked_up and len(looked_up) >= MAX_NAME_LOOKUPS:
+                return match.group(0)
+            looked_up.add(name.lower())
             profile = self.directory.by_username(name)
             if profile is None:
                 return match.group(0)

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.mentions import typed_back
 from adapters.runner import Answer, CommandRunner
 from adapters.slack.blocks import Rendered, render
 from adapters.slack.home import build_home
@@ -77,7 +78,7 @@ class SlackBridge:
         request = Request(
             platform="slack",
             user_id=user_id,
-            text=text,
+            text=typed_back(text),
             display_name=user.display_name,
             locale=user.locale,
             email=user.email,
