@@ -58,7 +58,9 @@ class LabBot:
         database: Database,
         settings: Settings,
         clock: Clock | None = None,
+        *,
         observer: Observer = SILENT,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.registry = registry
         self.database = database
@@ -66,8 +68,9 @@ class LabBot:
         self.clock = clock or SystemClock()
         self.observer = observer
         self._admins = set(settings.roles.admins)
-        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
-        self.after_commit: Callable[[], None] = lambda: None
+        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker;
+        # nothing in a command worker process (the server's delivery worker sends them).
+        self.after_commit: Callable[[], None] = after_commit or _nothing
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
@@ -226,6 +229,10 @@ class LabBot:
             ),
             hint=_("An administrator can grant roles with the command role."),
         )
+
+
+def _nothing() -> None:
+    return None
 
 
 def apology(language: Language, reference: str) -> Reply:
