@@ -43,7 +43,8 @@ def hallmarks_text(ctx: CommandContext, project: Project, team: Sequence[tuple[M
     lines = []
     for mark in marks:
         if mark.met:
-            lines.append(f"✅ {mark.label} : {shorten(' '.join(mark.content.split()), CARD_EXCERPT)}")
+            excerpt = shorten(" ".join(mark.content.split()), CARD_EXCERPT)
+            lines.append("✅ " + _("{hallmark}: {content}").format(hallmark=mark.label, content=excerpt))
         else:
             lines.append("⬜ " + _("{hallmark}: missing — {todo}").format(hallmark=mark.label, todo=mark.todo))
     return "\n".join(lines)

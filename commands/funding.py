@@ -74,28 +74,16 @@ def forecast(ctx: CommandContext, args: Forecast) -> Reply:
     if term.key == TIME:
         if args.categorie is None or args.heures is None:
             missing = "categorie" if args.categorie is None else "heures"
-            raise InvalidInput(
-                _("{field} is missing.").format(field=missing),
-                hint=_("Example: prevision {number} temps categorie:A heures:300").format(number=project.id),
-                field=missing,
-            )
+            raise InvalidInput(_("{field} is missing.").format(field=missing), field=missing)
         line.category, line.minutes = args.categorie, args.heures
         line.rate_cents = ctx.settings.valuation.rate_cents(args.categorie)
         line.amount_cents = hours.value_cents(args.heures, line.rate_cents)
         field = "heures"
     else:
         if not args.montant:
-            raise InvalidInput(
-                _("montant is missing."),
-                hint=_('Example: prevision {number} prestataire 20000 libelle:"Agence de design"').format(
-                    number=project.id
-                ),
-                field="montant",
-            )
+            raise InvalidInput(_("montant is missing."), field="montant")
         if not args.libelle:
-            raise InvalidInput(
-                _("libelle is missing."), hint=_('Example: libelle:"Agence de design"'), field="libelle"
-            )
+            raise InvalidInput(_("libelle is missing."), field="libelle")
         try:
             line.amount_cents = parse_amount(args.montant)
         except InvalidInput as error:
