@@ -16,6 +16,7 @@ from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
 from adapters.console.settings import console_settings
 from adapters.doctor import run_doctor
+from adapters.preflight import check_configuration
 from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
 from labbot.logs import configure_logging, logging_settings
@@ -71,6 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_doctor(args.config)
     try:
         settings = load_settings(args.config)
+        # Before any side effect: a wrong table, database or port is one line and exit 2, never a traceback.
+        check_configuration(
+            settings,
+            # A backup of PostgreSQL is pg_dump's job, which `_backup` says whether the server answers or not.
+            connect=not (args.action == "db" and args.db_action == "backup"),
+            listening=args.action == "run",
+            metrics_listener=args.action == "worker",
+        )
         configure_logging(logging_settings(settings), server=server, verbose=args.verbose)
         if server:
             return _serve(settings, args.action)

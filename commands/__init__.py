@@ -5,6 +5,7 @@ from commands import (
     budget,
     event_settings,
     events,
+    faq,
     filing,
     funding,
     help,
@@ -12,8 +13,10 @@ from commands import (
     ideas,
     indicators,
     meetings,
+    questions,
     roles,
     subscriptions,
+    support,
     teams,
 )
 
@@ -32,4 +35,7 @@ FAMILIES = [
     subscriptions.family,
     event_settings.family,
     teams.family,
+    questions.family,
+    faq.family,
+    support.family,
 ]

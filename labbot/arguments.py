@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from labbot.errors import InvalidInput
-from labbot.i18n import N_, _
+from labbot.i18n import N_, _, format_number
 from labbot.lifecycle import STATUSES
 from labbot.parsing import (
     CommandLine,
@@ -89,11 +90,30 @@ def _text_list(value: Any) -> list[str]:
     return items
 
 
+# Row numbers are SQL INTEGER columns (32 bits on PostgreSQL): a larger number names no row, and sending it
+# to the database would fail instead of being refused.
+MAX_ROW_NUMBER = 2**31 - 1
+_WHOLE_NUMBER = re.compile(r"#?([0-9]{1,12})")
+
+
+def _row_number(value: Any) -> int:
+    text = str(value).strip()
+    found = _WHOLE_NUMBER.fullmatch(text)
+    if found is None or not 1 <= int(found.group(1)) <= MAX_ROW_NUMBER:
+        raise InvalidInput(
+            _("“{value}” is not a number from 1 to {largest}.").format(
+                value=shorten(text, 20), largest=format_number(MAX_ROW_NUMBER)
+            )
+        )
+    return int(found.group(1))
+
+
 Duration = Annotated[int, BeforeValidator(lambda v: parse_duration(str(v)))]
 Day = Annotated[date, BeforeValidator(_day)]
 Amount = Annotated[int, BeforeValidator(lambda v: parse_amount(str(v)))]
 HourlyRate = Annotated[int, BeforeValidator(lambda v: parse_rate(str(v)))]
 Month = Annotated[tuple[int, int], BeforeValidator(lambda v: parse_month(str(v)))]
+RowNumber = Annotated[int, BeforeValidator(_row_number)]
 Region = Annotated[str, term_of(REGIONS, N_("region"))]
 Methods = Annotated[list[str], _open_terms(METHODS)]
 Competence = Annotated[str, term_of(COMPETENCES, N_("competence"))]

@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import neutralized_reply, shorten
+from labbot.text import has_unstorable_characters, neutralized_reply, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ class LabBot:
                 return self._run_in_language(request, exchange)
 
     def _run_in_language(self, request: Request, exchange: _Exchange) -> Reply:
+        _check_storable(request)
         text = _strip_prefix(request.text)
         if len(text) > MAX_COMMAND_LENGTH:
             raise InvalidInput(
@@ -239,6 +240,16 @@ def _complete(session: Session, person: Person, request: Request) -> None:
         person.display_name = request.display_name
     if person.email is None and request.email and people.by_email(session, request.email) is None:
         person.email = request.email
+
+
+def _check_storable(request: Request) -> None:
+    """Refuse, before anything is looked up or written, a request whose text no database can store."""
+    fields = (request.text, request.user_id, request.display_name, request.email, request.channel_id)
+    if any(has_unstorable_characters(value) for value in fields if value):
+        raise InvalidInput(
+            _("This message holds a character that cannot be kept (a NUL byte or a broken Unicode character)."),
+            hint=_("Type it again without that character."),
+        )
 
 
 def _strip_prefix(text: str) -> str:

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from labbot.errors import InvalidInput
-from labbot.i18n import _
+from labbot.i18n import _, format_money
 
 MAX_MINUTES_PER_DAY = 24 * 60
 _OPENING_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“", "'": "'", "‘": "’", "”": "”"}
@@ -182,7 +182,8 @@ def parse_month(text: str) -> tuple[int, int]:
     )
 
 
-_MAX_AMOUNT = Decimal("100000000")
+# Cents are SQL INTEGER (32 bits on PostgreSQL): 10 million euros keeps every amount storable.
+_MAX_AMOUNT = Decimal("10000000")
 _GROUPED_FR = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
 _GROUPED_EN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 _PLAIN = re.compile(r"^\d+([.,]\d{1,2})?$")
@@ -220,7 +221,12 @@ def parse_amount(text: str) -> int:
     if amount <= 0:
         raise InvalidInput(_("An amount must be more than zero."), hint=_amount_hint())
     if amount >= _MAX_AMOUNT:
-        raise InvalidInput(_("This amount is too large."), hint=_amount_hint())
+        raise InvalidInput(
+            _("This amount is too large (at most {largest}).").format(
+                largest=format_money(_MAX_AMOUNT - Decimal("0.01"))
+            ),
+            hint=_amount_hint(),
+        )
     return int(amount * 100)
 
 

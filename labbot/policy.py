@@ -183,3 +183,30 @@ def project_or_refuse(session: Session, ref: str) -> Project:
             hint=_("See the projects and their numbers with: projets"),
         )
     return project
+
+
+def require_faq_editing(person: Person) -> None:
+    """Protects what the FAQ says to everyone: SGMAP's administrators publish, edit and withdraw entries."""
+    if person.role != Role.ADMIN:
+        raise Forbidden(_("Only SGMAP administrators can publish, edit or withdraw FAQ entries."))
+
+
+def require_team(session: Session, person: Person, project: Project) -> None:
+    """Protects who speaks for a project to SGMAP (support requests): its team."""
+    if projects.membership(session, project.id, person.id):
+        return
+    raise Forbidden(
+        _("Only the team of #{number} can ask for support for it.").format(number=project.id),
+        hint=_("Join the team first: rejoindre {number}").format(number=project.id),
+    )
+
+
+def require_support_handling(person: Person, project: Project) -> None:
+    """Protects how a support request moves: SGMAP's administrators and the coordinators of its region."""
+    if oversees(person, project.region):
+        return
+    raise Forbidden(
+        _("Only SGMAP administrators and the coordinators of {region} can move this request.").format(
+            region=REGIONS.label(project.region)
+        )
+    )

@@ -11,12 +11,19 @@ _BROADCAST_WORDS = re.compile(r"@(?=(channel|here|all|everyone)\b)", re.IGNORECA
 # Slack's special mentions and user/channel links (`<!everyone>`, `<!here|here>`, `<@U123>`, `<#C1>`).
 _SLACK_SPECIAL = re.compile(r"<([!@#][^>]*)>")
 _ZERO_WIDTH_SPACE = "\u200b"
+# NUL cannot be stored by PostgreSQL, and a lone surrogate (from a JSON `\ud800` escape) cannot be encoded at all.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def neutralize(text: str) -> str:
     """Return `text` so that it can ping nobody: broadcast mentions are broken with a zero-width space."""
     text = _SLACK_SPECIAL.sub(lambda m: "‹" + m.group(1) + "›", text)
     return _BROADCAST_WORDS.sub("@" + _ZERO_WIDTH_SPACE, text)
+
+
+def has_unstorable_characters(text: str) -> bool:
+    """Whether `text` holds a NUL byte or a lone surrogate, which no database or platform can take."""
+    return _UNSTORABLE.search(text) is not None
 
 
 def shorten(text: str, limit: int) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from labbot.messages import Notification
+from labbot.messages import Address, Notification, Reply
 from labbot.storage import outbox
 from labbot.storage.outbox import Recipient
 from labbot.text import neutralized_reply
@@ -27,4 +27,13 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
                 if notification.attachment
                 else None
             ),
+        )
+
+
+def enqueue_channel_notice(session: Session, addresses: Iterable[Address], reply: Reply, now: datetime) -> None:
+    """Queue one message to channels (the support team's), never pinging anyone with the text it quotes."""
+    recipients = [Recipient(address) for address in addresses]
+    if recipients:
+        outbox.enqueue(
+            session, kind="notification", reply=neutralized_reply(reply), recipients=recipients, now=now
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -160,6 +161,10 @@ class Event(Base):
     tentative: Mapped[str] = mapped_column(String(200), default="")
     # The fields an admin set from chat (`evenement`): they win over the configuration file at every start.
     set_in_chat: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
+    # The invitation's UID (RFC 5545): random, so that no two installations' events meet in one calendar.
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=lambda: f"{uuid4()}@labbot")
+    # Raised with each change of what the invitation says, so calendar clients replace the copy they hold.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Signup(Base):
@@ -452,3 +457,57 @@ class DossierVersion(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+
+
+class Question(Base):
+    """A question to SGMAP (`question`): drafted while similar FAQ entries are shown, then open, then answered."""
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_state_created", "state", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))  # brouillon | ouverte | repondue
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class FaqEntry(Base):
+    """A question and its answer published for everyone, anonymised, numbered as the question.
+
+    Searched in French full text: PostgreSQL keeps a generated `tsvector` column (migration 0005_support);
+    SQLite keeps the FTS5 table `faq_search` in step from labbot.storage.search_index, in the same transaction.
+    """
+
+    __tablename__ = "faq_entries"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+
+class SupportRequest(Base):
+    """A project's request for SGMAP's support (`appui`): technical, methodological or promotion."""
+
+    __tablename__ = "support_requests"
+    __table_args__ = (Index("ix_support_requests_status_moved", "status", "moved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # technique | methodologique | valorisation
+    need: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # ouvert | en-cours | clos
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    # The last move (opening, status, note or handler): reminders count working days from it.
+    moved_at: Mapped[datetime]

@@ -1,8 +1,8 @@
 """The dossier path: indicators and their measures, the funding plan and co-funding, frozen dossier
 versions, and the decision on a project (award, window start, reason).
 
-Revision ID: 0006_dossier
-Revises: 0004_ledger
+Revision ID: 0007_dossier
+Revises: 0006_i11_invitations
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_dossier"
-down_revision: str | None = "0004_ledger"
+revision: str = "0007_dossier"
+down_revision: str | None = "0006_i11_invitations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
