@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
@@ -32,8 +32,13 @@ class HttpSettings(BaseModel):
     shutdown_seconds: float = Field(default=20.0, gt=0, le=600)
 
 
-def health_route(database: Database) -> Route:
-    """`GET /healthz`: 200 when the database answers, 503 otherwise (load balancers stop sending traffic)."""
+# Something that names the part of labbot that is down in one word (`"commands"`), or None when it is up.
+HealthCheck = Callable[[], str | None]
+
+
+def health_route(database: Database, checks: Sequence[HealthCheck] = ()) -> Route:
+    """`GET /healthz`: 200 when the database answers and commands can run, 503 otherwise (load balancers stop
+    sending traffic), naming the part that is down in one word; the cause is in the log, never in the answer."""
 
     def probe() -> None:
         with database.engine.connect() as connection:
@@ -42,9 +47,13 @@ def health_route(database: Database) -> Route:
     async def healthz(_request: Request) -> JSONResponse:
         try:
             await asyncio.to_thread(probe)
-        except Exception as error:  # any failure means "not healthy", and says why
-            log.warning("health check failed: %s", error)
-            return JSONResponse({"status": "unavailable", "database": str(error)[:200]}, status_code=503)
+        except Exception as error:  # any failure means "not healthy"
+            log.warning("health check failed: database: %s", error)
+            return JSONResponse({"status": "unavailable", "down": "database"}, status_code=503)
+        for check in checks:
+            if (down := check()) is not None:
+                log.warning("health check failed: %s", down)
+                return JSONResponse({"status": "unavailable", "down": down}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     return Route("/healthz", healthz, methods=["GET"])
@@ -74,6 +83,7 @@ def build_http_app(
     routes: Sequence[BaseRoute],
     services: Sequence[Service],
     shutdown: ShutdownBudget | None = None,
+    health: Sequence[HealthCheck] = (),
 ) -> Starlette:
     """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse,
     each within what is left of the shutdown budget."""
@@ -97,4 +107,4 @@ def build_http_app(
                 except Exception:
                     log.exception("could not stop %r cleanly", service)
 
-    return Starlette(routes=[health_route(database), *routes], lifespan=lifespan)
+    return Starlette(routes=[health_route(database, health), *routes], lifespan=lifespan)

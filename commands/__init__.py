@@ -12,6 +12,7 @@ from commands import (
     hours,
     ideas,
     indicators,
+    labs,
     meetings,
     questions,
     roles,
@@ -38,4 +39,5 @@ FAMILIES = [
     questions.family,
     faq.family,
     support.family,
+    labs.family,
 ]

@@ -36,7 +36,6 @@ class MattermostSettings(BaseModel):
     )
     trigger: str = Field(default="lab", pattern=r"^[a-z0-9_-]{1,128}$")
     ca_file: Path | None = None  # a private CA bundle for the Mattermost server's certificate
-    command_timeout: float = Field(default=2.5, gt=0, le=30)  # seconds before answering "in progress"
 
     @field_validator("url", "public_url")
     @classmethod
