@@ -16,6 +16,7 @@ from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
 from adapters.console.repl import run_repl
 from adapters.console.settings import console_settings
 from adapters.doctor import run_doctor
+from adapters.preflight import check_configuration
 from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
 from labbot.logs import configure_logging, logging_settings
@@ -71,6 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_doctor(args.config)
     try:
         settings = load_settings(args.config)
+        # Before any side effect: a wrong table, database or port is one line and exit 2, never a traceback.
+        check_configuration(
+            settings,
+            # A backup of PostgreSQL is pg_dump's job, which `_backup` says whether the server answers or not.
+            connect=not (args.action == "db" and args.db_action == "backup"),
+            listening=args.action == "run",
+            metrics_listener=args.action == "worker",
+        )
         configure_logging(logging_settings(settings), server=server, verbose=args.verbose)
         if server:
             return _serve(settings, args.action)
@@ -78,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(settings, args.path)
         if args.action == "mattermost":
             return _mattermost_setup(settings)
-        app = bootstrap(settings, notifier=ConsoleNotifier())
+        # The console delivers in the background (scheduled reminders print while it is open); `say` at once.
+        app = bootstrap(settings, notifier=ConsoleNotifier(), in_background=args.action == "console")
     except ConfigError as error:
         print(error, file=sys.stderr)  # noqa: T201
         return EXIT_CONFIG
@@ -103,7 +113,7 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
     if args.demo:
         _seed_demo(app, announce=True)
     # Scheduled announcements and reminders go out while the console is open; their messages are printed.
-    background = app.background()
+    background = app.background
     background.start()
     try:
         run_repl(

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from adapters.http import HttpSettings
 from adapters.platform import PLATFORM_NAMES
+from adapters.preflight import check_known_tables
 from labbot.config import ConfigError, load_settings
 from labbot.logs import LoggingSettings
 from labbot.metrics import MetricsSettings
@@ -64,6 +65,7 @@ def diagnose(config_path: str | None) -> Iterator[Check]:
     """The checks, in order, as they are made."""
     try:
         settings = load_settings(config_path)
+        check_known_tables(settings)
         for name, model in _SECTIONS.items():
             settings.section(name, model)
     except ConfigError as error:

@@ -73,6 +73,8 @@ def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
     events.lock_event(ctx.session, event.id)
     changes = _changes(ctx, event, args)
     before = {column: _plain(getattr(event, column)) for column in changes}
+    if any(events.invitation_differs(event, column, value) for column, value in changes.items()):
+        event.sequence += 1
     for column, value in changes.items():
         setattr(event, column, value)
     event.set_in_chat = sorted({*(event.set_in_chat or []), *changes})
@@ -138,7 +140,7 @@ def _plain(value: object) -> object:
 def _tell_registrants(ctx: CommandContext, event: Event) -> int:
     registrants = events.registrants(ctx.session, event.id)
     invitation = (
-        Attachment(filename=f"{event.key}.ics", content=event_invitation(event, updated_at=ctx.now()))
+        Attachment(filename=f"{event.key}.ics", content=event_invitation(event, ctx.now()))
         if event.starts_at
         else None
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from labbot.arguments import Arguments, Day, Duration, Month, OneProject, ShortText, option
+from labbot.arguments import Arguments, Day, Duration, Month, OneProject, RowNumber, ShortText, option
 from labbot.budget import budget_report
 from labbot.budget_watch import crossing_note, tell_crossing
 from labbot.context import CommandContext
@@ -165,7 +165,7 @@ def _weeks(days: list[tuple[date, int]]) -> list[tuple[str, int]]:
 
 
 class EntryRef(Arguments):
-    numero: int = option(..., aliases=("number", "n"), help=N_("the entry's number, shown by mesheures"))
+    numero: RowNumber = option(..., aliases=("number", "n"), help=N_("the entry's number, shown by mesheures"))
 
 
 class CorrectEntry(EntryRef):

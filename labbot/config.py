@@ -230,6 +230,15 @@ class SchedulerSettings(_Section):
     leader_check_seconds: float = Field(default=1.0, gt=0, le=30)
 
 
+class SupportSettings(_Section):
+    """`[support]`: where SGMAP's support team hears of new questions, and when stalled requests are reminded."""
+
+    # The support channel's id on each platform (`slack = "C0123ABCD"`, `mattermost = "<26 characters>"`).
+    channel: dict[Literal["slack", "mattermost", "console"], str] = Field(default_factory=dict)
+    # A support request that has not moved for this many working days is reminded to the administrators.
+    reminder_days: int = Field(default=3, ge=1, le=60)
+
+
 class Settings(BaseModel):
     """The whole configuration. Unknown top-level tables are kept for the adapters to validate."""
 
@@ -243,6 +252,7 @@ class Settings(BaseModel):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    support: SupportSettings = Field(default_factory=SupportSettings)
     source: str = "built-in defaults"
 
     @field_validator("events")
@@ -266,14 +276,14 @@ class Settings(BaseModel):
 
 
 def describe_errors(error: ValidationError, *, prefix: str = "", source: str) -> str:
-    """One line per problem: the key's path, what is wrong, what was given."""
-    lines = [f"Invalid configuration in {source}:"]
+    """One line: each problem's key path, what is wrong and what was given, separated by semicolons."""
+    problems = []
     for problem in error.errors():
         path = ".".join(str(part) for part in (prefix, *problem["loc"]) if part != "")
         given = problem.get("input")
         shown = "" if isinstance(given, dict) or problem["type"] == "missing" else f" (got {given!r})"
-        lines.append(f"  - {path or '(top level)'}: {problem['msg']}{shown}")
-    return "\n".join(lines)
+        problems.append(f"{path or '(top level)'}: {problem['msg']}{shown}")
+    return f"Invalid configuration in {source}: " + "; ".join(problems)
 
 
 def find_config_file(explicit: str | None) -> Path | None:

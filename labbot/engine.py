@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import neutralized_reply, shorten
+from labbot.text import has_unstorable_characters, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ class LabBot:
         database: Database,
         settings: Settings,
         clock: Clock | None = None,
+        *,
         observer: Observer = SILENT,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.registry = registry
         self.database = database
@@ -66,8 +68,9 @@ class LabBot:
         self.clock = clock or SystemClock()
         self.observer = observer
         self._admins = set(settings.roles.admins)
-        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
-        self.after_commit: Callable[[], None] = lambda: None
+        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker;
+        # nothing in a command worker process (the server's delivery worker sends them).
+        self.after_commit: Callable[[], None] = after_commit or _nothing
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
@@ -87,8 +90,9 @@ class LabBot:
         self.observer.command_done(CommandRecord(request.platform, exchange.family, reply.outcome.value, seconds))
         reply.language = exchange.language
         if exchange.notifications:
+            reply.queued = True
             self.after_commit()
-        return neutralized_reply(reply)
+        return reply
 
     def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
         try:
@@ -98,14 +102,7 @@ class LabBot:
         except Exception:
             # The reference the user is given is the request id: it finds this traceback in the logs.
             log.exception("command failed (ref %s) for %s:%s", request_id, request.platform, request.user_id)
-            with use_locale(exchange.language):
-                return Reply(
-                    text=_(
-                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
-                        "give this reference to SGMAP: {ref}."
-                    ).format(ref=request_id),
-                    outcome=Outcome.FAILED,
-                )
+            return apology(exchange.language, request_id)
 
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
@@ -120,6 +117,7 @@ class LabBot:
                 return self._run_in_language(request, exchange)
 
     def _run_in_language(self, request: Request, exchange: _Exchange) -> Reply:
+        _check_storable(request)
         text = _strip_prefix(request.text)
         if len(text) > MAX_COMMAND_LENGTH:
             raise InvalidInput(
@@ -146,6 +144,8 @@ class LabBot:
                     set_family(spec.family)
                     if share:
                         _check_shareable(spec)
+                    if request.idempotency_key and spec.writes:
+                        requests.claim(session, request.idempotency_key, self.clock.now())
                     context = CommandContext(
                         session,
                         person,
@@ -162,9 +162,7 @@ class LabBot:
                     if share:
                         reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
-                        requests.remember(
-                            session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now()
-                        )
+                        requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"))
                     return reply
         except IntegrityError:
             # A twin of this request committed first: answer as it was answered.
@@ -187,6 +185,7 @@ class LabBot:
                 error.message, hint=" ".join(filter(None, [error.hint, example])), field=error.field
             ) from None
         reply.command = spec.name
+        reply.wrote = spec.writes
         return reply
 
     def _requester(self, session: Session, request: Request) -> Person:
@@ -232,6 +231,20 @@ class LabBot:
         )
 
 
+def _nothing() -> None:
+    return None
+
+
+def apology(language: Language, reference: str) -> Reply:
+    """What a person reads when their command failed on our side; `reference` finds it in the logs."""
+    with use_locale(language):
+        text = _(
+            "Sorry, something went wrong on our side. Please try again; if it happens again, "
+            "give this reference to SGMAP: {ref}."
+        ).format(ref=reference)
+    return Reply(text=text, outcome=Outcome.FAILED, language=language)
+
+
 def _complete(session: Session, person: Person, request: Request) -> None:
     """A person known before they spoke (a role granted to @name) gets their name, and their address, which
     links their accounts on other platforms."""
@@ -239,6 +252,16 @@ def _complete(session: Session, person: Person, request: Request) -> None:
         person.display_name = request.display_name
     if person.email is None and request.email and people.by_email(session, request.email) is None:
         person.email = request.email
+
+
+def _check_storable(request: Request) -> None:
+    """Refuse, before anything is looked up or written, a request whose text no database can store."""
+    fields = (request.text, request.user_id, request.display_name, request.email, request.channel_id)
+    if any(has_unstorable_characters(value) for value in fields if value):
+        raise InvalidInput(
+            _("This message holds a character that cannot be kept (a NUL byte or a broken Unicode character)."),
+            hint=_("Type it again without that character."),
+        )
 
 
 def _strip_prefix(text: str) -> str:

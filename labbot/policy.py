@@ -89,6 +89,17 @@ def require_region_move(person: Person, project: Project) -> None:
     )
 
 
+def require_filing(person: Person, project: Project) -> None:
+    """Protects a project's filing (`deposer`, for the prefect): the coordinators of its region and admins."""
+    if oversees(person, project.region):
+        return
+    raise Forbidden(
+        _(
+            "The prefect's filing of #{number} is recorded by the coordinators of {region} and administrators."
+        ).format(number=project.id, region=REGIONS.label(project.region))
+    )
+
+
 def require_valuation_change(session: Session, actor: Person, target: Person) -> None:
     """Protects the value of hours (a person's category and rate): coordinators of that person's region and
     admins, and never for oneself."""
@@ -179,3 +190,30 @@ def project_or_refuse(session: Session, ref: str) -> Project:
             hint=_("See the projects and their numbers with: projets"),
         )
     return project
+
+
+def require_faq_editing(person: Person) -> None:
+    """Protects what the FAQ says to everyone: SGMAP's administrators publish, edit and withdraw entries."""
+    if person.role != Role.ADMIN:
+        raise Forbidden(_("Only SGMAP administrators can publish, edit or withdraw FAQ entries."))
+
+
+def require_team(session: Session, person: Person, project: Project) -> None:
+    """Protects who speaks for a project to SGMAP (support requests): its team."""
+    if projects.membership(session, project.id, person.id):
+        return
+    raise Forbidden(
+        _("Only the team of #{number} can ask for support for it.").format(number=project.id),
+        hint=_("Join the team first: rejoindre {number}").format(number=project.id),
+    )
+
+
+def require_support_handling(person: Person, project: Project) -> None:
+    """Protects how a support request moves: SGMAP's administrators and the coordinators of its region."""
+    if oversees(person, project.region):
+        return
+    raise Forbidden(
+        _("Only SGMAP administrators and the coordinators of {region} can move this request.").format(
+            region=REGIONS.label(project.region)
+        )
+    )

@@ -25,7 +25,11 @@ from labbot.ports import RecordingNotifier
 from labbot.storage.database import Database
 from labbot.storage.models import Base
 
-pytest_plugins = ["tests.platforms.slack_fixtures", "tests.platforms.mattermost_fixtures"]
+pytest_plugins = [
+    "tests.platforms.specs",
+    "tests.platforms.slack_fixtures",
+    "tests.platforms.mattermost_fixtures",
+]
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LABBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

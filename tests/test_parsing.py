@@ -81,7 +81,7 @@ def test_impossible_days_are_refused(text: str) -> None:
         parse_day(text, TODAY)
 
 
-@given(st.integers(min_value=1, max_value=99_999_999_99))
+@given(st.integers(min_value=1, max_value=9_999_999_99))
 def test_amounts_read_back_as_french_and_english_write_them(cents: int) -> None:
     amount = Decimal(cents) / 100
     for language in ("fr", "en"):

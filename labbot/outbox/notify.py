@@ -7,10 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from labbot.messages import Notification
+from labbot.messages import Address, Notification, Reply
 from labbot.storage import outbox
 from labbot.storage.outbox import Recipient
-from labbot.text import neutralized_reply
 
 
 def enqueue_notifications(session: Session, notifications: Iterable[Notification], now: datetime) -> None:
@@ -19,7 +18,7 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
         outbox.enqueue(
             session,
             kind="notification",
-            reply=neutralized_reply(notification.reply),
+            reply=notification.reply,
             recipients=[Recipient(address, notification.person_id) for address in notification.addresses],
             now=now,
             attachment=(
@@ -28,3 +27,10 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
                 else None
             ),
         )
+
+
+def enqueue_channel_notice(session: Session, addresses: Iterable[Address], reply: Reply, now: datetime) -> None:
+    """Queue one message to channels (the support team's), never pinging anyone with the text it quotes."""
+    recipients = [Recipient(address) for address in addresses]
+    if recipients:
+        outbox.enqueue(session, kind="notification", reply=reply, recipients=recipients, now=now)

@@ -9,9 +9,10 @@ import icalendar
 from labbot.storage.models import Event
 
 
-def event_invitation(event: Event, updated_at: datetime | None = None) -> bytes:
-    """The event as an iCalendar file with one VEVENT (times in UTC, a stable UID per event). An update
-    (`updated_at`) carries a higher SEQUENCE, so calendars replace the invitation they already have."""
+def event_invitation(event: Event, now: datetime) -> bytes:
+    """The event as an iCalendar file with one VEVENT (times in UTC). Its UID is the event's own, random and
+    kept for good; its SEQUENCE grows with each change of the event and DTSTAMP is when the file is made
+    (RFC 5545 §3.8.7.2), so calendars replace the invitation they already hold (RFC 5546)."""
     if event.starts_at is None:
         raise ValueError(f"event {event.key} has no date")
     calendar = icalendar.Calendar()
@@ -19,13 +20,12 @@ def event_invitation(event: Event, updated_at: datetime | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     vevent = icalendar.Event()
-    vevent.add("uid", f"{event.key}@labbot")
+    vevent.add("uid", event.uid)
     vevent.add("summary", event.title)
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at or event.starts_at + timedelta(hours=2))
-    vevent.add("dtstamp", updated_at or event.starts_at)
-    if updated_at is not None:
-        vevent.add("sequence", int(updated_at.timestamp()) // 60)
+    vevent.add("dtstamp", now)
+    vevent.add("sequence", event.sequence)
     if event.place:
         vevent.add("location", event.place)
     calendar.add_component(vevent)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from labbot.clock import Clock, today_in_paris
 from labbot.config import Settings
 from labbot.observation import SILENT, Observer
-from labbot.scheduling import reminders
+from labbot.scheduling import reminders, support_reminders
 from labbot.scheduling.audience import Reach, release
 from labbot.storage import announcements
 from labbot.storage.database import Database
@@ -65,6 +65,7 @@ def run_reminders(kind: str) -> None:
         "nudge": reminders.timesheet_nudges,
         "deadlines": reminders.deadline_reminders,
         "digest": reminders.coordinator_digests,
+        "support": support_reminders.stalled_support_reminders,
     }[kind]
     with runtime.database.transaction() as session:
         queued = produce(

@@ -46,7 +46,7 @@ def event_reminders(session: Session, settings: Settings, reach: Reach, today: d
                 recipients=people_recipients(registrants, Reach(reach.platforms, skip_muted=True), replies),
                 now=now,
                 dedupe_key=f"event:{event.key}:{event_day.isoformat()}:J-{days}",
-                attachment=Attachment(f"{event.key}.ics", event_invitation(event)),
+                attachment=Attachment(f"{event.key}.ics", event_invitation(event, now)),
             )
             queued += message is not None
     return queued

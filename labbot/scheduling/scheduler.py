@@ -112,6 +112,7 @@ class LabScheduler:
             "deadlines": config.hour,
             "nudge": config.nudge_hour,
             "digest": config.digest_hour,
+            "support": config.hour,
         }
         for kind, hour in hours.items():
             job_id = f"reminders:{kind}"

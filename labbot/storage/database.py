@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from labbot.storage import hour_totals
+from labbot.storage import hour_totals, search_index
 
 
 def normalize_url(url: str) -> str:
@@ -55,6 +55,7 @@ class Database:
             event.listen(self.engine, "begin", _begin_immediate)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", hour_totals.keep_totals)
+        event.listen(self._sessions, "after_flush", search_index.keep_in_step)
 
     @property
     def dialect(self) -> str:

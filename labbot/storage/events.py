@@ -29,10 +29,24 @@ def sync_from_config(session: Session, configured: Iterable[EventSettings]) -> N
             "ends_at": item.ends_at(),
         }
         kept = set(event.set_in_chat or [])
-        for column, value in from_file.items():
-            if column not in kept:
-                setattr(event, column, value)
+        changed = {column: value for column, value in from_file.items() if column not in kept}
+        if event.id is not None and any(invitation_differs(event, column, changed[column]) for column in changed):
+            event.sequence += 1
+        for column, value in changed.items():
+            setattr(event, column, value)
         session.add(event)
+
+
+# What an invitation (.ics) says; a change to any of these is a new SEQUENCE.
+INVITATION_FIELDS = ("title", "starts_at", "ends_at", "place")
+
+
+def invitation_differs(event: Event, column: str, value: object) -> bool:
+    """Whether setting `column` to `value` changes what the event's invitation says."""
+    if column not in INVITATION_FIELDS:
+        return False
+    # Times are aware (UTCDateTime): equal instants compare equal whatever their zone.
+    return bool(getattr(event, column) != value)
 
 
 def registrants(session: Session, event_id: int) -> Sequence[Person]:

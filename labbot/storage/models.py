@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -125,6 +126,10 @@ class Project(Base):
     created_at: Mapped[datetime]
     # The project's lead: who registered it, or whom they handed over to (`modifier <ref> porteur:@nom`).
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The decision (`decision`): the PIA amount awarded, the start of its window, or why it was not selected.
+    award_cents: Mapped[int | None] = mapped_column(BigInteger)
+    award_starts_on: Mapped[date | None] = mapped_column(Date)
+    decision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Membership(Base):
@@ -156,6 +161,10 @@ class Event(Base):
     tentative: Mapped[str] = mapped_column(String(200), default="")
     # The fields an admin set from chat (`evenement`): they win over the configuration file at every start.
     set_in_chat: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
+    # The invitation's UID (RFC 5545): random, so that no two installations' events meet in one calendar.
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=lambda: f"{uuid4()}@labbot")
+    # Raised with each change of what the invitation says, so calendar clients replace the copy they hold.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Signup(Base):
@@ -361,3 +370,144 @@ class Delivery(Base):
     platform_message_id: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+class Indicator(Base):
+    """An evaluation indicator of a project (the call's fourth hallmark), numbered within the project."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    # Decimal values kept as their canonical text ("12.5"): exact on both databases, never summed.
+    baseline: Mapped[str | None] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(40))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class IndicatorMeasure(Base):
+    """A value an indicator took on a day."""
+
+    __tablename__ = "indicator_measures"
+    __table_args__ = (Index("ix_indicator_measures_indicator", "indicator_id", "measured_on", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(String(40))
+    measured_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class PlanLine(Base):
+    """A line of a project's funding plan (a forecast): agents' time by category, or a cost by nature."""
+
+    __tablename__ = "plan_lines"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # temps | prestataire | materiel | autre
+    label: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str | None] = mapped_column(String(3))  # time: A+, A, B, C
+    minutes: Mapped[int | None] = mapped_column(BigInteger)  # time: hours forecast, in minutes
+    rate_cents: Mapped[int | None] = mapped_column(Integer)  # time: the category's rate when forecast
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Cofunding(Base):
+    """A partner's co-funding of a project, envisaged or confirmed."""
+
+    __tablename__ = "cofundings"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    partner: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10))  # envisage | confirme
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class DossierVersion(Base):
+    """A dossier as filed (`deposer`): both files frozen, so `dossier <ref> version:<n>` gives them back
+    byte for byte, and the digest of its content, to tell when the project changed since."""
+
+    __tablename__ = "dossier_versions"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    filed_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    content_digest: Mapped[str] = mapped_column(String(64))
+    odt: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Question(Base):
+    """A question to SGMAP (`question`): drafted while similar FAQ entries are shown, then open, then answered."""
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_state_created", "state", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))  # brouillon | ouverte | repondue
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class FaqEntry(Base):
+    """A question and its answer published for everyone, anonymised, numbered as the question.
+
+    Searched in French full text: PostgreSQL keeps a generated `tsvector` column (migration 0005_support);
+    SQLite keeps the FTS5 table `faq_search` in step from labbot.storage.search_index, in the same transaction.
+    """
+
+    __tablename__ = "faq_entries"
+
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+
+class SupportRequest(Base):
+    """A project's request for SGMAP's support (`appui`): technical, methodological or promotion."""
+
+    __tablename__ = "support_requests"
+    __table_args__ = (Index("ix_support_requests_status_moved", "status", "moved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # technique | methodologique | valorisation
+    need: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))  # ouvert | en-cours | clos
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    # The last move (opening, status, note or handler): reminders count working days from it.
+    moved_at: Mapped[datetime]

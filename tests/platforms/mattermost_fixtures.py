@@ -3,12 +3,11 @@
 Load it with ``pytest_plugins = ["tests.platforms.mattermost_fixtures"]``. The stand-in
 needs Mattermost's OpenAPI files outside the project (see
 :mod:`tests.platforms.mattermost_spec`): without them a test is skipped, or fails when
-``CI=true`` so that CI never passes by skipping.
+``LABBOT_REQUIRE_SPECS=1`` so that CI never passes by skipping.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +15,15 @@ import pytest
 
 from tests.platforms.mattermost_api import MattermostApiStandIn
 from tests.platforms.mattermost_spec import SpecsMissingError, mattermost_v4_dir
+from tests.platforms.specs import specs_missing
 
 
 def require_mattermost_specs() -> Path:
-    """The spec folder; skips the test if absent (fails it under ``CI=true``)."""
+    """The spec folder; skips the test if absent (fails it with ``LABBOT_REQUIRE_SPECS=1``)."""
     try:
         return mattermost_v4_dir()
     except SpecsMissingError as missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(missing), pytrace=False)
-        pytest.skip(str(missing))
+        specs_missing(str(missing))
 
 
 def assert_no_violations(api: MattermostApiStandIn) -> None:

@@ -2,29 +2,26 @@
 
 List it in the root conftest's ``pytest_plugins`` (``"tests.platforms.slack_fixtures"``).
 The Slack spec comes from the shared specs folder (see :func:`tests.platforms.slack_spec.slack_specs_dir`).
-When it is absent the fixture skips the test, except on CI (``CI=true``) where it fails it.
+When it is absent the fixture skips the test, except with ``LABBOT_REQUIRE_SPECS=1`` (CI) where it fails it.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.platforms.slack_api import SlackApiStandIn, Violation
 from tests.platforms.slack_spec import SlackWebSpec, SpecNotFoundError
+from tests.platforms.specs import specs_missing
 
 
 def load_slack_spec() -> SlackWebSpec:
-    """Load the Slack Web API spec, or skip the test (fail it on CI) when the specs are missing."""
+    """Load the Slack Web API spec, or skip the test (fail it with `LABBOT_REQUIRE_SPECS=1`) when it is missing."""
     try:
         return SlackWebSpec.load()
     except SpecNotFoundError as missing:
-        reason = f"Slack specs missing: {missing}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI requires the specs)")
-        pytest.skip(reason)
+        specs_missing(f"Slack specs missing: {missing}")
 
 
 def fail_on_violations(violations: list[Violation]) -> None:

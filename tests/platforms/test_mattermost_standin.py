@@ -75,12 +75,14 @@ def test_violations_fail_the_fixture_check(mattermost_api: MattermostApiStandIn)
     assert_no_violations(mattermost_api)
 
 
-def test_missing_specs_skip_locally_and_fail_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_specs_skip_locally_and_fail_where_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("LABBOT_SPECS_DIR", str(tmp_path))
-    monkeypatch.setenv("CI", "false")
-    with pytest.raises(pytest.skip.Exception, match="LABBOT_SPECS_DIR"):
+    monkeypatch.delenv("LABBOT_REQUIRE_SPECS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="set LABBOT_SPECS_DIR"):
         require_mattermost_specs()
-    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("LABBOT_REQUIRE_SPECS", "1")
     with pytest.raises(pytest.fail.Exception, match="not found"):
         require_mattermost_specs()
 

@@ -13,7 +13,8 @@ from slack_sdk.webhook import WebhookClient
 
 from tests.platforms.slack_api import RateLimiter, SlackApiStandIn
 from tests.platforms.slack_fixtures import fail_on_violations, load_slack_spec
-from tests.platforms.slack_spec import SPECS_DIR_ENV, SlackWebSpec
+from tests.platforms.slack_spec import SPECS_DIR_ENV
+from tests.platforms.specs import REQUIRE_SPECS_ENV
 
 HOME = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Bienvenue"}}]}
 MODAL = {"type": "modal", "title": {"type": "plain_text", "text": "Idée"}, "blocks": []}
@@ -50,18 +51,22 @@ def test_spec_is_read_from_the_shared_folder_with_the_upload_supplement() -> Non
     assert "files.uploadV2" not in spec
 
 
-@pytest.mark.parametrize(("ci", "outcome"), [("", pytest.skip.Exception), ("true", pytest.fail.Exception)])
-def test_missing_specs_skip_or_fail_on_ci(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ci: str, outcome: type[BaseException]
+@pytest.mark.parametrize(
+    ("required", "outcome", "says"),
+    [("", pytest.skip.Exception, "set LABBOT_SPECS_DIR"), ("1", pytest.fail.Exception, "Slack specs missing")],
+)
+def test_missing_specs_skip_or_fail_where_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, required: str, outcome: type[BaseException], says: str
 ) -> None:
     monkeypatch.setenv(SPECS_DIR_ENV, str(tmp_path))
-    monkeypatch.setenv("CI", ci)
-    with pytest.raises(outcome, match="Slack specs missing"):
+    monkeypatch.setenv(REQUIRE_SPECS_ENV, required)
+    with pytest.raises(outcome, match=says) as raised:
         load_slack_spec()
+    assert "\n" not in str(raised.value)
 
 
 def test_check_accepts_a_bearer_header_for_the_token() -> None:
-    spec = SlackWebSpec.load()
+    spec = load_slack_spec()
     assert spec.check("users.info", {"user": "U1"}, has_bearer=True) == []
     assert spec.check("users.info", {"user": "U1"}, has_bearer=False) == [
         "required parameter 'token' of users.info is missing"
