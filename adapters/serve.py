@@ -15,6 +15,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from adapters.body_limit import DEFAULT_MAX_BODY_BYTES
 from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, ShutdownBudget, build_http_app
 from adapters.metrics import HttpMetrics, MetricsListener, metrics_route, scrape_registry
@@ -65,6 +66,8 @@ def platforms_app(
     services: Sequence[Service] = (),
     shutdown: ShutdownBudget | None = None,
     routes: Sequence[BaseRoute] = (),
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:
     """The platforms' routes and `/healthz` on one ASGI app, whose lifespan starts the command runner, then the
     platforms, then `services` (and stops them in reverse)."""
@@ -74,6 +77,7 @@ def platforms_app(
         [application.runner, *platforms, *services],
         shutdown,
         [application.runner.down],
+        max_body_bytes=max_body_bytes,
     )
 
 
@@ -94,7 +98,8 @@ def http_app(
         else:
             services.append(MetricsListener(registry, metrics.host, metrics.port))
     log.info("labbot serving %s", ", ".join(p.name for p in platforms))
-    asgi = platforms_app(application, platforms, services, shutdown, routes)
+    http = settings.section("http", HttpSettings) or HttpSettings()
+    asgi = platforms_app(application, platforms, services, shutdown, routes, max_body_bytes=http.max_body_bytes)
     if metrics.enabled:
         asgi.add_middleware(HttpMetrics, paths=[getattr(route, "path", "") for route in asgi.routes])
     return asgi, application

@@ -19,6 +19,7 @@ from adapters.slack.listeners import register
 from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
 from adapters.slack.users import UserDirectory
+from adapters.slack.verification import RequestCheck
 from labbot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,10 @@ class SlackPlatform:
         if self.settings.mode != "http":
             return []
         handler = AsyncSlackRequestHandler(self.bolt)
+        check = RequestCheck(self.secrets.signing_secret or "")
 
         async def events(request: Request) -> Response:
-            return await handler.handle(request)
+            return await check.refusal(request) or await handler.handle(request)
 
         return [Route(EVENTS_PATH, events, methods=["POST"])]
 

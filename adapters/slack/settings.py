@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from labbot.config import ConfigError
+from labbot.logs import register_secret
 
 
 class SlackSettings(BaseModel):
@@ -50,6 +51,8 @@ def secrets_from_environment(
                 f"[slack] mode = {mode!r} needs the environment variable {name} "
                 f"(see README, “Connect to Slack”: {_WHERE[name]})."
             )
+    for name in _WHERE:
+        register_secret(env.get(name))
     return SlackSecrets(
         bot_token=env["SLACK_BOT_TOKEN"],
         signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
