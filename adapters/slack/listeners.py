@@ -20,9 +20,9 @@ from adapters.slack.bridge import SlackBridge, SlackFailure
 from adapters.slack.forms import FORM_CALLBACK_PREFIX, answers, field_errors, form_view, result_view
 from adapters.slack.home import OPEN_FORM_ACTION
 from labbot.forms import Form
+from labbot.home import own_projects
 from labbot.i18n import use_locale
 from labbot.messages import Outcome, Visibility
-from labbot.storage import people, projects
 
 Body = dict[str, Any]
 SHORTCUTS = {"labbot_new_idea": "idee", "labbot_log_hours": "heures", "labbot_partner_meeting": "reunion"}
@@ -190,9 +190,4 @@ class Conversation:
 
 
 async def _own_projects(bridge: SlackBridge, user_id: str) -> list[tuple[int, str]]:
-    def read() -> list[tuple[int, str]]:
-        with bridge.bot.database.transaction() as session:
-            person = people.by_identity(session, "slack", user_id)
-            return [(p.id, p.title) for p in projects.of_person(session, person.id)] if person else []
-
-    return await asyncio.to_thread(read)
+    return await asyncio.to_thread(own_projects, bridge.bot, "slack", user_id)
