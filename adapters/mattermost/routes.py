@@ -26,10 +26,10 @@ from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
 from labbot.forms import Form, Forms
+from labbot.home import account_language
 from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
-from labbot.storage import people
 
 log = logging.getLogger(__name__)
 COMMAND_PATH = "/mattermost/command"
@@ -174,13 +174,8 @@ class MattermostRoutes:
 
     def _language_of(self, user_id: str) -> Language:
         """The clicker's language: their `profil langue:` choice, else their Mattermost locale, else French."""
-        with self.adapter.runner.bot.database.transaction() as session:
-            person = people.by_identity(session, PLATFORM, user_id) if user_id else None
-            chosen = language_from_hint(person.language) if person is not None else None
-        if chosen is not None:
-            return chosen
         profile = self.adapter.directory.cached(user_id)
-        return language_from_hint(profile.locale if profile else None) or "fr"
+        return account_language(self.adapter.runner.bot, PLATFORM, user_id, profile.locale if profile else None)
 
     async def action(self, http: HttpRequest) -> Response:
         """A button click: runs the signed command as the person who clicked, answers them privately."""
