@@ -145,6 +145,8 @@ class MattermostRoutes:
     async def dialog(self, http: HttpRequest) -> Response:
         """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
         payload = await _json_object(http)
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
         form = self.forms.get(str(payload.get("callback_id", "")))
         user_id = str(payload.get("user_id", ""))
         nonce, _dot, signature = str(payload.get("state", "")).partition(".")
