@@ -8,6 +8,7 @@ from typing import Any
 
 from mattermostdriver import Driver
 
+from adapters.mattermost.buttons import ANY_MEMBER
 from adapters.mattermost.render import Buttons, render
 from adapters.mattermost.rest import call
 from labbot.messages import Address, Attachment, Reply
@@ -53,16 +54,23 @@ class MattermostMessenger:
 
     def send_direct(self, user_id: str, reply: Reply, *, marker: str | None = None) -> str:
         """Post `reply` in the direct conversation with the user."""
-        return self.send_to_channel(self.direct_channel(user_id), reply, marker=marker)
+        return self.send_to_channel(self.direct_channel(user_id), reply, marker=marker, audience=user_id)
 
     def send_to_channel(
-        self, channel_id: str, reply: Reply, *, marker: str | None = None, root_id: str = ""
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        marker: str | None = None,
+        root_id: str = "",
+        audience: str = ANY_MEMBER,
     ) -> str:
-        """Post `reply` in a channel (in a thread under `root_id` if given); returns the last post's id.
+        """Post `reply` in a channel (in a thread under `root_id` if given); returns the last post's id. Its
+        buttons are for `audience`: any member of the channel unless it is someone's direct conversation.
 
         The marker rides on the last post, so a split reply counts as delivered only once it is all posted.
         """
-        posts = render(reply, self.buttons)
+        posts = render(reply, self.buttons, audience)
         post_id = ""
         for number, post in enumerate(posts, start=1):
             props = dict(post.props)
@@ -84,7 +92,7 @@ class MattermostMessenger:
             {"files": (filename, io.BytesIO(content))},
         )
         file_ids = [str(info["id"]) for info in uploaded["file_infos"]]
-        *leading, last = render(comment, self.buttons)
+        *leading, last = render(comment, self.buttons, target.user_id if not target.channel_id else ANY_MEMBER)
         for post in leading:
             self._create_post(channel_id, post.message, dict(post.props))
         props = dict(last.props) | ({MARKER_PROP: marker} if marker is not None else {})
