@@ -35,6 +35,14 @@ def own_projects(bot: LabBot, platform: str, user_id: str) -> list[tuple[int, st
         return [(p.id, p.title) for p in projects.of_person(session, person.id)] if person else []
 
 
+def account_language(bot: LabBot, platform: str, user_id: str, locale: str | None) -> Language:
+    """The language of the person behind `platform:user_id`: their `profil langue:` choice, else `locale`,
+    else French (for answers given before any command runs, such as a refused button)."""
+    with bot.database.transaction() as session:
+        person = people.by_identity(session, platform, user_id) if user_id else None
+        return language_of(person, locale) if person is not None else language_from_hint(locale) or "fr"
+
+
 def home_view(bot: LabBot, platform: str, user_id: str, locale: str | None) -> HomeView:
     """The home of the person behind `platform:user_id`, read in one transaction, plus the events ahead."""
     today = today_in_paris(bot.clock)

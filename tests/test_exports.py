@@ -15,6 +15,7 @@ import pytest
 from odfdo import Document
 
 from tests.conftest import Conversation, Said
+from tests.filing_steps import file_and_start
 
 CELL_RANGE = re.compile(r"([A-Z]+)(\d+):([A-Z]+)(\d+)")
 
@@ -73,13 +74,7 @@ def running(lab: Conversation) -> Conversation:
     for day in ("06/06/2016", "07/06/2016", "08/06/2016"):
         lab.ok("bruno", f"heures 1 1min date:{day}")
     lab.clock.advance(days=400)
-    for status in (
-        "en-preparation",
-        "depose date:15/09/2016",
-        "retenu date:15/11/2016",
-        "en-cours date:02/01/2017",
-    ):
-        lab.ok("claire", f"statut 1 {status}")
+    file_and_start(lab, filed="15/09/2016", decided="15/11/2016", start="02/01/2017")
     lab.ok("alice", "heures 1 10h date:03/01/2017")
     lab.ok("bruno", "heures 1 2h date:04/01/2017")
     lab.ok("claire", 'depense 1 "12 000" type:prestataire libelle:"Agence de design" date:15/01/2017')
