@@ -42,15 +42,54 @@ OPENINGS = (
     "Quelles pièces fournir sur",
     "Comment justifier",
 )
-ANSWERS = (
-    "Le cahier des charges précise ce point ; la cellule d'appui du SGMAP relit les projets avant le dépôt.",
-    "Les dépenses sont éligibles dans la limite de 500 000 € par projet, dont la moitié financée par le PIA.",
-    "Les coordinateurs régionaux centralisent les dossiers et les transmettent au préfet de région.",
-    "Un échange de pratiques avec les laboratoires d'autres régions est organisé lors de la session découverte.",
-    "Les indicateurs doivent mesurer l'effet pour les usagers, pas seulement l'activité du laboratoire.",
-    "Le temps des agents est valorisé au coût chargé de leur catégorie, sans être financé par le PIA.",
-    "Un lieu physique, même partagé, est attendu : tiers-lieu, locaux d'un opérateur ou d'une collectivité.",
-    "Les méthodes citées dans l'appel sont indicatives : design de services, open data, datasciences…",
+# Answers are built from slots, so that each word appears in about a tenth of the entries, as in a real FAQ.
+SUBJECTS = (
+    "La cellule d'appui du SGMAP",
+    "Le coordinateur régional",
+    "Le préfet de région",
+    "Le comité de sélection",
+    "L'équipe projet",
+    "Le secrétariat général",
+    "Le correspondant PIA",
+    "La direction du budget",
+    "Le réseau des laboratoires",
+    "Le référent innovation",
+)
+VERBS = (
+    "relit",
+    "valide",
+    "accompagne",
+    "finance",
+    "examine",
+    "publie",
+    "complète",
+    "transmet",
+    "précise",
+    "organise",
+)
+OBJECTS = (
+    "les dossiers de candidature",
+    "les dépenses de prestataires",
+    "les indicateurs d'impact",
+    "les conventions de partenariat",
+    "les ateliers avec les usagers",
+    "le budget prévisionnel",
+    "les jeux de données ouverts",
+    "le calendrier des événements",
+    "les fiches de poste",
+    "les prototypes numériques",
+)
+COMPLEMENTS = (
+    "avant le dépôt auprès du préfet.",
+    "dans la limite de 500 000 € par projet.",
+    "lors de la session découverte.",
+    "au fil de l'expérimentation.",
+    "avec les collectivités partenaires.",
+    "selon le cahier des charges de l'appel.",
+    "pendant les dix-huit premiers mois.",
+    "en lien avec les opérateurs publics.",
+    "pour chaque région concernée.",
+    "à la demande des porteurs de projet.",
 )
 PROJECT_THEMES = (
     "accueil des usagers en préfecture",
@@ -76,7 +115,9 @@ def faq_rows(count: int, asker_id: int, admin_id: int) -> tuple[list[tuple[Any, 
         topic = chooser.choice(TOPICS)
         other = chooser.choice(TOPICS)
         question = f"{chooser.choice(OPENINGS)} la question du {topic} ? Et pour le {other} ?"
-        answer = " ".join(chooser.sample(ANSWERS, 3))
+        answer = " ".join(
+            " ".join(chooser.choice(slot) for slot in (SUBJECTS, VERBS, OBJECTS, COMPLEMENTS)) for _ in range(2)
+        )
         questions.append((number, asker_id, None, question, "repondue", answer, admin_id, CREATED_AT, CREATED_AT))
         entries.append((number, f"{topic.capitalize()} ({number})", question, answer, admin_id, CREATED_AT, None))
     return questions, entries
@@ -100,6 +141,8 @@ FAQ_QUERIES = (
     "prestataires",
     "usagers lieu",
     "designer",
+    "prototype numerique",
+    "conventions collectivites",
     "calendrier session decouverte",
     "données ouvertes",
     "université recherche",
