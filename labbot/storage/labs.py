@@ -9,11 +9,9 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Text,
     and_,
     bindparam,
     case,
-    cast,
     column,
     exists,
     func,
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from labbot.search import folded_words, fts5_query
 from labbot.states import Role
+from labbot.storage import search_index
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
 
 # SQLite's FTS5 table of project texts (migration 0005_support), kept in step by labbot.storage.search_index.
@@ -94,11 +93,12 @@ def search(
         query = select(Project, visible).where(*conditions).order_by(Project.id.desc()).limit(limit)
         return [(project, bool(readable)) for project, readable in session.execute(query)]
     if session.get_bind().dialect.name == "postgresql":
-        # Any of the words matches; projects with all of them come first (as in the FAQ). Each query is an
-        # InitPlan, parsed once: inline, a prepared (generic) plan would parse it again for every row.
-        parsed = func.plainto_tsquery(literal_column("'french'"), bindparam("words", folded_words(words)))
-        all_terms = select(parsed).scalar_subquery()
-        terms = select(cast(func.replace(cast(parsed, Text), "&", "|"), TSQUERY)).scalar_subquery()
+        # Any of the words matches; projects with all of them come first (as in the FAQ).
+        every_text, any_text = search_index.postgresql_queries(session, folded_words(words))
+        if not any_text:
+            return []
+        all_terms = bindparam("all_words", every_text, type_=TSQUERY)
+        terms = bindparam("any_word", any_text, type_=TSQUERY)
         public: ColumnElement[Any] = literal_column("projects.search_public")
         hallmarks: ColumnElement[Any] = literal_column("projects.search_hallmarks")
         in_public = public.op("@@")(terms)

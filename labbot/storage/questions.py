@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
 from labbot.search import folded_words, fts5_query
 from labbot.states import Role
+from labbot.storage import search_index
 from labbot.storage.models import FaqEntry, Person, Question
 
 
@@ -59,32 +61,24 @@ def faq_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(FaqEntry)) or 0)
 
 
-# PostgreSQL: the query's words folded like the indexed text (labbot.search.folded_words) and stemmed by the
-# `french` configuration once (the materialised `q`); entries with all the words come first, then those with
-# any. Each group ranks at most CANDIDATES entries (both found through the GIN index), so that a word found in
-# most entries costs a bounded time. SQLite: FTS5 over the stems, ranked by BM25.
+# PostgreSQL: the query's words folded like the indexed text (labbot.search.folded_words), stemmed by the
+# `french` configuration into two queries (all the words, any of them); entries with all the words come first.
+# Each query contributes at most CANDIDATES entries, so that a word found in most entries costs a bounded time.
+# SQLite: FTS5 over the stems, ranked by BM25.
 _POSTGRESQL_FAQ = text(
     """
-    WITH q AS MATERIALIZED (
-        SELECT plainto_tsquery('french', :words) AS all_words,
-            CAST(replace(CAST(plainto_tsquery('french', :words) AS text), '&', '|') AS tsquery) AS any_word
-    ),
-    candidate AS (
-        (SELECT question_id, search, 1 AS every FROM faq_entries, q
-         WHERE search @@ all_words LIMIT :candidates)
-        UNION ALL
-        (SELECT question_id, search, 0 FROM faq_entries, q
-         WHERE search @@ any_word AND NOT search @@ all_words LIMIT :candidates)
+    WITH candidate AS (
+        (SELECT question_id FROM faq_entries WHERE search @@ :all_words LIMIT :candidates)
+        UNION
+        (SELECT question_id FROM faq_entries WHERE search @@ :any_word LIMIT :candidates)
     )
     SELECT faq_entries.question_id, faq_entries.title, faq_entries.question, faq_entries.answer,
         faq_entries.published_by_id, faq_entries.created_at, faq_entries.updated_at
-    FROM candidate
-    JOIN faq_entries USING (question_id)
-    CROSS JOIN q
-    ORDER BY candidate.every DESC, ts_rank(candidate.search, any_word) DESC, question_id DESC
+    FROM candidate JOIN faq_entries USING (question_id)
+    ORDER BY search @@ :all_words DESC, ts_rank(search, :any_word) DESC, question_id DESC
     LIMIT :limit
     """
-)
+).bindparams(bindparam("all_words", type_=TSQUERY), bindparam("any_word", type_=TSQUERY))
 _SQLITE_FAQ = text(
     "SELECT faq_entries.* FROM faq_search JOIN faq_entries ON faq_entries.question_id = faq_search.rowid "
     "WHERE faq_search MATCH :match ORDER BY bm25(faq_search), faq_search.rowid DESC LIMIT :limit"
@@ -97,7 +91,12 @@ def search_faq(session: Session, words: str, stems: list[str], limit: int) -> li
     if not stems:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        statement = _POSTGRESQL_FAQ.bindparams(words=folded_words(words), candidates=CANDIDATES, limit=limit)
+        every, any_word = search_index.postgresql_queries(session, folded_words(words))
+        if not any_word:
+            return []
+        statement = _POSTGRESQL_FAQ.bindparams(
+            all_words=every, any_word=any_word, candidates=CANDIDATES, limit=limit
+        )
     else:
         statement = _SQLITE_FAQ.bindparams(match=fts5_query(stems), limit=limit)
     return list(session.scalars(select(FaqEntry).from_statement(statement)))
