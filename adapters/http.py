@@ -11,10 +11,12 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from adapters.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from adapters.platform import Service
 from labbot.storage.database import Database
 
@@ -30,6 +32,8 @@ class HttpSettings(BaseModel):
     port: int = Field(default=3000, ge=1, le=65535)
     # On SIGTERM: time to finish requests, commands and sends in progress before the process exits.
     shutdown_seconds: float = Field(default=20.0, gt=0, le=600)
+    # Longer request bodies are refused with 413 before being read whole (Slack and Mattermost send a few KiB).
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024, le=100 * 1024 * 1024)
 
 
 # Something that names the part of labbot that is down in one word (`"commands"`), or None when it is up.
@@ -84,6 +88,8 @@ def build_http_app(
     services: Sequence[Service],
     shutdown: ShutdownBudget | None = None,
     health: Sequence[HealthCheck] = (),
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:
     """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse,
     each within what is left of the shutdown budget."""
@@ -107,4 +113,8 @@ def build_http_app(
                 except Exception:
                     log.exception("could not stop %r cleanly", service)
 
-    return Starlette(routes=[health_route(database, health), *routes], lifespan=lifespan)
+    return Starlette(
+        routes=[health_route(database, health), *routes],
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
+    )

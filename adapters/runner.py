@@ -76,7 +76,7 @@ def keep_reply(reply: Reply) -> Reply:
 class CommandRunner:
     """Runs core commands for every platform, in worker processes or in threads beside the event loop."""
 
-    def __init__(self, bot: LabBot, settings: Settings, processes: int, wake: Callable[[], None]) -> None:
+    def __init__(self, bot: LabBot, settings: Settings, processes: int, *, wake: Callable[[], None]) -> None:
         self.bot = bot
         self.settings = settings
         self.processes = processes

@@ -48,9 +48,13 @@ def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | No
 
 
 class LogHours(OneProject):
-    duree: Duration = option(..., aliases=("duration",), help=N_("3h30, 3h, 3,5h, 90min or 1:30"))
-    date: Day | None = option(None, help=N_("02/06/2016, 2016-06-02, aujourd'hui, hier; today by default"))
-    activite: ShortText = option("", aliases=("activity",), help=N_("what you did"))
+    duree: Duration = option(
+        ..., aliases=("duration",), help=N_("3h30, 3h, 3,5h, 90min or 1:30"), label=N_("Duration"), example="3h30"
+    )
+    date: Day | None = option(
+        None, help=N_("02/06/2016, 2016-06-02, aujourd'hui, hier; today by default"), label=N_("Date")
+    )
+    activite: ShortText = option("", aliases=("activity",), help=N_("what you did"), label=N_("Activity"))
 
 
 @family.command(
@@ -58,6 +62,7 @@ class LogHours(OneProject):
     "hours",
     arguments=LogHours,
     positionals=("projet", "duree"),
+    form=N_("Log hours"),
     summary=N_("Log hours on a project"),
     example='heures 1 3h30 date:hier activite:"Atelier usagers"',
     example_en='hours 1 3h30 date:yesterday activite:"User workshop"',

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from commands.filing import filing_change_note, hallmarks_text, redirect_filing_steps
 from commands.teams import new_lead, tell_about_edit
 from labbot.arguments import (
     Arguments,
@@ -44,13 +45,26 @@ LIST_LIMIT = 25
 
 
 class NewIdea(Arguments):
-    titre: Title = option(..., aliases=("title",), help=N_("the project's title"))
-    region: Region = option(..., help=N_("one of the 18 regions"))
-    services: TextList = option(..., help=N_("the State services or directions carrying it, comma-separated"))
-    resume: LongText = option("", aliases=("summary",), help=N_("a short summary"))
-    methodes: Methods = option([], aliases=("methods",), help=N_("intended methods, comma-separated"))
-    partenaires: LongText = option("", aliases=("partners",), help=N_("planned partners"))
-    competence: Competence = option("chef-de-projet", help=N_("what you bring to the team"))
+    titre: Title = option(
+        ..., aliases=("title",), help=N_("the project's title"), label=N_("Title"), example="Lab Bretagne"
+    )
+    region: Region = option(..., help=N_("one of the 18 regions"), label=N_("Region"))
+    services: TextList = option(
+        ...,
+        help=N_("the State services or directions carrying it, comma-separated"),
+        label=N_("State services"),
+        example="DREAL, DDTM",
+    )
+    resume: LongText = option("", aliases=("summary",), help=N_("a short summary"), label=N_("Summary"))
+    methodes: Methods = option(
+        [], aliases=("methods",), help=N_("intended methods, comma-separated"), label=N_("Methods")
+    )
+    partenaires: LongText = option(
+        "", aliases=("partners",), help=N_("planned partners"), label=N_("Planned partners")
+    )
+    competence: Competence = option(
+        "chef-de-projet", help=N_("what you bring to the team"), label=N_("What you bring")
+    )
 
 
 @family.command(
@@ -59,6 +73,7 @@ class NewIdea(Arguments):
     arguments=NewIdea,
     positionals=("titre",),
     greedy=True,
+    form=N_("New idea"),
     summary=N_("Register a project idea"),
     example='idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design, open data"',
     example_en='idea "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methods:"design, open data"',
@@ -275,8 +290,8 @@ class StatusChange(OneProject):
     arguments=StatusChange,
     positionals=("projet", "statut"),
     summary=N_("Move a project to its next stage"),
-    example="statut 1 depose date:15/09/2016",
-    example_en="status 1 depose date:15/09/2016",
+    example="statut 1 en-preparation — statut 1 en-cours date:02/01/2017",
+    example_en="status 1 en-preparation — status 1 en-cours date:02/01/2017",
 )
 def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
     """Apply one lifecycle transition, with its date."""
@@ -290,6 +305,7 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
             ),
             hint=_("Possible next statuses: {choices}.").format(choices=choices),
         )
+    redirect_filing_steps(project, args.statut)
     if (before, args.statut) in TEAM_TRANSITIONS:
         require_steering(ctx.person, project)
     elif not oversees(ctx.person, project.region):
@@ -328,19 +344,6 @@ def _check_order(project: Project, column: str, when: date) -> None:
         )
 
 
-def hallmarks(ctx: CommandContext, project: Project, competences: set[str]) -> list[tuple[str, bool]]:
-    """The call's seven hallmarks of a lab, each met or not."""
-    return [
-        (_("An objective"), bool(project.objective)),
-        (_("A multidisciplinary team"), len(competences) >= 2),
-        (_("Innovative methods"), bool(project.methods)),
-        (_("Evaluation indicators"), bool(project.indicators)),
-        (_("An open place"), bool(project.place)),
-        (_("A structured governance"), bool(project.governance)),
-        (_("Projects to run"), bool(project.portfolio)),
-    ]
-
-
 def project_card(ctx: CommandContext, project: Project) -> Reply:
     """The public card: who, what, how far, and what the call still expects."""
     team = projects.team(ctx.session, project.id)
@@ -364,13 +367,14 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     )
     covered = projects.covered_categories(ctx.session, project.id)
     reply.add_field(_("Partner categories met"), f"{len(covered)}/{len(PARTNER_CATEGORIES.terms)}")
-    checks = hallmarks(ctx, project, {m.competence for m, _person in team})
-    reply.add_field(_("Lab hallmarks"), "\n".join(("✅ " if ok else "⬜ ") + label for label, ok in checks))
+    reply.add_field(_("Lab hallmarks"), hallmarks_text(ctx, project, team))
     services = {m.service.strip().lower() for m, _person in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
     if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
         reply.actions.append(Action(label=_("Join"), command=f"rejoindre {project.id}", style="primary"))
+    if changed := filing_change_note(ctx, project):
+        reply.notes.append(changed)
     reply.notes.append(_("Slug: {slug}").format(slug=project.slug))
     return reply
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labbot.arguments import bind
+from labbot.arguments import bind, bind_values
 from labbot.clock import Clock, SystemClock, today_in_paris
 from labbot.config import Settings
 from labbot.context import CommandContext, language_of
-from labbot.errors import CommandError, Forbidden, InvalidInput
+from labbot.errors import CommandError, Forbidden, InvalidFields, InvalidInput
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.observation import SILENT, CommandRecord, Observer, command_context, new_request_id, set_family
@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import has_unstorable_characters, neutralized_reply, shorten
+from labbot.text import has_unstorable_characters, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ class LabBot:
         database: Database,
         settings: Settings,
         clock: Clock | None = None,
+        *,
         observer: Observer = SILENT,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.registry = registry
         self.database = database
@@ -66,8 +68,9 @@ class LabBot:
         self.clock = clock or SystemClock()
         self.observer = observer
         self._admins = set(settings.roles.admins)
-        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
-        self.after_commit: Callable[[], None] = lambda: None
+        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker;
+        # nothing in a command worker process (the server's delivery worker sends them).
+        self.after_commit: Callable[[], None] = after_commit or _nothing
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
@@ -89,7 +92,7 @@ class LabBot:
         if exchange.notifications:
             reply.queued = True
             self.after_commit()
-        return neutralized_reply(reply)
+        return reply
 
     def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
         try:
@@ -122,9 +125,10 @@ class LabBot:
                     length=len(text), limit=MAX_COMMAND_LENGTH
                 )
             )
-        line = tokenize(text)
+        # A form's answers come as arguments, with the verb alone: nothing to tokenize.
+        line = tokenize(text) if request.arguments is None else CommandLine(positionals=[text or "aide"])
         verb = line.positionals.pop(0) if line.positionals else "aide"
-        share = verb.lower() in _SHARE_WORDS
+        share = verb.lower() in _SHARE_WORDS and request.arguments is None
         if share:
             verb = line.positionals.pop(0) if line.positionals else "aide"
         try:
@@ -153,7 +157,7 @@ class LabBot:
                         language,
                         exchange.notifications,
                     )
-                    reply = self._execute(spec, context, line, language)
+                    reply = self._execute(spec, context, line, request.arguments)
                     # In the command's transaction: the change and its messages are kept, or lost, together.
                     notify.enqueue_notifications(session, exchange.notifications, self.clock.now())
                     if share:
@@ -170,14 +174,24 @@ class LabBot:
                         return Reply.model_validate(seen)
             raise
 
-    def _execute(self, spec: CommandSpec, context: CommandContext, line: CommandLine, language: Language) -> Reply:
+    def _execute(
+        self,
+        spec: CommandSpec,
+        context: CommandContext,
+        line: CommandLine,
+        answers: Mapping[str, str | list[str]] | None,
+    ) -> Reply:
+        today = today_in_paris(self.clock)
         try:
-            arguments = bind(
-                spec.arguments, line, spec.positionals, greedy=spec.greedy, today=today_in_paris(self.clock)
-            )
+            if answers is None:
+                arguments = bind(spec.arguments, line, spec.positionals, greedy=spec.greedy, today=today)
+            else:
+                arguments = bind_values(spec.arguments, answers, today=today)
             reply = spec.handler(context, arguments)
+        except InvalidFields:
+            raise  # a form shows each message beside its field: no example
         except InvalidInput as error:
-            example = _("Example: {example}").format(example=spec.example_in(language))
+            example = _("Example: {example}").format(example=spec.example_in(context.language))
             raise InvalidInput(
                 error.message, hint=" ".join(filter(None, [error.hint, example])), field=error.field
             ) from None
@@ -228,6 +242,10 @@ class LabBot:
         )
 
 
+def _nothing() -> None:
+    return None
+
+
 def apology(language: Language, reference: str) -> Reply:
     """What a person reads when their command failed on our side; `reference` finds it in the logs."""
     with use_locale(language):
@@ -276,9 +294,14 @@ def _check_shareable(spec: CommandSpec) -> None:
 
 def _refusal(error: CommandError) -> Reply:
     field = error.field if isinstance(error, InvalidInput) else None
+    if isinstance(error, InvalidFields):
+        problems = error.problems
+    else:
+        problems = {field: " ".join(filter(None, [error.message, error.hint]))} if field else {}
     return Reply(
         text=error.message,
         notes=[error.hint] if error.hint else [],
         outcome=Outcome.REFUSED,
         invalid_field=field,
+        field_errors=problems,
     )

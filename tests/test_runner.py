@@ -109,7 +109,7 @@ def test_a_worker_killed_mid_command_gets_an_answer_and_is_replaced(database_url
 def test_workers_that_cannot_start_are_apologised_for_and_healthz_names_them(database_url: str) -> None:
     app = workers(database_url, processes=0)
     # Workers of a database whose driver is not installed: their start fails, every time.
-    broken = CommandRunner(app.bot, make_settings("mysql://labbot@127.0.0.1/labbot"), 1, lambda: None)
+    broken = CommandRunner(app.bot, make_settings("mysql://labbot@127.0.0.1/labbot"), 1, wake=lambda: None)
     health = build_http_app(app.database, [], [broken], health=[broken.down])
     with TestClient(health) as client:
         response = client.get("/healthz")

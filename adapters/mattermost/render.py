@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.mattermost.buttons import ANY_MEMBER, BUTTON_LIFETIME_SECONDS, signed_context
 from adapters.mattermost.signing import ContextSigner
+from adapters.mentions import unpingable
 from labbot.messages import Reply, Table
 
 # Mattermost refuses posts over 16 383 characters; keep room for the table header repeated on a split.
@@ -26,19 +30,25 @@ class Post:
 
 @dataclass(frozen=True)
 class Buttons:
-    """Where buttons post when clicked, and the signer that proves they are ours."""
+    """Where buttons post when clicked, the signer that proves they are ours, and how long they last."""
 
     url: str
     signer: ContextSigner
+    lifetime_seconds: int = BUTTON_LIFETIME_SECONDS
+    clock: Callable[[], float] = time.time
+
+    def context(self, command: str, audience: str) -> dict[str, Any]:
+        """A signed context for a button that `audience` may click until the lifetime runs out."""
+        return signed_context(self.signer, command, audience, int(self.clock()) + self.lifetime_seconds)
 
 
 def escape(text: str, *, block: bool = True) -> str:
     """Show `text` literally: Markdown characters lose their meaning (no links, images, tables, and in a
-    `block`, no headings, quotes or lists)."""
+    `block`, no headings, quotes or lists), and no `@word` pings (adapters/mentions.py)."""
     text = _INLINE_MARKUP.sub(r"\\\1", text)
     if not block:
-        return text.replace("\n", " ")
-    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+        return unpingable(text.replace("\n", " "))
+    return unpingable(_LINE_START_MARKUP.sub(r"\1\\\2", text))
 
 
 def markdown_table(table: Table) -> list[str]:
@@ -88,15 +98,16 @@ def split_lines(lines: list[str], limit: int = POST_LIMIT) -> list[str]:
     return chunks
 
 
-def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
-    """Fields side by side and signed buttons, or None when the reply has neither."""
+def attachment(reply: Reply, buttons: Buttons | None, audience: str = ANY_MEMBER) -> dict[str, Any] | None:
+    """Fields side by side and signed buttons (for `audience`: a user id, or any member), or None when the reply
+    has neither."""
     actions = []
     if buttons is not None:
         for number, action in enumerate(reply.actions):
-            context = {"command": action.command, "signature": buttons.signer.sign("action", action.command)}
+            context = buttons.context(action.command, audience)
             button: dict[str, Any] = {
                 "id": f"labbot{number}",  # Mattermost wants alphanumeric ids, unique within the post
-                "name": action.label,
+                "name": unpingable(action.label),
                 "type": "button",
                 "integration": {"url": buttons.url, "context": context},
             }
@@ -111,7 +122,7 @@ def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
     if not fields and not actions:
         return None
     fallback = "; ".join(f"{f.label}: {f.value}" for f in reply.fields) or reply.title or reply.text
-    content: dict[str, Any] = {"fallback": fallback[:300], "fields": fields}
+    content: dict[str, Any] = {"fallback": unpingable(fallback[:300]), "fields": fields}
     if actions:
         content["actions"] = actions
     return content
@@ -125,10 +136,10 @@ def as_text(reply: Reply) -> str:
     return "\n".join([*lines, *([""] if lines and fields else []), *fields])[: POST_LIMIT - 1]
 
 
-def render(reply: Reply, buttons: Buttons | None = None) -> list[Post]:
-    """The posts showing `reply`: the attachment rides on the last one."""
+def render(reply: Reply, buttons: Buttons | None = None, audience: str = ANY_MEMBER) -> list[Post]:
+    """The posts showing `reply`: the attachment rides on the last one; its buttons are for `audience`."""
     messages = split_lines(message_lines(reply))
-    extra = attachment(reply, buttons)
+    extra = attachment(reply, buttons, audience)
     posts = [Post(message) for message in messages[:-1]]
     posts.append(Post(messages[-1], {"attachments": [extra]} if extra else {}))
     return posts

@@ -17,14 +17,17 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.mattermost.adapter import MattermostAdapter
+from adapters.mattermost import dialogs
+from adapters.mattermost.adapter import PLATFORM, MattermostAdapter
+from adapters.mattermost.buttons import ANY_MEMBER, Click, check_click, refusal_text
 from adapters.mattermost.clicks import RecentClicks
-from adapters.mattermost.dialogs import FORMS, Form, form_for_bare_verb
 from adapters.mattermost.render import Buttons, Post, as_text, render
 from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
-from labbot.i18n import _, language_from_hint, use_locale
+from labbot.forms import Form, Forms
+from labbot.home import account_language
+from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
 
@@ -48,8 +51,10 @@ class MattermostRoutes:
         settings: MattermostSettings,
         secrets_: MattermostSecrets,
         signer: ContextSigner,
+        forms: Forms,
     ) -> None:
         self.adapter = adapter
+        self.forms = forms
         self.settings = settings
         self._command_token = secrets_.command_token.encode()
         self.signer = signer
@@ -83,7 +88,7 @@ class MattermostRoutes:
         user_id, text = fields.get("user_id", ""), fields.get("text", "")
         if not user_id:
             return JSONResponse({"text": "user_id is missing"}, status_code=400)
-        bare_form = form_for_bare_verb(text)
+        bare_form = self.forms.for_bare_verb(text)
         if bare_form is not None and fields.get("trigger_id"):
             await asyncio.to_thread(self._open_dialog, bare_form, fields)
             return JSONResponse({})
@@ -100,8 +105,12 @@ class MattermostRoutes:
             key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
             raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
         )
+        if reply.files:
+            # A response_url cannot carry files: the answer is posted with them (the person's DM when private).
+            await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+            return
         response_url = fields.get("response_url", "")
-        body = command_response(reply, self.adapter.messenger.buttons)
+        body = command_response(reply, self.adapter.messenger.buttons, fields["user_id"])
         if response_url and await self._respond(response_url, body):
             return
         # No response_url (or it refused): the person still gets the answer, in their direct conversation.
@@ -126,11 +135,11 @@ class MattermostRoutes:
         nonce = secrets.token_hex(12)
         state = f"{nonce}.{self.signer.sign('dialog', form.verb, profile.user_id, nonce)}"
         with use_locale(language_from_hint(profile.locale) or "fr"):
-            dialog = form.dialog(state=state)
+            opened = dialogs.dialog(form, state=state)
         body = {
             "trigger_id": fields["trigger_id"],
             "url": self.settings.public_url + DIALOG_PATH,
-            "dialog": dialog,
+            "dialog": opened,
         }
         try:
             call("open a dialog", self.adapter.messenger.driver.integration_actions.open_dialog, body)
@@ -140,7 +149,9 @@ class MattermostRoutes:
     async def dialog(self, http: HttpRequest) -> Response:
         """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
         payload = await _json_object(http)
-        form = FORMS.get(str(payload.get("callback_id", "")))
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
+        form = self.forms.get(str(payload.get("callback_id", "")))
         user_id = str(payload.get("user_id", ""))
         nonce, _dot, signature = str(payload.get("state", "")).partition(".")
         if form is None or not user_id or not self.signer.verify(signature, "dialog", form.verb, user_id, nonce):
@@ -153,36 +164,38 @@ class MattermostRoutes:
         reply = await self.adapter.run(
             user_id,
             "",
-            form.command_line(submission if isinstance(submission, dict) else {}),
+            form.verb,
             channel_id=channel_id,
             key=request_key("dialog", nonce),
             raw=payload,
+            arguments=dialogs.answers(form, submission if isinstance(submission, dict) else {}),
         )
         if reply.outcome is not Outcome.DONE:
-            return JSONResponse(dialog_errors(form, reply))
+            message = " ".join([reply.text, *reply.notes]).strip()
+            return JSONResponse(dialogs.dialog_errors(form, reply.field_errors or _at_fault(reply), message))
         self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
         return JSONResponse({})
 
     # ----- buttons ---------------------------------------------------------------------------
 
+    def _language_of(self, user_id: str) -> Language:
+        """The clicker's language: their `profil langue:` choice, else their Mattermost locale, else French."""
+        profile = self.adapter.directory.cached(user_id)
+        return account_language(self.adapter.runner.bot, PLATFORM, user_id, profile.locale if profile else None)
+
     async def action(self, http: HttpRequest) -> Response:
         """A button click: runs the signed command as the person who clicked, answers them privately."""
         payload = await _json_object(http)
-        context = payload.get("context")
-        command = context.get("command") if isinstance(context, dict) else None
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
         user_id = str(payload.get("user_id", ""))
-        if (
-            not isinstance(command, str)
-            or not user_id
-            or not self.signer.verify(
-                context.get("signature") if isinstance(context, dict) else None, "action", command
-            )
-        ):
-            log.warning("refused a button click with a forged or missing context")
-            profile = self.adapter.directory.cached(user_id)
-            with use_locale(language_from_hint(profile.locale if profile else None) or "fr"):
-                refusal = _("This button was not made by labbot; nothing was done.")
-            return JSONResponse({"ephemeral_text": refusal}, status_code=403)
+        verdict, command = check_click(self.signer, payload.get("context"), user_id)
+        if verdict is not Click.ALLOWED or command is None:
+            log.warning("refused a button click: %s", verdict.value)
+            with use_locale(await asyncio.to_thread(self._language_of, user_id)):
+                refusal = refusal_text(verdict, command, self.settings.trigger)
+            # 200: Mattermost shows the ephemeral text only then (any other status is a generic error).
+            return JSONResponse({"ephemeral_text": refusal})
         channel_id = str(payload.get("channel_id") or "") or None
         click = (str(payload.get("post_id", "")), user_id, command)
         reply = await self.clicks.answer(
@@ -203,10 +216,13 @@ class MattermostRoutes:
         return JSONResponse({"ephemeral_text": as_text(reply)})
 
 
-def command_response(reply: Reply, buttons: Buttons | None) -> dict[str, Any]:
-    """The slash command's JSON answer; a long reply continues in `extra_responses`."""
-    kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
-    first, *more = [_post_response(post, kind) for post in render(reply, buttons)]
+def command_response(reply: Reply, buttons: Buttons | None, user_id: str) -> dict[str, Any]:
+    """The slash command's JSON answer; a long reply continues in `extra_responses`. Its buttons are for the
+    person who typed the command, or for any member when the answer is shown to the channel."""
+    shared = reply.visibility is Visibility.CHANNEL
+    kind = "in_channel" if shared else "ephemeral"
+    audience = ANY_MEMBER if shared else user_id
+    first, *more = [_post_response(post, kind) for post in render(reply, buttons, audience)]
     return {**first, "extra_responses": more} if more else first
 
 
@@ -214,13 +230,10 @@ def _post_response(post: Post, kind: str) -> dict[str, Any]:
     return {"response_type": kind, "text": post.message, **post.props}
 
 
-def dialog_errors(form: Form, reply: Reply) -> dict[str, Any]:
-    """A refusal as Mattermost shows it in the dialog: beside the field at fault, else above the fields."""
-    message = " ".join([reply.text, *reply.notes]).strip()
-    element = form.element_named(reply.invalid_field)
-    if element is not None:
-        return {"errors": {element: message}}
-    return {"error": message}
+def _at_fault(reply: Reply) -> dict[str, str]:
+    if reply.invalid_field is None:
+        return {}
+    return {reply.invalid_field: " ".join([reply.text, *reply.notes]).strip()}
 
 
 async def _json_object(http: HttpRequest) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labbot.config import ConfigError
+from labbot.logs import register_secret
 
 BOT_TOKEN_VARIABLE = "MATTERMOST_BOT_TOKEN"  # noqa: S105 - a variable name
 COMMAND_TOKEN_VARIABLE = "MATTERMOST_COMMAND_TOKEN"  # noqa: S105 - a variable name
@@ -36,6 +37,8 @@ class MattermostSettings(BaseModel):
     )
     trigger: str = Field(default="lab", pattern=r"^[a-z0-9_-]{1,128}$")
     ca_file: Path | None = None  # a private CA bundle for the Mattermost server's certificate
+    # The server's FileSettings.MaxFileSize (100 MiB by default): larger files are refused with a message.
+    max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 
     @field_validator("url", "public_url")
     @classmethod
@@ -79,6 +82,8 @@ class MattermostSecrets:
                 f"command's token (printed by `labbot mattermost setup`), {ACTIONS_SECRET_VARIABLE} a long "
                 "random string that signs buttons (e.g. `openssl rand -hex 32`)."
             )
+        for name in (BOT_TOKEN_VARIABLE, COMMAND_TOKEN_VARIABLE, ACTIONS_SECRET_VARIABLE):
+            register_secret(os.environ.get(name))
         return cls(
             bot_token=os.environ[BOT_TOKEN_VARIABLE],
             command_token=os.environ.get(COMMAND_TOKEN_VARIABLE, ""),

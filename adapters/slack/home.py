@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -17,70 +14,58 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.slack.blocks import escape, render
+from adapters.slack.blocks import SECTION_LIMIT, render
+from adapters.slack.mrkdwn import escape, escaped_shortened
 from adapters.slack.users import SlackUser
-from labbot.clock import today_in_paris
-from labbot.context import language_of
 from labbot.engine import LabBot
-from labbot.i18n import Language, _, format_duration, language_from_hint, use_locale
-from labbot.messages import Request
-from labbot.storage import hours, people, projects
+from labbot.home import HomeView, home_view
+from labbot.i18n import _, format_duration, ngettext, use_locale
 
 # Action ids of the home's buttons that open a form (the verb is the button's value).
 OPEN_FORM_ACTION = "labbot:open-form"
 HOME_BLOCK_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class HomeFacts:
-    """What the home shows about the person, read in one transaction."""
-
-    language: Language
-    projects: list[tuple[int, str]]
-    week_minutes: int
-    month_minutes: int
-
-
-def read_facts(bot: LabBot, user: SlackUser) -> HomeFacts:
-    """The person's projects and hours (nothing yet for someone new)."""
-    today = today_in_paris(bot.clock)
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    tomorrow = today + timedelta(days=1)
-    with bot.database.transaction() as session:
-        person = people.by_identity(session, "slack", user.id)
-        if person is None:
-            return HomeFacts(language_of_hint(user.locale), [], 0, 0)
-        own = [(p.id, p.title) for p in projects.of_person(session, person.id)]
-        week = hours.total(session, *hours.for_person(person.id, week_start, tomorrow)).minutes
-        month = hours.total(session, *hours.for_person(person.id, month_start, tomorrow)).minutes
-        return HomeFacts(language_of(person, user.locale), own, week, month)
-
-
-def language_of_hint(locale: str | None) -> Language:
-    """French unless the Slack locale names another supported language."""
-    return language_from_hint(locale) or "fr"
+# A project's title as listed on the home, in characters once escaped (the card shows it whole).
+HOME_TITLE_LIMIT = 90
 
 
 def build_home(bot: LabBot, user: SlackUser) -> View:
-    """The home view for `user`, in their language (runs the core's read-only `evenements`)."""
-    facts = read_facts(bot, user)
-    events = bot.handle(Request(platform="slack", user_id=user.id, text="evenements", locale=user.locale))
-    with use_locale(facts.language):
-        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(facts)]
-        blocks += [_hours(facts), DividerBlock(), *render(events).blocks, DividerBlock(), _shortcuts()]
+    """The home view for `user`, in their language (the core's home query)."""
+    home = home_view(bot, "slack", user.id, user.locale)
+    with use_locale(home.language):
+        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(home)]
+        # No file can follow a view: what the home cannot show is one command away.
+        shown_events = render(home.events, see_all="`/lab evenements`").blocks
+        blocks += [_hours(home), DividerBlock(), *shown_events, DividerBlock(), _shortcuts()]
     return View(type="home", blocks=blocks[:HOME_BLOCK_LIMIT])
 
 
-def _projects(facts: HomeFacts) -> list[Block]:
+def _projects(facts: HomeView) -> list[Block]:
     if not facts.projects:
         text = _("You are on no project yet. Register an idea, or join a team with: rejoindre <number>")
         return [SectionBlock(text=PlainTextObject(text=text))]
-    lines = "\n".join(f"• #{number} {escape(title)}" for number, title in facts.projects[:30])
-    return [SectionBlock(text=MarkdownTextObject(text=f"*{_('Your projects')}*\n{lines}"))]
+    return [SectionBlock(text=MarkdownTextObject(text=projects_text(facts.projects)))]
 
 
-def _hours(facts: HomeFacts) -> SectionBlock:
+def projects_text(own: list[tuple[int, str]]) -> str:
+    """The person's projects, one line each, within a section's limit however many and however long:
+    titles are shortened, and the projects that do not fit are counted with the command that lists them."""
+    text = f"*{escape(_('Your projects'))}*"
+    for shown, (number, title) in enumerate(own):
+        line = f"\n• #{number} {escaped_shortened(title, HOME_TITLE_LIMIT)}"
+        hidden = len(own) - shown
+        more = "\n" + escape(
+            ngettext(
+                "… and {count} more: see all with {command}", "… and {count} more: see all with {command}", hidden
+            ).format(count=hidden, command="/lab projets")
+        )
+        room = SECTION_LIMIT - (0 if hidden == 1 else len(more))
+        if len(text) + len(line) > room:
+            return text + more
+        text += line
+    return text
+
+
+def _hours(facts: HomeView) -> SectionBlock:
     return SectionBlock(
         fields=[
             MarkdownTextObject(text=f"*{_('Hours this week')}*\n{format_duration(facts.week_minutes)}"),

@@ -17,20 +17,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from adapters.slack.blocks import RUN_ACTION_PREFIX, render
 from adapters.slack.bridge import SlackBridge, SlackFailure
-from adapters.slack.forms import (
-    FORM_CALLBACK_PREFIX,
-    FORM_VERBS,
-    FORMS,
-    Form,
-    command_line,
-    field_errors,
-    form_view,
-    result_view,
-)
+from adapters.slack.forms import FORM_CALLBACK_PREFIX, answers, field_errors, form_view, result_view
 from adapters.slack.home import OPEN_FORM_ACTION
+from labbot.forms import Form
+from labbot.home import own_projects
 from labbot.i18n import use_locale
 from labbot.messages import Outcome, Visibility
-from labbot.storage import people, projects
 
 Body = dict[str, Any]
 SHORTCUTS = {"labbot_new_idea": "idee", "labbot_log_hours": "heures", "labbot_partner_meeting": "reunion"}
@@ -78,14 +70,20 @@ class SlashCommand:
     async def run(self, body: Body) -> None:
         """Run the command, or open its form when a form verb comes alone."""
         user_id, text = body["user_id"], body.get("text", "").strip()
-        form = FORM_VERBS.get(text.lower())
+        form = self.bridge.forms.for_bare_verb(text)
         if form is not None:
             await self.open_form(form, body["trigger_id"], user_id, body.get("channel_id"), body["response_url"])
             return
         answer = await self.bridge.run(
-            user_id, text, channel_id=body.get("channel_id"), key=f"slack:command:{body['trigger_id']}", raw=body
+            user_id,
+            text,
+            channel_id=body.get("channel_id"),
+            key=f"slack:command:{body['trigger_id']}",
+            raw=body,
+            channel_name=body.get("channel_name"),
         )
         await self.bridge.respond(body["response_url"], answer, user_id=user_id)
+        await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=body.get("channel_id"))
 
     async def button(self, body: Body) -> None:
         """A button that runs a core command as the clicker; the message is updated in place."""
@@ -96,21 +94,24 @@ class SlashCommand:
         answer = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         if body.get("response_url"):
             await self.bridge.respond(body["response_url"], answer, user_id=user_id, replace_original=True)
+            await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=channel_id)
             return
         # A button on App Home: the answer goes to the person's DM, the home refreshes itself.
         await self.bridge.post(user_id, answer)
+        await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=None)
 
     async def open_form_button(self, body: Body) -> None:
         """A home button that opens a form."""
-        verb = body["actions"][0]["value"]
-        await self.open_form(FORMS[verb], body["trigger_id"], body["user"]["id"], None, None)
+        form = self.bridge.forms.get(body["actions"][0]["value"])
+        if form is not None:
+            await self.open_form(form, body["trigger_id"], body["user"]["id"], None, None)
 
     async def shortcut(self, body: Body) -> None:
         """A global or message shortcut that opens a form."""
-        verb = SHORTCUTS.get(body.get("callback_id", ""))
-        if verb:
+        form = self.bridge.forms.get(SHORTCUTS.get(body.get("callback_id", ""), ""))
+        if form is not None:
             channel = (body.get("channel") or {}).get("id")
-            await self.open_form(FORMS[verb], body["trigger_id"], body["user"]["id"], channel, None)
+            await self.open_form(form, body["trigger_id"], body["user"]["id"], channel, None)
 
     async def open_form(
         self, form: Form, trigger_id: str, user_id: str, channel_id: str | None, response_url: str | None
@@ -128,12 +129,19 @@ class SlashCommand:
     async def submit(self, ack: AsyncAck, body: Body) -> None:
         """Run the form's command; errors go beside their field, success replaces the form."""
         view = body["view"]
-        form = FORMS[view["callback_id"].removeprefix(FORM_CALLBACK_PREFIX)]
-        text = command_line(form, view["state"]["values"])
+        form = self.bridge.forms.get(view["callback_id"].removeprefix(FORM_CALLBACK_PREFIX))
+        if form is None:
+            await ack()
+            return
         channel_id = (json.loads(view.get("private_metadata") or "{}") or {}).get("channel")
         user_id = body["user"]["id"]
         answer = await self.bridge.run(
-            user_id, text, channel_id=channel_id, key=f"slack:view:{view['id']}", raw=body
+            user_id,
+            form.verb,
+            channel_id=channel_id,
+            key=f"slack:view:{view['id']}",
+            raw=body,
+            arguments=answers(form, view["state"]["values"]),
         )
         reply = answer.reply
         if reply.outcome is Outcome.REFUSED:
@@ -180,14 +188,10 @@ class Conversation:
         private = not direct and reply.visibility is not Visibility.CHANNEL
         try:
             await self.bridge.post(channel, answer, thread_ts=thread_ts, only_for=user_id if private else None)
+            await self.bridge.share_files(reply, user_id=user_id, channel_id=channel, thread_ts=thread_ts)
         except SlackFailure as error:
             await self.bridge.tell_failure(user_id, error)
 
 
 async def _own_projects(bridge: SlackBridge, user_id: str) -> list[tuple[int, str]]:
-    def read() -> list[tuple[int, str]]:
-        with bridge.bot.database.transaction() as session:
-            person = people.by_identity(session, "slack", user_id)
-            return [(p.id, p.title) for p in projects.of_person(session, person.id)] if person else []
-
-    return await asyncio.to_thread(read)
+    return await asyncio.to_thread(own_projects, bridge.bot, "slack", user_id)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from labbot.config import ConfigError
+from labbot.logs import register_secret
 
 
 class SlackSettings(BaseModel):
@@ -25,6 +26,8 @@ class SlackSettings(BaseModel):
     user_cache_seconds: int = Field(default=3600, ge=0, le=86_400)
     # How many recent messages of a conversation the outbox searches for a delivery's marker.
     history_limit: int = Field(default=100, ge=1, le=999)
+    # Files larger than this are not uploaded; the person is told to ask for a narrower export (Slack: 1 GB).
+    max_file_bytes: int = Field(default=1_000_000_000, ge=1)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ def secrets_from_environment(
                 f"[slack] mode = {mode!r} needs the environment variable {name} "
                 f"(see README, “Connect to Slack”: {_WHERE[name]})."
             )
+    for name in _WHERE:
+        register_secret(env.get(name))
     return SlackSecrets(
         bot_token=env["SLACK_BOT_TOKEN"],
         signing_secret=env.get("SLACK_SIGNING_SECRET") or None,

@@ -11,6 +11,7 @@ from labbot.messages import Reply, Request
 from labbot.storage import people
 from labbot.storage.models import HourEntry, Person, Project
 from tests.mattermost.conftest import Mattermost, wait_until
+from tests.test_mentions_never_ping import mattermost_pings
 
 
 def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermost) -> None:
@@ -63,6 +64,19 @@ def test_broadcast_words_and_markup_are_neutralised(mattermost: Mattermost) -> N
         assert word not in text
     assert "@\u200bchannel" in text
     assert "\\[clic\\]" in text
+
+
+def test_mentions_glued_to_underscores_or_punctuation_do_not_ping(mattermost: Mattermost) -> None:
+    title = "Alerte @here_ (@all_) x.@channel_ _@HERE @sgmap."
+    mattermost.slash(mattermost.alice, f'idee "{title}" region:bretagne services:"A, B"')
+    answer = mattermost.slash(mattermost.alice, "publier projet 1")
+    body = answer.json()
+    assert body["response_type"] == "in_channel"
+    assert "Alerte" in body["text"]
+    everything = [body["text"], *(f["value"] for a in body.get("attachments", []) for f in a["fields"])]
+    # What the Mattermost server would read as mentions in what labbot answered (a port of its parser).
+    assert [mattermost_pings(text) for text in everything] == [[] for _ in everything]
+    assert mattermost_pings(title)  # the same words, typed by a person, do ping
 
 
 class HeldBot:

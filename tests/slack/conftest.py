@@ -162,10 +162,10 @@ def build_workspace(
         roles={"admins": ["slack:U0SGMAP"]},
         events=EVENTS,
     )
-    platform = from_settings(settings)
-    assert platform is not None
-    app = bootstrap(settings, messengers={"slack": platform.messenger}, clock=FixedClock(TEST_START))
-    platform.attach(app)
+    connection = from_settings(settings)
+    assert connection is not None
+    app = bootstrap(settings, messengers={"slack": connection.messenger}, clock=FixedClock(TEST_START))
+    platform = connection.serve(app)
     asgi = platforms_app(app, [platform])
     return Workspace(api, TestClient(asgi), app, platform)
 
