@@ -15,7 +15,7 @@ from labbot.scheduling.reminders import digest_reply
 from labbot.storage import digest
 from tests.conftest import Conversation
 
-_MONEY = r"(-?[\d ]+,\d\d) €"
+_MONEY = r"(-?\d{1,3}(?: \d{3})*,\d\d) €"
 
 
 @pytest.fixture

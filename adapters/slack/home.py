@@ -74,7 +74,7 @@ def build_home(bot: LabBot, user: SlackUser) -> View:
 
 def _projects(facts: HomeFacts) -> list[Block]:
     if not facts.projects:
-        text = _("You are on no project yet. Register an idea, or join a team with: rejoindre <number>")
+        text = _("You are on no project yet. Register an idea, or join a team with: join <number>")
         return [SectionBlock(text=PlainTextObject(text=text))]
     lines = "\n".join(f"• #{number} {escape(title)}" for number, title in facts.projects[:30])
     return [SectionBlock(text=MarkdownTextObject(text=f"*{_('Your projects')}*\n{lines}"))]
