@@ -90,7 +90,8 @@ def test_app_home_is_published_when_opened(slack: Workspace) -> None:
     slack.answers(url)
     slack.event({"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home"})
     home = wait_for(
-        lambda: (v := slack.api.home_view_of("U0ALICE")) and "2h30" in text_of(v) and v, "the refreshed home"
+        lambda: (v := slack.api.home_view_of("U0ALICE")) and "2\u202fh\u202f30" in text_of(v) and v,
+        "the refreshed home",
     )
     said = text_of(home)
     assert "#1 Lab Bretagne" in said
