@@ -1,10 +1,15 @@
-"""The one place where labbot is wired: settings → database → commands → bot (+ adapters at run time)."""
+"""The one place where labbot is wired: settings → database → outbox → bot → runner → background work.
+
+Everything is built through constructors, in dependency order, and never finished by assignment afterwards;
+platforms are built from the assembled application (adapters/serve.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from adapters.runner import CommandRunner, command_settings
 from commands import FAMILIES
 from labbot.clock import Clock, SystemClock
 from labbot.config import Settings
@@ -20,7 +25,7 @@ from labbot.storage import events
 from labbot.storage.database import Database
 
 
-@dataclass
+@dataclass(frozen=True)
 class Application:
     """What a running labbot is made of."""
 
@@ -30,17 +35,9 @@ class Application:
     notifier: Notifier
     worker: DeliveryWorker
     observer: Observer
-
-    def background(self, platforms: Collection[str] | None = None) -> BackgroundWork:
-        """The scheduler and delivery worker, to start beside the adapters; deliveries then happen in the
-        background (on the elected replica) instead of right after each command."""
-        self.bot.after_commit = self.worker.wake
-        if platforms is not None:
-            # Accounts on platforms not connected here (a console login) are recorded as unreachable.
-            self.worker.fallback = lambda _platform: None
-        return BackgroundWork(
-            self.database, self.settings, self.worker, self.bot.clock, Reach(platforms), observer=self.observer
-        )
+    runner: CommandRunner
+    # The scheduler and delivery worker (on the elected replica), for the caller to start beside the adapters.
+    background: BackgroundWork
 
 
 def bootstrap(
@@ -49,12 +46,15 @@ def bootstrap(
     notifier: Notifier | None = None,
     messengers: Mapping[str, Messenger] | None = None,
     clock: Clock | None = None,
+    in_background: bool = False,
+    platforms: Collection[str] | None = None,
 ) -> Application:
-    """Open and upgrade the database, sync the configured events, and assemble the bot.
+    """Open and upgrade the database, sync the configured events, and assemble the application.
 
     Messages for people go through the outbox: to their platform's messenger, or to `notifier` for platforms
-    without one (the console prints, tests record). Until `Application.background()` is started, the outbox
-    is delivered right after each command.
+    without one (the console prints, tests record). `in_background`: the delivery worker sends them once
+    `Application.background` is started (`labbot run`, the console); otherwise right after each command.
+    `platforms`: the platforms this process connects (`labbot run`); accounts elsewhere are unreachable.
     """
     database = Database(settings.database.url)
     database.upgrade()
@@ -62,16 +62,38 @@ def bootstrap(
         events.sync_from_config(session, settings.events)
     notifier = notifier or RecordingNotifier()
     clock = clock or SystemClock()
+    # Metrics when `[metrics] enabled`; command worker processes count into the same files.
+    observer = observer_for(settings)
+    worker = DeliveryWorker(
+        database,
+        messengers or {},
+        settings.outbox,
+        clock,
+        fallback=_unreachable if platforms is not None else _notifier_fallback(notifier),
+        observer=observer,
+    )
+    deliver: Callable[[], None] = worker.wake if in_background else worker.run_until_idle
+    bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock, observer=observer, after_commit=deliver)
+    runner = CommandRunner(bot, settings, command_settings(settings).processes, wake=deliver)
+    background = BackgroundWork(database, settings, worker, clock, Reach(platforms), observer=observer)
+    return Application(settings, database, bot, notifier, worker, observer, runner, background)
+
+
+def command_bot(settings: Settings) -> LabBot:
+    """The bot of a command worker process: no migration (the server ran them), no deliveries (the server's
+    delivery worker sends what commands queue)."""
+    database = Database(settings.database.url)
+    return LabBot(CommandRegistry(FAMILIES), database, settings, observer=observer_for(settings))
+
+
+def _unreachable(_platform: str) -> Messenger | None:
+    return None
+
+
+def _notifier_fallback(notifier: Notifier) -> Callable[[str], Messenger]:
     fallbacks: dict[str, Messenger] = {}
 
     def fallback(platform: str) -> Messenger:
         return fallbacks.setdefault(platform, NotifierMessenger(notifier, platform))
 
-    # Metrics when `[metrics] enabled`; worker processes bootstrap here too, and count into the same files.
-    observer = observer_for(settings)
-    worker = DeliveryWorker(
-        database, messengers or {}, settings.outbox, clock, fallback=fallback, observer=observer
-    )
-    bot = LabBot(CommandRegistry(FAMILIES), database, settings, clock, observer=observer)
-    bot.after_commit = worker.run_until_idle
-    return Application(settings, database, bot, notifier, worker, observer)
+    return fallback

@@ -87,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(settings, args.path)
         if args.action == "mattermost":
             return _mattermost_setup(settings)
-        app = bootstrap(settings, notifier=ConsoleNotifier())
+        # The console delivers in the background (scheduled reminders print while it is open); `say` at once.
+        app = bootstrap(settings, notifier=ConsoleNotifier(), in_background=args.action == "console")
     except ConfigError as error:
         print(error, file=sys.stderr)  # noqa: T201
         return EXIT_CONFIG
@@ -112,7 +113,7 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
     if args.demo:
         _seed_demo(app, announce=True)
     # Scheduled announcements and reminders go out while the console is open; their messages are printed.
-    background = app.background()
+    background = app.background
     background.start()
     try:
         run_repl(

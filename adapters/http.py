@@ -6,15 +6,17 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from adapters.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from adapters.platform import Service
 from labbot.storage.database import Database
 
@@ -30,10 +32,17 @@ class HttpSettings(BaseModel):
     port: int = Field(default=3000, ge=1, le=65535)
     # On SIGTERM: time to finish requests, commands and sends in progress before the process exits.
     shutdown_seconds: float = Field(default=20.0, gt=0, le=600)
+    # Longer request bodies are refused with 413 before being read whole (Slack and Mattermost send a few KiB).
+    max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024, le=100 * 1024 * 1024)
 
 
-def health_route(database: Database) -> Route:
-    """`GET /healthz`: 200 when the database answers, 503 otherwise (load balancers stop sending traffic)."""
+# Something that names the part of labbot that is down in one word (`"commands"`), or None when it is up.
+HealthCheck = Callable[[], str | None]
+
+
+def health_route(database: Database, checks: Sequence[HealthCheck] = ()) -> Route:
+    """`GET /healthz`: 200 when the database answers and commands can run, 503 otherwise (load balancers stop
+    sending traffic), naming the part that is down in one word; the cause is in the log, never in the answer."""
 
     def probe() -> None:
         with database.engine.connect() as connection:
@@ -42,9 +51,13 @@ def health_route(database: Database) -> Route:
     async def healthz(_request: Request) -> JSONResponse:
         try:
             await asyncio.to_thread(probe)
-        except Exception as error:  # any failure means "not healthy", and says why
-            log.warning("health check failed: %s", error)
-            return JSONResponse({"status": "unavailable", "database": str(error)[:200]}, status_code=503)
+        except Exception as error:  # any failure means "not healthy"
+            log.warning("health check failed: database: %s", error)
+            return JSONResponse({"status": "unavailable", "down": "database"}, status_code=503)
+        for check in checks:
+            if (down := check()) is not None:
+                log.warning("health check failed: %s", down)
+                return JSONResponse({"status": "unavailable", "down": down}, status_code=503)
         return JSONResponse({"status": "ok"})
 
     return Route("/healthz", healthz, methods=["GET"])
@@ -74,6 +87,9 @@ def build_http_app(
     routes: Sequence[BaseRoute],
     services: Sequence[Service],
     shutdown: ShutdownBudget | None = None,
+    health: Sequence[HealthCheck] = (),
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:
     """The ASGI app: `/healthz` and the platforms' routes; services start with it and stop with it, in reverse,
     each within what is left of the shutdown budget."""
@@ -97,4 +113,8 @@ def build_http_app(
                 except Exception:
                     log.exception("could not stop %r cleanly", service)
 
-    return Starlette(routes=[health_route(database), *routes], lifespan=lifespan)
+    return Starlette(
+        routes=[health_route(database, health), *routes],
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
+    )

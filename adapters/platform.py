@@ -1,10 +1,10 @@
 """The seam between `labbot run` and each chat platform.
 
 A platform package (`adapters/slack`, `adapters/mattermost`) exposes `adapters/<name>/platform.py` with
-`from_settings(settings) -> Platform | None` (None when its config table is absent). `labbot run` builds every
-configured platform first, so their messengers can be handed to the bot, then attaches the assembled
-application, mounts their HTTP routes on one server and starts their background tasks (Socket Mode,
-websocket listeners).
+`from_settings(settings) -> Connection | None` (None when its config table is absent). `labbot run` builds
+every configured connection first, so that their messengers go into the outbox when the application is
+bootstrapped; each connection then builds its platform with the application (`serve`), whose HTTP routes are
+mounted on one server and whose background tasks (Socket Mode, websocket listeners) start with it.
 """
 
 from __future__ import annotations
@@ -38,28 +38,34 @@ class Service(Protocol):
 
 
 class Platform(Service, Protocol):
-    """One connected chat platform."""
+    """One connected chat platform, serving the application it was built with."""
 
     name: str
-    messenger: Messenger
-
-    def attach(self, application: Application) -> None:
-        """Receive the assembled bot before any route or background task is used."""
-        ...
 
     def routes(self) -> Sequence[BaseRoute]:
         """HTTP routes to mount on the shared server (none for a platform reached only by socket)."""
         ...
 
 
-def configured_platforms(settings: Settings) -> list[Platform]:
+class Connection(Protocol):
+    """A configured platform before the application exists: the messenger the outbox reaches it through."""
+
+    name: str
+    messenger: Messenger
+
+    def serve(self, application: Application) -> Platform:
+        """The platform, built with the assembled application."""
+        ...
+
+
+def configured_connections(settings: Settings) -> list[Connection]:
     """The platforms whose config table is present, built from settings (secrets from the environment)."""
-    platforms: list[Platform] = []
+    connections: list[Connection] = []
     for name in PLATFORM_NAMES:
         if (settings.model_extra or {}).get(name) is None:
             continue
         module = importlib.import_module(f"adapters.{name}.platform")
-        platform = module.from_settings(settings)
-        if platform is not None:
-            platforms.append(platform)
-    return platforms
+        connection = module.from_settings(settings)
+        if connection is not None:
+            connections.append(connection)
+    return connections

@@ -22,6 +22,7 @@ from labbot.storage.database import normalize_url
 
 # The optional tables, by name, with the model that validates each (imported only when the table is present).
 OPTIONAL_TABLES: dict[str, str] = {
+    "commands": "adapters.runner:CommandSettings",
     "console": "adapters.console.settings:ConsoleSettings",
     "http": "adapters.http:HttpSettings",
     "logging": "labbot.logs:LoggingSettings",

@@ -13,11 +13,13 @@ from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
+from adapters.body_limit import DEFAULT_MAX_BODY_BYTES
 from adapters.bootstrap import Application, bootstrap
 from adapters.http import HttpSettings, ShutdownBudget, build_http_app
 from adapters.metrics import HttpMetrics, MetricsListener, metrics_route, scrape_registry
-from adapters.platform import Platform, Service, configured_platforms
+from adapters.platform import Platform, Service, configured_connections
 from labbot.config import ConfigError, Settings
 from labbot.metrics import metrics_settings
 from labbot.scheduling.background import BackgroundWork
@@ -27,18 +29,22 @@ log = logging.getLogger(__name__)
 EXIT_STOPPED_HARD = 3
 
 
-def assemble(settings: Settings) -> tuple[Application, list[Platform]]:
-    """Build the platforms, the application with their messengers, and attach the application to them."""
-    platforms = configured_platforms(settings)
-    if not platforms:
+def assemble(settings: Settings, *, in_background: bool = False) -> tuple[Application, list[Platform]]:
+    """Connect the configured platforms, bootstrap the application with their messengers, then build each
+    platform with it. `in_background`: deliveries wait for `Application.background` (see `bootstrap`)."""
+    connections = configured_connections(settings)
+    if not connections:
         raise ConfigError(
             "Nothing to run: add a [slack] or [mattermost] table to the configuration "
             "(see config.example.toml), or use `labbot console` to try labbot locally."
         )
-    application = bootstrap(settings, messengers={p.name: p.messenger for p in platforms})
-    for platform in platforms:
-        platform.attach(application)
-    return application, platforms
+    application = bootstrap(
+        settings,
+        messengers={c.name: c.messenger for c in connections},
+        in_background=in_background,
+        platforms=[c.name for c in connections],
+    )
+    return application, [connection.serve(application) for connection in connections]
 
 
 class BackgroundService:
@@ -54,15 +60,36 @@ class BackgroundService:
         await asyncio.to_thread(self.work.stop)
 
 
+def platforms_app(
+    application: Application,
+    platforms: Sequence[Platform],
+    services: Sequence[Service] = (),
+    shutdown: ShutdownBudget | None = None,
+    routes: Sequence[BaseRoute] = (),
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> Starlette:
+    """The platforms' routes and `/healthz` on one ASGI app, whose lifespan starts the command runner, then the
+    platforms, then `services` (and stops them in reverse)."""
+    return build_http_app(
+        application.database,
+        [*(route for platform in platforms for route in platform.routes()), *routes],
+        [application.runner, *platforms, *services],
+        shutdown,
+        [application.runner.down],
+        max_body_bytes=max_body_bytes,
+    )
+
+
 def http_app(
     settings: Settings, extra_services: Sequence[Service] = (), shutdown: ShutdownBudget | None = None
 ) -> tuple[Starlette, Application]:
     """The ASGI app `labbot run` serves: the platforms' routes, their background tasks, the scheduler and
     delivery worker (on the elected replica), and `/metrics` when `[metrics] enabled`."""
-    application, platforms = assemble(settings)
-    routes = [route for platform in platforms for route in platform.routes()]
-    background = BackgroundService(application.background([p.name for p in platforms]))
-    services: list[Service] = [*platforms, background, *extra_services]
+    application, platforms = assemble(settings, in_background=True)
+    routes: list[BaseRoute] = []
+    background = BackgroundService(application.background)
+    services: list[Service] = [background, *extra_services]
     metrics = metrics_settings(settings)
     if metrics.enabled:
         registry = scrape_registry(application.database, lambda: background.work.leading)
@@ -71,7 +98,8 @@ def http_app(
         else:
             services.append(MetricsListener(registry, metrics.host, metrics.port))
     log.info("labbot serving %s", ", ".join(p.name for p in platforms))
-    asgi = build_http_app(application.database, routes, services, shutdown)
+    http = settings.section("http", HttpSettings) or HttpSettings()
+    asgi = platforms_app(application, platforms, services, shutdown, routes, max_body_bytes=http.max_body_bytes)
     if metrics.enabled:
         asgi.add_middleware(HttpMetrics, paths=[getattr(route, "path", "") for route in asgi.routes])
     return asgi, application
@@ -131,8 +159,8 @@ def run(settings: Settings, extra_services: Sequence[Service] = ()) -> None:
 
 def run_worker(settings: Settings) -> None:
     """Run only the scheduler and the delivery worker, until SIGTERM or Ctrl-C (a replica without HTTP)."""
-    application, platforms = assemble(settings)
-    work = application.background([p.name for p in platforms])
+    application, platforms = assemble(settings, in_background=True)
+    work = application.background
     metrics = metrics_settings(settings)
     listener = None
     if metrics.enabled and metrics.port is not None:

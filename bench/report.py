@@ -70,6 +70,22 @@ def _memory(dialect: str, data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _dossier(dialect: str, data: dict[str, Any]) -> list[str]:
+    dossier = data["dossier"]
+    size, latency, aim = dossier["project"], dossier["latency"], dossier["aim"]
+    odt, pdf = _number(dossier["bytes"].get("odt", 0)), _number(dossier["bytes"].get("pdf", 0))
+    rss = dossier["memory"]["peak_rss_mib"]
+    return [
+        f"### Dossier (.odt + PDF), {dialect}",
+        "",
+        f"`dossier 1` with {size['members']} members, {size['meetings']} meetings, {size['plan_lines']} plan "
+        f"lines ({odt} B .odt, {pdf} B PDF): p50 {latency['p50_ms']} ms, p99 **{latency['p99_ms']} ms** over "
+        f"{latency['n']} runs (aim < {aim['p99_ms']:.0f} ms); peak RSS of `labbot say` **{rss} MiB** "
+        f"(aim < {aim['peak_rss_mib']:.0f} MiB).",
+        "",
+    ]
+
+
 def _http(http: dict[str, Any]) -> list[str]:
     lines = [f"## HTTP: signed slash commands over loopback (labbot on {http['database']})", ""]
     for platform, result in http["platforms"].items():
@@ -115,6 +131,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _generation(dialect, data)
         lines += _latency(dialect, data) if "latency" in data else []
         lines += _memory(dialect, data) if "memory" in data else []
+        lines += _dossier(dialect, data) if "dossier" in data else []
     lines += _http(results["http"]) if "http" in results else []
     lines += _broadcast(results["broadcast"]) if "broadcast" in results else []
     return "\n".join(lines) + "\n"

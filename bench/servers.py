@@ -3,7 +3,7 @@
 `python -m bench.servers <kind> --port P [--config FILE]`, kind one of:
 - `bare-slack`: a slack-bolt `AsyncApp` that verifies the signature and only acks `/lab` (the framework's floor);
 - `bare-mattermost`: a Starlette endpoint that checks the command token and answers a fixed ephemeral reply;
-- `labbot`: labbot's own HTTP app (`adapters.serve.assemble` + `adapters.http.build_http_app`), as `labbot run`.
+- `labbot`: labbot's own HTTP app (`adapters.serve.http_app`), as `labbot run` builds it.
 All share the same stack: uvicorn, one worker, no access log.
 """
 

@@ -14,11 +14,11 @@ from labbot.messages import Reply, Table
 from labbot.policy import project_or_refuse, require_open, require_oversight
 from labbot.registry import CommandFamily
 from labbot.states import Role
-from labbot.storage import costs, hours
+from labbot.storage import costs, funding, hours
 from labbot.storage.hours import HoursTotal
-from labbot.storage.models import CostLine
+from labbot.storage.models import CostLine, Project
 from labbot.text import shorten
-from labbot.vocabulary import COST_TYPES, REGIONS
+from labbot.vocabulary import COST_TYPES, PLAN_NATURES, REGIONS
 
 family = CommandFamily("budget")
 
@@ -60,6 +60,7 @@ def show_budget(ctx: CommandContext, args: OneProject) -> Reply:
             _("Beyond the cap"), _("overrun of {amount}").format(amount=format_cents(report.overrun_cents))
         )
     _pia_fields(ctx, reply, report)
+    _award_fields(ctx, reply, project, report)
     if report.near_cap:
         reply.notes.append(crossing_note(report))
     lines = costs.lines(ctx.session, project.id, limit=10)
@@ -109,6 +110,32 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
                 end=format_day(window.end),
             )
         )
+
+
+def _award_fields(ctx: CommandContext, reply: Reply, project: Project, report: BudgetReport) -> None:
+    """Awarded vs used once the PIA decided, and the plan vs what was actually spent, by nature."""
+    if project.award_cents is not None:
+        consumed = min(report.window.pia_cents if report.window else 0, project.award_cents)
+        reply.add_field(
+            _("PIA awarded"),
+            _("{awarded}: used {used}, remaining {remaining}").format(
+                awarded=format_cents(project.award_cents),
+                used=format_cents(consumed),
+                remaining=format_cents(project.award_cents - consumed),
+            ),
+        )
+    forecast = funding.forecast_by_nature(ctx.session, project.id)
+    if not forecast:
+        return
+    actual = {"temps": report.time_cents, **report.costs_by_kind}
+    for kind in PLAN_NATURES.codes():
+        if kind in forecast or actual.get(kind):
+            reply.add_field(
+                _("Plan vs actual — {nature}").format(nature=PLAN_NATURES.label(kind)),
+                _("{actual} of {planned} planned").format(
+                    actual=format_cents(actual.get(kind, 0)), planned=format_cents(forecast.get(kind, 0))
+                ),
+            )
 
 
 class NewCost(OneProject):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from commands.filing import filing_change_note, hallmarks_text
 from commands.teams import new_lead, tell_about_edit
 from labbot.arguments import (
     Arguments,
@@ -336,19 +337,6 @@ def _check_order(project: Project, column: str, when: date) -> None:
         )
 
 
-def hallmarks(ctx: CommandContext, project: Project, competences: set[str]) -> list[tuple[str, bool]]:
-    """The call's seven hallmarks of a lab, each met or not."""
-    return [
-        (_("An objective"), bool(project.objective)),
-        (_("A multidisciplinary team"), len(competences) >= 2),
-        (_("Innovative methods"), bool(project.methods)),
-        (_("Evaluation indicators"), bool(project.indicators)),
-        (_("An open place"), bool(project.place)),
-        (_("A structured governance"), bool(project.governance)),
-        (_("Projects to run"), bool(project.portfolio)),
-    ]
-
-
 def project_card(ctx: CommandContext, project: Project) -> Reply:
     """The public card: who, what, how far, and what the call still expects."""
     team = projects.team(ctx.session, project.id)
@@ -372,13 +360,14 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     )
     covered = projects.covered_categories(ctx.session, project.id)
     reply.add_field(_("Partner categories met"), f"{len(covered)}/{len(PARTNER_CATEGORIES.terms)}")
-    checks = hallmarks(ctx, project, {m.competence for m, _person in team})
-    reply.add_field(_("Lab hallmarks"), "\n".join(("✅ " if ok else "⬜ ") + label for label, ok in checks))
+    reply.add_field(_("Lab hallmarks"), hallmarks_text(ctx, project, team))
     services = {m.service.strip().lower() for m, _person in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
     if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
         reply.actions.append(Action(label=_("Join"), command=f"rejoindre {project.id}", style="primary"))
+    if changed := filing_change_note(ctx, project):
+        reply.notes.append(changed)
     reply.notes.append(_("Slug: {slug}").format(slug=project.slug))
     return reply
 

@@ -27,14 +27,19 @@ from labbot.parsing import (
     parse_duration,
     parse_list,
     parse_month,
+    parse_number,
+    parse_plan_hours,
     parse_rate,
 )
 from labbot.text import shorten
 from labbot.vocabulary import (
+    CIVIL_SERVICE_CATEGORIES,
+    COFUNDING_STATUSES,
     COMPETENCES,
     COST_TYPES,
     METHODS,
     PARTNER_CATEGORIES,
+    PLAN_NATURES,
     REGIONS,
     ROLES,
     Vocabulary,
@@ -116,6 +121,34 @@ PartnerCategory = Annotated[str, term_of(PARTNER_CATEGORIES, N_("partner categor
 CostType = Annotated[str, term_of(COST_TYPES, N_("cost type"))]
 Role = Annotated[str, term_of(ROLES, N_("role"))]
 Status = Annotated[str, term_of(STATUSES, N_("status"))]
+
+
+def _civil_category(value: Any) -> str:
+    category = str(value).strip().upper()
+    if category not in CIVIL_SERVICE_CATEGORIES:
+        raise InvalidInput(
+            _("“{value}” is not a civil-service category.").format(value=shorten(str(value), 20)),
+            hint=_("Choose one of: {choices}.").format(choices=", ".join(CIVIL_SERVICE_CATEGORIES)),
+        )
+    return category
+
+
+def _entry_number(value: Any) -> int:
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit() or not 1 <= int(text) <= 999_999:
+        raise InvalidInput(
+            _("“{value}” is not a number from the list.").format(value=shorten(str(value), 20)),
+            hint=_("Write the number shown in the list, like 2."),
+        )
+    return int(text)
+
+
+EntryNumber = Annotated[int, BeforeValidator(_entry_number)]
+Number = Annotated[str, BeforeValidator(lambda v: str(parse_number(str(v))))]
+PlanHours = Annotated[int, BeforeValidator(lambda v: parse_plan_hours(str(v)))]
+CivilCategory = Annotated[str, BeforeValidator(_civil_category)]
+PlanNature = Annotated[str, term_of(PLAN_NATURES, N_("kind of forecast"))]
+CofundingStatus = Annotated[str, term_of(COFUNDING_STATUSES, N_("co-funding status"))]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Title = Annotated[str, StringConstraints(min_length=3, max_length=150)]

@@ -3,7 +3,8 @@
 - The cap (`[budget] cap`, 500 000 €) covers valued agent time **and** cost lines. A cost line that would pass
   it is refused; an hour entry is recorded anyway (time worked is a fact), and what passes the cap is an
   overrun: shown, never funded.
-- The PIA window opens on the `en-cours` date and lasts `pia_window_months` (18); it ends on the same day of
+- The PIA window opens on the start the decision set (`decision <ref> retenu … debut:`), else on the
+  `en-cours` date, and lasts `pia_window_months` (18); it ends on the same day of
   the month, or on the month's last day when that day does not exist (31/08/2016 → 28/02/2018). The window's
   end is excluded.
 - The PIA share is `pia_share` (50 %) of the funded costs inside the window, rounded half up to the cent,
@@ -133,15 +134,16 @@ def pia_share_of(eligible_cents: int, share: Decimal) -> int:
 
 
 def budget_report(session: Session, project: Project, rules: BudgetSettings) -> BudgetReport:
-    """The project's budget; the PIA window opens on the `en-cours` start date."""
+    """The project's budget; the PIA window opens on the awarded start, else on the `en-cours` date."""
     time = hours.total(session, *hours.for_project(project.id))
     by_kind = costs.totals_by_kind(session, project.id)
     report = BudgetReport(
         time.minutes, time.value_cents, by_kind, rules.cap_cents, rules.warn_ratio, None, time.minute_rate
     )
-    if not project.started_on:
+    start = project.award_starts_on or project.started_on
+    if not start:
         return report
-    start, end = project.started_on, add_months(project.started_on, rules.pia_window_months)
+    end = add_months(start, rules.pia_window_months)
     in_window = hours.total(session, *hours.for_project(project.id, start, end)).value_cents + sum(
         costs.totals_by_kind(session, project.id, start, end).values()
     )

@@ -30,7 +30,7 @@ from labbot.states import ROLE_RANK, Role
 from labbot.storage import people, requests
 from labbot.storage.database import Database
 from labbot.storage.models import Person
-from labbot.text import has_unstorable_characters, neutralized_reply, shorten
+from labbot.text import has_unstorable_characters, shorten
 from labbot.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,9 @@ class LabBot:
         database: Database,
         settings: Settings,
         clock: Clock | None = None,
+        *,
         observer: Observer = SILENT,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.registry = registry
         self.database = database
@@ -68,8 +70,9 @@ class LabBot:
         self.clock = clock or SystemClock()
         self.observer = observer
         self._admins = set(settings.roles.admins)
-        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker.
-        self.after_commit: Callable[[], None] = lambda: None
+        # Called after a command queued messages: delivers them now (console) or wakes the delivery worker;
+        # nothing in a command worker process (the server's delivery worker sends them).
+        self.after_commit: Callable[[], None] = after_commit or _nothing
 
     def handle(self, request: Request) -> Reply:
         """Run the command in `request` and return the reply to show its author."""
@@ -89,8 +92,9 @@ class LabBot:
         self.observer.command_done(CommandRecord(request.platform, exchange.family, reply.outcome.value, seconds))
         reply.language = exchange.language
         if exchange.notifications:
+            reply.queued = True
             self.after_commit()
-        return neutralized_reply(reply)
+        return reply
 
     def _answer(self, request: Request, exchange: _Exchange, request_id: str) -> Reply:
         try:
@@ -100,14 +104,7 @@ class LabBot:
         except Exception:
             # The reference the user is given is the request id: it finds this traceback in the logs.
             log.exception("command failed (ref %s) for %s:%s", request_id, request.platform, request.user_id)
-            with use_locale(exchange.language):
-                return Reply(
-                    text=_(
-                        "Sorry, something went wrong on our side. Please try again; if it happens again, "
-                        "give this reference to SGMAP: {ref}."
-                    ).format(ref=request_id),
-                    outcome=Outcome.FAILED,
-                )
+            return apology(exchange.language, request_id)
 
     def _run(self, request: Request, exchange: _Exchange) -> Reply:
         # Refusals are raised inside the person's language, so their text is already in it.
@@ -149,6 +146,8 @@ class LabBot:
                     set_family(spec.family)
                     if share:
                         _check_shareable(spec)
+                    if request.idempotency_key and spec.writes:
+                        requests.claim(session, request.idempotency_key, self.clock.now())
                     context = CommandContext(
                         session,
                         person,
@@ -167,9 +166,7 @@ class LabBot:
                     if share:
                         reply.visibility = Visibility.CHANNEL
                     if request.idempotency_key and spec.writes:
-                        requests.remember(
-                            session, request.idempotency_key, reply.model_dump(mode="json"), self.clock.now()
-                        )
+                        requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"))
                     return reply
         except IntegrityError:
             # A twin of this request committed first: answer as it was answered.
@@ -193,6 +190,7 @@ class LabBot:
                 error.message, hint=_NOTES.join(filter(None, [error.hint, example])), field=error.field
             ) from None
         reply.command = spec.name
+        reply.wrote = spec.writes
         return reply
 
     def _requester(self, session: Session, request: Request) -> Person:
@@ -236,6 +234,20 @@ class LabBot:
             ),
             hint=_("An administrator can grant roles with the command role."),
         )
+
+
+def _nothing() -> None:
+    return None
+
+
+def apology(language: Language, reference: str) -> Reply:
+    """What a person reads when their command failed on our side; `reference` finds it in the logs."""
+    with use_locale(language):
+        text = _(
+            "Sorry, something went wrong on our side. Please try again; if it happens again, "
+            "give this reference to SGMAP: {ref}."
+        ).format(ref=reference)
+    return Reply(text=text, outcome=Outcome.FAILED, language=language)
 
 
 def _complete(session: Session, person: Person, request: Request) -> None:

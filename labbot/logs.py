@@ -22,6 +22,9 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(platform)s %
 # Slack (xoxb-, xoxp-, xapp-…) tokens, bearer headers, and e-mail addresses.
 _SECRETS = re.compile(r"\b(?:xox[abpers]|xapp)-[A-Za-z0-9-]+|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}")
 _EMAILS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Secrets whose shape says nothing (Mattermost tokens, signing secrets): masked by value, once read.
+_KNOWN_SECRETS: set[str] = set()
+_SHORTEST_SECRET = 8
 
 
 class LoggingSettings(BaseModel):
@@ -39,8 +42,17 @@ def logging_settings(settings: Settings) -> LoggingSettings:
     return settings.section("logging", LoggingSettings) or LoggingSettings()
 
 
+def register_secret(value: str | None) -> None:
+    """Never write `value` in a log line, at any level (adapters register the tokens they read)."""
+    if value and len(value) >= _SHORTEST_SECRET:
+        _KNOWN_SECRETS.add(value)
+
+
 def masked(text: str) -> str:
-    """`text` with tokens and e-mail addresses replaced by placeholders."""
+    """`text` with tokens, known secrets and e-mail addresses replaced by placeholders."""
+    for secret in tuple(_KNOWN_SECRETS):
+        if secret in text:
+            text = text.replace(secret, "<secret>")
     return _EMAILS.sub("<e-mail>", _SECRETS.sub("<secret>", text))
 
 

@@ -97,6 +97,10 @@ class Reply(BaseModel):
     invalid_field: str | None = None
     # The language it is written in, so renderers add their own words (labels, buttons) in the same one.
     language: Language = "fr"
+    # What the command changed, so adapters need not look the command up again: it wrote (App Home may show
+    # something new), and it queued messages for other people (the delivery worker has work).
+    wrote: bool = False
+    queued: bool = False
 
     def add_field(self, label: str, value: str) -> None:
         """Append a label/value pair."""

@@ -246,3 +246,31 @@ def parse_rate(text: str) -> int:
 def parse_list(text: str) -> list[str]:
     """A comma- or semicolon-separated list, blanks dropped: `"DREAL, DDT"` → `["DREAL", "DDT"]`."""
     return [item.strip() for item in re.split(r"[,;]", text) if item.strip()]
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f']\d{3})+)([.,]\d+)?$")
+MAX_PLAN_HOURS = 100_000
+
+
+def parse_number(text: str) -> Decimal:
+    """A measured or target value: `12`, `-3`, `12,5`, `1 234,5`, `0.75` (a trailing `%` is allowed)."""
+    cleaned = text.strip().removesuffix("%").strip()
+    if not _NUMBER.match(cleaned) or len(cleaned) > 30:
+        raise InvalidInput(
+            _("“{value}” is not a number.").format(value=text), hint=_("Write it like 12, 12,5 or 1 234,5.")
+        )
+    return Decimal(re.sub(f"[{_SPACES}']", "", cleaned).replace(",", ".")).normalize() + 0
+
+
+def parse_plan_hours(text: str) -> int:
+    """Hours forecast on a funding plan, in minutes: `120`, `120,5`, `1 200`; more than 0, at most 100 000."""
+    hint = _("Write a number of hours like 120 or 120,5.")
+    try:
+        hours = parse_number(text)
+    except InvalidInput:
+        raise InvalidInput(_("“{value}” is not a number of hours.").format(value=text), hint=hint) from None
+    if hours <= 0:
+        raise InvalidInput(_("A number of hours must be more than zero."), hint=hint)
+    if hours > MAX_PLAN_HOURS:
+        raise InvalidInput(_("A plan line holds at most 100 000 hours."), hint=hint)
+    return int((hours * 60).to_integral_value())

@@ -82,6 +82,17 @@ def require_region_move(person: Person, project: Project) -> None:
     )
 
 
+def require_filing(person: Person, project: Project) -> None:
+    """Protects a project's filing (`deposer`, for the prefect): the coordinators of its region and admins."""
+    if oversees(person, project.region):
+        return
+    raise Forbidden(
+        _(
+            "The prefect's filing of #{number} is recorded by the coordinators of {region} and administrators."
+        ).format(number=project.id, region=REGIONS.label(project.region))
+    )
+
+
 def require_valuation_change(session: Session, actor: Person, target: Person) -> None:
     """Protects the value of hours (a person's category and rate): coordinators of that person's region and
     admins, and never for oneself."""

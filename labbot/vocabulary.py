@@ -129,6 +129,17 @@ COST_TYPES = Vocabulary(
     Term("autre", N_("other"), ("other",)),
 )
 
+# What a funding plan forecasts: agents' valued time, or a cost of one of the cost types.
+PLAN_NATURES = Vocabulary(
+    Term("temps", N_("agents' valued time"), ("time", "heures", "hours")),
+    *COST_TYPES.terms,
+)
+
+COFUNDING_STATUSES = Vocabulary(
+    Term("envisage", N_("envisaged"), ("envisaged", "envisagee", "prevu")),
+    Term("confirme", N_("confirmed"), ("confirmed", "confirmee", "acquis")),
+)
+
 ROLES = Vocabulary(
     Term("agent", N_("agent")),
     Term("coordinateur", N_("coordinator"), ("coordinator", "coordinatrice")),

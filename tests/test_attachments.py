@@ -9,7 +9,6 @@ from adapters.console.adapter import save_attachment
 from adapters.console.settings import console_settings
 from labbot.config import Settings
 from labbot.messages import Attachment, Reply
-from labbot.text import neutralized_reply
 
 BINARY = bytes(range(256)) * 4
 
@@ -20,15 +19,6 @@ def test_a_reply_with_a_file_survives_json_storage() -> None:
     )
     stored = json.loads(json.dumps(reply.model_dump(mode="json")))
     assert Reply.model_validate(stored).files[0].content == BINARY
-
-
-def test_neutralizing_a_reply_leaves_its_bytes_alone() -> None:
-    text = b"@channel <!everyone>"
-    reply = Reply(text="@here", files=[Attachment(filename="a.txt", content=text, description="@all")])
-    clean = neutralized_reply(reply)
-    assert clean.files[0].content == text
-    assert clean.text != "@here"
-    assert clean.files[0].description != "@all"
 
 
 def test_the_console_saves_each_file_once_and_never_overwrites(tmp_path: Path) -> None:

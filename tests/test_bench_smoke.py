@@ -37,6 +37,11 @@ def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
     load_slack_spec()  # the broadcast's stand-in checks calls against the shared specs
     results = bench_main.run(TINY, ["sqlite"], set(bench_main.STEPS), tmp_path)
     _check_dataset(results["datasets"]["sqlite"])
+    dossier = results["datasets"]["sqlite"]["dossier"]
+    assert dossier["latency"]["n"] == TINY.latency_samples
+    assert dossier["project"]["meetings"] == 200
+    assert dossier["bytes"]["pdf"] > 0
+    assert dossier["memory"]["status"] == 0
     for platform in ("slack", "mattermost"):
         measured = results["http"]["platforms"][platform]
         assert [r["errors"] for r in measured["bare"]] == [0] * TINY.http_rounds
@@ -52,6 +57,7 @@ def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
     report = (tmp_path / "report.md").read_text()
     assert "log hours (heures)" in report
     assert "## Broadcast" in report
+    assert "### Dossier (.odt + PDF), sqlite" in report
 
 
 @pytest.mark.postgres

@@ -64,8 +64,8 @@ def line(lines: list[str], name: str) -> str:
 @pytest.fixture
 def leader(sqlite_url: str) -> Iterator[BackgroundWork]:
     """A labbot process's scheduler election, won, on the test's database."""
-    app = bootstrap(make_settings(sqlite_url))
-    work = app.background([])
+    app = bootstrap(make_settings(sqlite_url), in_background=True, platforms=[])
+    work = app.background
     work.start()
     deadline = time.monotonic() + 10
     while not work.leading:
@@ -150,8 +150,8 @@ def test_the_leader_on_postgresql(
 ) -> None:
     monkeypatch.delenv("LABBOT_DATABASE_URL", raising=False)
     config = f'[database]\nurl = "{postgres_url}"\n'
-    app = bootstrap(make_settings(postgres_url))
-    work = app.background([])
+    app = bootstrap(make_settings(postgres_url), in_background=True, platforms=[])
+    work = app.background
     work.start()
     try:
         deadline = time.monotonic() + 10

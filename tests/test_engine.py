@@ -36,11 +36,12 @@ def test_a_retried_request_is_answered_once_and_written_once(bot: Conversation) 
     assert projects_count(bot) == 1
 
 
-def test_user_text_can_never_ping_a_channel(bot: Conversation) -> None:
+def test_the_core_keeps_user_text_as_typed(bot: Conversation) -> None:
+    # Mentions are platform syntax: each chat adapter makes them harmless (tests/test_mentions_never_ping.py);
+    # a terminal pings nobody and shows the title as typed.
     said = bot.ok("alice", 'idee "Alerte @channel @here <!everyone> @all" region:corse services:"A, B"')
-    for mention in ("@channel", "@here", "@all", "<!everyone>"):
-        assert mention not in said.text
-    assert "@\u200bchannel" in said.text
+    assert "Alerte @channel @here <!everyone> @all" in said.text
+    assert "\u200b" not in said.text
 
 
 def test_an_unclosed_quote_is_explained(bot: Conversation) -> None:

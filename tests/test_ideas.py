@@ -76,8 +76,11 @@ def test_hallmarks_fill_in_as_the_team_edits(lab: Conversation) -> None:
         'modifier 1 objectif:"Simplifier" indicateurs:"délais" lieu:"Tiers-lieu" '
         'gouvernance:"Comité" projets:"Guichet"',
     )
+    assert "⬜ Un dispositif d'évaluation" in lab.ok("alice", "projet 1").text  # an indicator is still missing
+    lab.ok("bruno", 'indicateur 1 "Délai de traitement"')
     after = lab.ok("alice", "projet 1").text
     assert after.count("⬜") == 0
+    assert "✅ Un lieu ouvert : Tiers-lieu" in after
     outsider = lab.say("zoe", 'modifier 1 objectif:"Autre chose"')
     assert not outsider.ok
 

@@ -116,7 +116,12 @@ def mattermost_settings_for(
     section = {"url": mattermost_api.url, "team": "labs", "public_url": "https://labbot.example.gouv.fr"}
 
     def settings(**metrics: object) -> Settings:
-        return make_settings(database_url, mattermost=section, **({"metrics": metrics} if metrics else {}))
+        return make_settings(
+            database_url,
+            mattermost=section,
+            commands={"processes": 0},
+            **({"metrics": metrics} if metrics else {}),
+        )
 
     return settings
 

@@ -33,6 +33,11 @@ TABLE = [
     ("heures 1 1h",                                          (False, True,  True,  False, False, False)),
     ("inscrits decouverte",                                  (False, False, False, True,  True,  True)),
     ("role zoe coordinateur region:corse",                   (False, False, False, False, False, True)),
+    ('indicateur 1 "Délai de traitement" cible:30',          (False, True,  True,  True,  False, True)),
+    ("prevision 1 materiel 100 libelle:Ecrans",              (False, True,  True,  True,  False, True)),
+    ("cofinancement 1 partenaire:Rennes categorie:usagers montant:100", (False, True, True, True, False, True)),
+    ("plan 1",                                               (False, True,  True,  True,  False, True)),
+    ("dossier 1",                                            (False, True,  True,  True,  False, True)),
 ]  # fmt: skip
 CASES = [
     pytest.param(actor, command, allowed, id=f"{actor}:{command.split()[0]}:{command.split()[-1][:16]}")

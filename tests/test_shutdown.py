@@ -90,7 +90,8 @@ def test_sigterm_during_a_burst_and_a_broadcast(
     config = tmp_path / "config.toml"
     config.write_text(
         f'[database]\nurl = "{postgres_database}"\n'
-        f'[slack]\nmode = "http"\napi_base_url = "{slack_api.base_url}"\ncommand_processes = 2\n'
+        f'[slack]\nmode = "http"\napi_base_url = "{slack_api.base_url}"\n\n'
+        "[commands]\nprocesses = 2\n"
         f"[http]\nport = {port}\nshutdown_seconds = {SHUTDOWN_SECONDS}\n"
         "[metrics]\nenabled = true\n"
         '[logging]\nformat = "json"\n'

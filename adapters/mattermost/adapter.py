@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
 from adapters.mattermost.directory import Profile, UserDirectory
 from adapters.mattermost.messenger import MattermostMessenger
-from labbot.engine import LabBot
+from adapters.mentions import typed_back
+from adapters.runner import CommandRunner, keep_reply
+from adapters.tasks import BackgroundTasks
+from labbot.engine import MAX_COMMAND_LENGTH
 from labbot.messages import Reply, Request, Visibility
 from labbot.ports import DeliveryFailed
 
@@ -19,16 +22,18 @@ PLATFORM = "mattermost"
 # A Mattermost @username (not the "@" inside an e-mail address).
 _MENTION = re.compile(r"(?<![\w.@-])@([a-z0-9][a-z0-9._-]*)", re.IGNORECASE)
 _BROADCAST_WORDS = {"channel", "all", "here", "everyone"}
+# Distinct @names looked up in one command; no command names more people than this.
+MAX_NAME_LOOKUPS = 10
 
 
 class MattermostAdapter:
-    """Runs commands for Mattermost users: the core off the event loop, late replies through the API."""
+    """Runs commands for Mattermost users through the command runner; replies posted through the API."""
 
-    def __init__(self, bot: LabBot, directory: UserDirectory, messenger: MattermostMessenger) -> None:
-        self.bot = bot
+    def __init__(self, runner: CommandRunner, directory: UserDirectory, messenger: MattermostMessenger) -> None:
+        self.runner = runner
         self.directory = directory
         self.messenger = messenger
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks("Mattermost")
 
     def request(
         self, profile: Profile, text: str, *, channel_id: str | None, key: str | None, raw: dict[str, Any]
@@ -46,7 +51,7 @@ class MattermostAdapter:
             raw=raw,
         )
 
-    def run(
+    async def run(
         self,
         user_id: str,
         username: str,
@@ -56,21 +61,33 @@ class MattermostAdapter:
         key: str | None,
         raw: dict[str, Any],
     ) -> Reply:
-        """Look the user up (cached) and run the command; blocking, so call it from a thread."""
-        profile = self.directory.profile(user_id, username)
-        command = self.with_user_ids(text)
-        return self.bot.handle(self.request(profile, command, channel_id=channel_id, key=key, raw=raw))
+        """Look the user up (cached; the API is asked off the event loop) and run the command."""
+
+        def lookup() -> Request:
+            profile = self.directory.profile(user_id, username)
+            command = self.with_user_ids(typed_back(text))
+            return self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
+
+        request = await asyncio.to_thread(lookup)
+        return (await self.runner.run(request, keep_reply)).reply
 
     def with_user_ids(self, text: str) -> str:
         """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account
-        even before its owner has talked to labbot, and never by a display name that others may share."""
-        if "@" not in text:
+        even before its owner has talked to labbot, and never by a display name that others may share.
+
+        Lookups cost an API call each: a text the core will refuse as too long is left alone, and only the
+        first few distinct names are looked up."""
+        if "@" not in text or len(text) > MAX_COMMAND_LENGTH:
             return text
+        looked_up: set[str] = set()
 
         def resolved(match: re.Match[str]) -> str:
             name = match.group(1).rstrip(".-_")
             if name.lower() in _BROADCAST_WORDS:
                 return match.group(0)
+            if name.lower() not in looked_up and len(looked_up) >= MAX_NAME_LOOKUPS:
+                return match.group(0)
+            looked_up.add(name.lower())
             profile = self.directory.by_username(name)
             if profile is None:
                 return match.group(0)
@@ -88,18 +105,14 @@ class MattermostAdapter:
         except DeliveryFailed as failure:
             log.error("could not post a reply to Mattermost user %s: %s", user_id, failure.reason)
 
-    def in_background(self, work: Callable[[], None]) -> None:
-        """Run blocking `work` in a thread after the current answer; kept until done so stop() can wait."""
-        task = asyncio.get_running_loop().create_task(asyncio.to_thread(work))
-        self._background.add(task)
-        task.add_done_callback(self._finished)
+    async def post(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
+        """`deliver`, off the event loop."""
+        await asyncio.to_thread(self.deliver, reply, user_id=user_id, channel_id=channel_id, root_id=root_id)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("background Mattermost work failed", exc_info=error)
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the current answer; kept until done so stop() can wait."""
+        self._background.start(work)
 
     async def drain(self) -> None:
-        """Wait for background work (replies still being posted)."""
-        if self._background:
-            await asyncio.wait(set(self._background))
+        """Wait for background work (commands still running, replies still being posted)."""
+        await self._background.drain()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import threading
@@ -33,11 +34,11 @@ class MentionListener:
             return  # system messages (joins, header changes) carry a type
         if str((post.get("props") or {}).get("from_bot", "")).lower() == "true":
             return  # other bots (and labbot itself): never answer a bot, so two bots cannot loop
-        self.adapter.in_background(lambda: self.answer(post, str(data.get("channel_type", ""))))
+        self.adapter.in_background(self.answer(post, str(data.get("channel_type", ""))))
 
-    def answer(self, post: dict[str, Any], channel_type: str) -> None:
+    async def answer(self, post: dict[str, Any], channel_type: str) -> None:
         """Run the post's command if it is addressed to the bot, and post the reply."""
-        bot_id, mention = self._bot_identity()
+        bot_id, mention = await asyncio.to_thread(self._bot_identity)
         user_id = str(post.get("user_id", ""))
         if not user_id or user_id == bot_id:
             return
@@ -48,7 +49,7 @@ class MentionListener:
                 return
             message = message[found.end() :]  # "merci @labbot aide" asks for "aide"
         channel_id = str(post.get("channel_id", ""))
-        reply = self.adapter.run(
+        reply = await self.adapter.run(
             user_id,
             "",
             message.strip(),
@@ -57,14 +58,14 @@ class MentionListener:
             raw=post,
         )
         if channel_type == DIRECT:
-            self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id)
+            await self.adapter.post(reply, user_id=user_id, channel_id=channel_id)
             return
         if reply.visibility is Visibility.CHANNEL:
             # In the thread of the mention, so a busy channel keeps question and answer together.
             root = str(post.get("root_id") or post.get("id", ""))
-            self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id, root_id=root)
+            await self.adapter.post(reply, user_id=user_id, channel_id=channel_id, root_id=root)
         else:
-            self.adapter.deliver(reply, user_id=user_id, channel_id=None)
+            await self.adapter.post(reply, user_id=user_id, channel_id=None)
 
     def _bot_identity(self) -> tuple[str, re.Pattern[str]]:
         """The bot's id and a pattern of its @mention (asked of the API once)."""

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from adapters.bootstrap import Application
 
 
-class MattermostPlatform:
-    """One Mattermost server and team, served by this labbot."""
+class MattermostConnection:
+    """A configured Mattermost server before the application exists: the messenger the outbox sends through."""
 
     name = "mattermost"
 
@@ -37,27 +37,29 @@ class MattermostPlatform:
         driver = driver_for(settings, secrets.bot_token)
         self.messenger = MattermostMessenger(driver, Buttons(settings.public_url + ACTIONS_PATH, self.signer))
         self.directory = UserDirectory(driver)
-        self._adapter: MattermostAdapter | None = None
-        self.endpoints: MattermostRoutes | None = None
+
+    def serve(self, application: Application) -> MattermostPlatform:
+        """The platform, serving `application`."""
+        return MattermostPlatform(self, application)
+
+
+class MattermostPlatform:
+    """One Mattermost server and team, served by this labbot."""
+
+    name = "mattermost"
+
+    def __init__(self, connection: MattermostConnection, application: Application) -> None:
+        self.settings = connection.settings
+        self.secrets = connection.secrets
+        self.messenger = connection.messenger
+        self.directory = connection.directory
+        self.adapter = MattermostAdapter(application.runner, self.directory, self.messenger)
+        self.endpoints = MattermostRoutes(self.adapter, self.settings, self.secrets, connection.signer)
         self._stream: MattermostEventStream | None = None
         self._listening: asyncio.Task[None] | None = None
 
-    @property
-    def adapter(self) -> MattermostAdapter:
-        """The adapter, once attach() gave it the bot."""
-        if self._adapter is None:
-            raise RuntimeError("MattermostPlatform.attach() must be called first")
-        return self._adapter
-
-    def attach(self, application: Application) -> None:
-        """Receive the bot."""
-        self._adapter = MattermostAdapter(application.bot, self.directory, self.messenger)
-        self.endpoints = MattermostRoutes(self._adapter, self.settings, self.secrets, self.signer)
-
     def routes(self) -> Sequence[BaseRoute]:
         """`/mattermost/command`, `/mattermost/actions`, `/mattermost/dialog`."""
-        if self.endpoints is None:
-            raise RuntimeError("MattermostPlatform.attach() must be called first")
         return self.endpoints.routes()
 
     async def start(self) -> None:
@@ -79,11 +81,12 @@ class MattermostPlatform:
             self._stream.stop()
             await self._listening
         await self.adapter.drain()
+        await self.endpoints.close()
 
 
-def from_settings(settings: Settings) -> MattermostPlatform | None:
-    """The platform when `[mattermost]` is configured (secrets from the environment), else None."""
+def from_settings(settings: Settings) -> MattermostConnection | None:
+    """The connection when `[mattermost]` is configured (secrets from the environment), else None."""
     section = settings.section("mattermost", MattermostSettings)
     if section is None:
         return None
-    return MattermostPlatform(section, MattermostSecrets.from_environment())
+    return MattermostConnection(section, MattermostSecrets.from_environment())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.mattermost.signing import ContextSigner
+from adapters.mentions import unpingable
 from labbot.messages import Reply, Table
 
 # Mattermost refuses posts over 16 383 characters; keep room for the table header repeated on a split.
@@ -34,11 +35,11 @@ class Buttons:
 
 def escape(text: str, *, block: bool = True) -> str:
     """Show `text` literally: Markdown characters lose their meaning (no links, images, tables, and in a
-    `block`, no headings, quotes or lists)."""
+    `block`, no headings, quotes or lists), and no `@word` pings (adapters/mentions.py)."""
     text = _INLINE_MARKUP.sub(r"\\\1", text)
     if not block:
-        return text.replace("\n", " ")
-    return _LINE_START_MARKUP.sub(r"\1\\\2", text)
+        return unpingable(text.replace("\n", " "))
+    return unpingable(_LINE_START_MARKUP.sub(r"\1\\\2", text))
 
 
 def markdown_table(table: Table) -> list[str]:
@@ -96,7 +97,7 @@ def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
             context = {"command": action.command, "signature": buttons.signer.sign("action", action.command)}
             button: dict[str, Any] = {
                 "id": f"labbot{number}",  # Mattermost wants alphanumeric ids, unique within the post
-                "name": action.label,
+                "name": unpingable(action.label),
                 "type": "button",
                 "integration": {"url": buttons.url, "context": context},
             }
@@ -111,7 +112,7 @@ def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
     if not fields and not actions:
         return None
     fallback = "; ".join(f"{f.label}: {f.value}" for f in reply.fields) or reply.title or reply.text
-    content: dict[str, Any] = {"fallback": fallback[:300], "fields": fields}
+    content: dict[str, Any] = {"fallback": unpingable(fallback[:300]), "fields": fields}
     if actions:
         content["actions"] = actions
     return content

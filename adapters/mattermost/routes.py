@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import logging
 import secrets
+import ssl
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -52,6 +54,13 @@ class MattermostRoutes:
         self._command_token = secrets_.command_token.encode()
         self.signer = signer
         self.clicks = RecentClicks()
+        # The response_url is on the Mattermost server: the same certificate check as the API's.
+        verify = ssl.create_default_context(cafile=str(settings.ca_file)) if settings.ca_file else True
+        self._http = httpx.AsyncClient(verify=verify, timeout=10)
+
+    async def close(self) -> None:
+        """Release the response_url connections (on shutdown)."""
+        await self._http.aclose()
 
     def routes(self) -> list[Route]:
         """Mounted on the shared HTTP app."""
@@ -64,7 +73,7 @@ class MattermostRoutes:
     # ----- /lab ------------------------------------------------------------------------------
 
     async def command(self, http: HttpRequest) -> Response:
-        """`/lab …`: checks the command token, runs the command, answers within Mattermost's timeout."""
+        """`/lab …`: checks the command token and acks at once; the answer follows through the response_url."""
         # Mattermost posts the command form-encoded; the standard library parses it (Starlette's form()
         # would need python-multipart, which labbot does not otherwise depend on).
         fields = dict(parse_qsl((await http.body()).decode("utf-8", "replace"), keep_blank_values=True))
@@ -78,38 +87,37 @@ class MattermostRoutes:
         if bare_form is not None and fields.get("trigger_id"):
             await asyncio.to_thread(self._open_dialog, bare_form, fields)
             return JSONResponse({})
-        work = asyncio.ensure_future(
-            asyncio.to_thread(
-                self.adapter.run,
-                user_id,
-                fields.get("user_name", ""),
-                text,
-                channel_id=fields.get("channel_id") or None,
-                key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
-                raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
-            )
-        )
-        done, _pending = await asyncio.wait({work}, timeout=self.settings.command_timeout)
-        if done:
-            return JSONResponse(command_response(work.result(), self.adapter.messenger.buttons))
-        work.add_done_callback(lambda finished: self._deliver_late(finished, fields))
-        return JSONResponse({"response_type": "ephemeral", "text": self._in_progress(user_id)})
+        self.adapter.in_background(self._answer(fields))
+        # An empty response shows nothing: the answer follows within moments, as Slack's does.
+        return JSONResponse({})
 
-    def _in_progress(self, user_id: str) -> str:
-        profile = self.adapter.directory.cached(user_id)
-        with use_locale(language_from_hint(profile.locale if profile else None) or "fr"):
-            return _("Working on it… the answer will follow in a moment.")
-
-    def _deliver_late(self, work: asyncio.Future[Reply], fields: Mapping[str, str]) -> None:
-        if work.cancelled():
-            return
-        if (error := work.exception()) is not None:
-            log.error("a slow /%s command failed", self.settings.trigger, exc_info=error)
-            return
-        reply = work.result()
-        self.adapter.in_background(
-            lambda: self.adapter.deliver(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+    async def _answer(self, fields: Mapping[str, str]) -> None:
+        reply = await self.adapter.run(
+            fields["user_id"],
+            fields.get("user_name", ""),
+            fields.get("text", ""),
+            channel_id=fields.get("channel_id") or None,
+            key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
+            raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
         )
+        response_url = fields.get("response_url", "")
+        body = command_response(reply, self.adapter.messenger.buttons)
+        if response_url and await self._respond(response_url, body):
+            return
+        # No response_url (or it refused): the person still gets the answer, in their direct conversation.
+        await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+
+    async def _respond(self, response_url: str, body: dict[str, Any]) -> bool:
+        """POST the answer to the command's response_url (Mattermost's `/hooks/commands/…`)."""
+        try:
+            answered = await self._http.post(response_url, json=body)
+        except httpx.HTTPError as error:
+            log.warning("the response_url could not be reached: %s", type(error).__name__)
+            return False
+        if answered.status_code != 200:
+            log.warning("the response_url answered %s", answered.status_code)
+            return False
+        return True
 
     # ----- dialogs ---------------------------------------------------------------------------
 
@@ -142,8 +150,7 @@ class MattermostRoutes:
             return JSONResponse({})
         submission = payload.get("submission")
         channel_id = str(payload.get("channel_id") or "") or None
-        reply = await asyncio.to_thread(
-            self.adapter.run,
+        reply = await self.adapter.run(
             user_id,
             "",
             form.command_line(submission if isinstance(submission, dict) else {}),
@@ -153,7 +160,7 @@ class MattermostRoutes:
         )
         if reply.outcome is not Outcome.DONE:
             return JSONResponse(dialog_errors(form, reply))
-        self.adapter.in_background(lambda: self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id))
+        self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
         return JSONResponse({})
 
     # ----- buttons ---------------------------------------------------------------------------
@@ -180,8 +187,7 @@ class MattermostRoutes:
         click = (str(payload.get("post_id", "")), user_id, command)
         reply = await self.clicks.answer(
             click,
-            lambda: asyncio.to_thread(
-                self.adapter.run,
+            lambda: self.adapter.run(
                 user_id,
                 str(payload.get("user_name", "")),
                 command,
@@ -192,7 +198,7 @@ class MattermostRoutes:
             ),
         )
         if reply.visibility is Visibility.CHANNEL and channel_id:
-            self.adapter.in_background(lambda: self.adapter.deliver(reply, user_id=user_id, channel_id=channel_id))
+            self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
             return JSONResponse({})
         return JSONResponse({"ephemeral_text": as_text(reply)})
 

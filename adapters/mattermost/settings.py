@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from labbot.config import ConfigError
+from labbot.logs import register_secret
 
 BOT_TOKEN_VARIABLE = "MATTERMOST_BOT_TOKEN"  # noqa: S105 - a variable name
 COMMAND_TOKEN_VARIABLE = "MATTERMOST_COMMAND_TOKEN"  # noqa: S105 - a variable name
@@ -36,7 +37,6 @@ class MattermostSettings(BaseModel):
     )
     trigger: str = Field(default="lab", pattern=r"^[a-z0-9_-]{1,128}$")
     ca_file: Path | None = None  # a private CA bundle for the Mattermost server's certificate
-    command_timeout: float = Field(default=2.5, gt=0, le=30)  # seconds before answering "in progress"
 
     @field_validator("url", "public_url")
     @classmethod
@@ -80,6 +80,8 @@ class MattermostSecrets:
                 f"command's token (printed by `labbot mattermost setup`), {ACTIONS_SECRET_VARIABLE} a long "
                 "random string that signs buttons (e.g. `openssl rand -hex 32`)."
             )
+        for name in (BOT_TOKEN_VARIABLE, COMMAND_TOKEN_VARIABLE, ACTIONS_SECRET_VARIABLE):
+            register_secret(os.environ.get(name))
         return cls(
             bot_token=os.environ[BOT_TOKEN_VARIABLE],
             command_token=os.environ.get(COMMAND_TOKEN_VARIABLE, ""),

@@ -23,6 +23,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus, WebSocketException
 
 log = logging.getLogger(__name__)
+# websockets logs the handshake and every frame at DEBUG, the bot token included, and cuts long frames (so a
+# token in one cannot be masked by value): its connection logs at INFO and above only, whatever the level.
+_CONNECTION_LOG = logging.getLogger(__name__ + ".connection")
+_CONNECTION_LOG.setLevel(logging.INFO)
 
 EventHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -169,7 +173,9 @@ class MattermostEventStream:
         """Open one connection, authenticate, then dispatch events until it closes."""
         # The header alone authenticates; the challenge is kept because some proxies strip it.
         headers = {"Authorization": f"Bearer {self._token}"}
-        async with connect(self.url, ssl=self._ssl, additional_headers=headers, open_timeout=10) as ws:
+        async with connect(
+            self.url, ssl=self._ssl, additional_headers=headers, open_timeout=10, logger=_CONNECTION_LOG
+        ) as ws:
             self._expected_seq = None  # sequence numbers restart on each connection
             challenge = {
                 "seq": _AUTH_SEQ,

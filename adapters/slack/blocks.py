@@ -1,8 +1,9 @@
 """Render a neutral reply as Block Kit (slack_sdk models), within Block Kit's limits.
 
-User text is shown escaped (`&`, `<`, `>`), so it can open no link and mention nobody; the core has already
-broken `@channel`-style words. A reply too long for one message is summarised, and its full text is handed
-back so that the caller can share it as a file.
+User text is shown escaped (`&`, `<`, `>`), so it can open no link and mention nobody (Slack pings only
+through its `<!here>`, `<@U…>` syntax); plain_text shows that syntax with look-alike brackets. Text is escaped
+first and measured after (adapters/slack/mrkdwn.py). A reply too long for one message is summarised, and its
+full text is handed back so that the caller can share it as a file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.console.render import render_table, render_text
+from adapters.slack.mrkdwn import escape, escaped_shortened, plain, split_escaped
 from labbot.i18n import _, ngettext, use_locale
 from labbot.messages import Action, Reply, Table
 from labbot.text import shorten
@@ -34,6 +36,7 @@ CONTEXT_ELEMENTS = 10
 BUTTONS_PER_BLOCK = 25
 TABLE_ROWS_SHOWN = 25
 FALLBACK_LIMIT = 3000
+CONTEXT_TEXT_LIMIT = 2000
 # Action ids of buttons that run a core command (the command is the button's value).
 RUN_ACTION_PREFIX = "labbot:run:"
 MARKER_PREFIX = "labbot-marker:"
@@ -52,16 +55,14 @@ class Rendered:
         return [block.to_dict() for block in self.blocks]
 
 
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn gives a meaning to (links, mentions, entities)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def render(reply: Reply, *, marker: str | None = None, with_actions: bool = True) -> Rendered:
-    """The reply as blocks; `marker` goes, invisibly, into the first block's id."""
+def render(
+    reply: Reply, *, marker: str | None = None, with_actions: bool = True, see_all: str | None = None
+) -> Rendered:
+    """The reply as blocks; `marker` goes, invisibly, into the first block's id. Where no file can follow
+    (App Home), `see_all` is the command that shows what was cut."""
     with use_locale(reply.language):
         blocks = _head(reply)
-        table_blocks, cut = _table(reply.table) if reply.table else ([], False)
+        table_blocks, cut = _table(reply.table, see_all) if reply.table else ([], False)
         blocks += table_blocks
         blocks += _notes(reply.notes)
         if with_actions and reply.actions:
@@ -78,7 +79,7 @@ def render(reply: Reply, *, marker: str | None = None, with_actions: bool = True
 
 def fallback_text(reply: Reply) -> str:
     """What notifications and screen readers show (Slack reads it as mrkdwn too, hence escaped)."""
-    return escape(shorten(reply.title or reply.text or render_text(reply), FALLBACK_LIMIT) or "labbot")
+    return escaped_shortened(reply.title or reply.text or render_text(reply), FALLBACK_LIMIT) or "labbot"
 
 
 def action_blocks(actions: list[Action]) -> list[Block]:
@@ -89,7 +90,7 @@ def action_blocks(actions: list[Action]) -> list[Block]:
         chunk = actions[start : start + BUTTONS_PER_BLOCK]
         buttons = [
             ButtonElement(
-                text=PlainTextObject(text=shorten(action.label, 75)),
+                text=PlainTextObject(text=shorten(plain(action.label), 75)),
                 action_id=f"{RUN_ACTION_PREFIX}{start + index}",
                 value=action.command[:2000],
                 style=action.style if action.style in ("primary", "danger") else None,
@@ -103,19 +104,22 @@ def action_blocks(actions: list[Action]) -> list[Block]:
 def _head(reply: Reply) -> list[Block]:
     blocks: list[Block] = []
     if reply.title:
-        blocks.append(HeaderBlock(text=PlainTextObject(text=shorten(reply.title, 150))))
+        blocks.append(HeaderBlock(text=PlainTextObject(text=shorten(plain(reply.title), 150))))
     if reply.text:
-        blocks += [_section(chunk) for chunk in _chunks(escape(reply.text), SECTION_LIMIT)]
+        blocks += [_section(piece) for piece in split_escaped(escape(reply.text), SECTION_LIMIT)]
     for start in range(0, len(reply.fields), FIELDS_PER_SECTION):
-        fields = [
-            MarkdownTextObject(text=shorten(f"*{escape(item.label)}*\n{escape(item.value)}", FIELD_LIMIT))
-            for item in reply.fields[start : start + FIELDS_PER_SECTION]
-        ]
+        fields = [_field(item.label, item.value) for item in reply.fields[start : start + FIELDS_PER_SECTION]]
         blocks.append(SectionBlock(fields=fields))
     return blocks
 
 
-def _table(table: Table) -> tuple[list[Block], bool]:
+def _field(label: str, value: str) -> MarkdownTextObject:
+    """`*label*` over its value; a long value is shortened, the label kept whole when it can be."""
+    head = f"*{escaped_shortened(label, 200)}*\n"
+    return MarkdownTextObject(text=head + escaped_shortened(value, FIELD_LIMIT - len(head)))
+
+
+def _table(table: Table, see_all: str | None) -> tuple[list[Block], bool]:
     """The table in monospace, cut to its first rows when long (the caller attaches the full version)."""
     shown = table
     cut = len(table.rows) > TABLE_ROWS_SHOWN
@@ -123,18 +127,20 @@ def _table(table: Table) -> tuple[list[Block], bool]:
         shown = Table(columns=table.columns, rows=table.rows[:TABLE_ROWS_SHOWN], numeric=table.numeric)
     # Backquotes would close the code block early: show them as look-alike characters.
     text = render_table(shown).replace("`", "ˋ")
-    blocks: list[Block] = [_section(f"```{escape(chunk)}```") for chunk in _chunks(text, SECTION_LIMIT - 6)]
+    blocks: list[Block] = [_section(f"```{piece}```") for piece in split_escaped(escape(text), SECTION_LIMIT - 6)]
     if cut:
         hidden = len(table.rows) - TABLE_ROWS_SHOWN
-        blocks.append(
-            _context(
-                [
-                    ngettext(
-                        "{count} more row in the attached file.", "{count} more rows in the attached file.", hidden
-                    ).format(count=hidden)
-                ]
-            )
-        )
+        if see_all is None:
+            note = ngettext(
+                "{count} more row in the attached file.", "{count} more rows in the attached file.", hidden
+            ).format(count=hidden)
+        else:
+            note = ngettext(
+                "{count} more row: see them all with {command}",
+                "{count} more rows: see them all with {command}",
+                hidden,
+            ).format(count=hidden, command=see_all)
+        blocks.append(_context([note]))
     return blocks, cut
 
 
@@ -147,20 +153,6 @@ def _section(mrkdwn: str) -> SectionBlock:
 
 
 def _context(lines: list[str]) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=shorten(escape(line), 2000)) for line in lines])
-
-
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split at line ends into pieces of at most `limit` characters (a longer line is cut)."""
-    pieces: list[str] = []
-    current = ""
-    for whole_line in text.split("\n"):
-        line = whole_line[:limit]
-        if current and len(current) + 1 + len(line) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        pieces.append(current)
-    return pieces
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=escaped_shortened(line, CONTEXT_TEXT_LIMIT)) for line in lines]
+    )

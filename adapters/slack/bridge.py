@@ -1,7 +1,4 @@
-"""Between Slack and the core: who is asking, run the command off the event loop, answer, refresh App Home.
-
-The core is synchronous; commands run in a worker thread so the event loop keeps acking other requests.
-"""
+"""Between Slack and the core: who is asking, run the command through the runner, answer, refresh App Home."""
 
 from __future__ import annotations
 
@@ -20,16 +17,19 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import Rendered
+from adapters.mentions import typed_back
+from adapters.runner import Answer, CommandRunner
+from adapters.slack.blocks import Rendered, render
 from adapters.slack.home import build_home
 from adapters.slack.users import SlackUser, UserDirectory
-from adapters.slack.workers import Answer, CommandRunner
+from adapters.tasks import BackgroundTasks
 from labbot.engine import LabBot
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Request, Visibility
 
 log = logging.getLogger(__name__)
 SlackFailure = (SlackApiError, SlackClientError, OSError)
+SlackAnswer = Answer[Rendered]
 _SEEN_LIMIT = 10_000
 
 
@@ -50,14 +50,13 @@ class SlackBridge:
         self.bot = bot
         self.client = client
         self.users = users
-        self._tasks: set[asyncio.Future[None]] = set()
+        self._background = BackgroundTasks("Slack")
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.commands = commands
         self._http: aiohttp.ClientSession | None = None
 
     async def open(self) -> None:
         """Share one HTTP connection pool for every Slack call (a session per call costs a TCP handshake)."""
-        await self.commands.start()
         if self._http is None:
             self._http = aiohttp.ClientSession()
             # A client of our own: Bolt copies its client into lazy listeners, and a live session cannot be.
@@ -73,13 +72,13 @@ class SlackBridge:
 
     async def run(
         self, user_id: str, text: str, *, channel_id: str | None, key: str | None, raw: Mapping[str, Any]
-    ) -> Answer:
+    ) -> SlackAnswer:
         """Run `text` as the Slack user; refresh their home when it changed something."""
         user = await self.users.get(user_id)
         request = Request(
             platform="slack",
             user_id=user_id,
-            text=text,
+            text=typed_back(text),
             display_name=user.display_name,
             locale=user.locale,
             email=user.email,
@@ -87,15 +86,11 @@ class SlackBridge:
             idempotency_key=key,
             raw=raw,
         )
-        answer = await self.commands.run(request)
-        if self.changed_something(answer.reply):
+        # Rendered where the command ran, off the event loop.
+        answer = await self.commands.run(request, render)
+        if answer.reply.wrote and answer.reply.outcome is Outcome.DONE:
             self.in_background(self.refresh_home(user))
         return answer
-
-    def changed_something(self, reply: Reply) -> bool:
-        """Whether the command wrote (its App Home may show something new); reads never refresh it."""
-        spec = self.bot.registry.find(reply.command) if reply.command else None
-        return reply.outcome is Outcome.DONE and spec is not None and spec.writes
 
     def first_time(self, key: str) -> bool:
         """False for a key this process already saw (a Slack retry of an event being or already answered)."""
@@ -114,13 +109,13 @@ class SlackBridge:
     # ---- answering -------------------------------------------------------------------------
 
     async def respond(
-        self, response_url: str, answer: Answer, *, user_id: str | None = None, replace_original: bool = False
+        self, response_url: str, answer: SlackAnswer, *, user_id: str | None = None, replace_original: bool = False
     ) -> None:
         """Answer through a response_url: only the person sees it unless the reply is for the channel.
 
         A reply cut to fit is followed by its full text as a file in the person's DM (`user_id`).
         """
-        reply, rendered = answer.reply, answer.rendered
+        reply, rendered = answer.reply, answer.presented
         webhook = AsyncWebhookClient(response_url, session=self._http, retry_handlers=retrying_handlers())
         in_channel = reply.visibility is Visibility.CHANNEL
         try:
@@ -142,10 +137,10 @@ class SlackBridge:
                 await self.tell_failure(user_id, error, response_url=response_url)
 
     async def post(
-        self, channel: str, answer: Answer, *, thread_ts: str | None = None, only_for: str | None = None
+        self, channel: str, answer: SlackAnswer, *, thread_ts: str | None = None, only_for: str | None = None
     ) -> None:
         """Post in a channel (or, with `only_for`, an ephemeral message only that user sees)."""
-        rendered = answer.rendered
+        rendered = answer.presented
         blocks = rendered.block_dicts()
         if only_for:
             await self.client.chat_postEphemeral(
@@ -174,7 +169,8 @@ class SlackBridge:
             text = _("Slack refused to show this ({error}). Please try again in a moment.").format(
                 error=_slack_error(error)
             )
-        answer = Answer.of(Reply(text=text, outcome=Outcome.FAILED, language=language))
+        reply = Reply(text=text, outcome=Outcome.FAILED, language=language)
+        answer = Answer(reply, render(reply))
         if response_url:
             await self.respond(response_url, answer)
             return
@@ -198,21 +194,12 @@ class SlackBridge:
         await self.refresh_home(await self.users.get(user_id))
 
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` after the answer, keeping a reference so the task is not collected mid-way."""
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Future[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception():
-            log.error("background Slack work failed", exc_info=task.exception())
+        """Run `work` after the answer."""
+        self._background.start(work)
 
     async def close(self) -> None:
-        """Wait for background work, then release the threads and connections (on shutdown)."""
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-        self.commands.close()
+        """Wait for background work, then release the connections (on shutdown)."""
+        await self._background.drain()
         if self._http is not None:
             await self._http.close()
             self._http = None

@@ -17,18 +17,21 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.slack.blocks import escape, render
+from adapters.slack.blocks import SECTION_LIMIT, render
+from adapters.slack.mrkdwn import escape, escaped_shortened
 from adapters.slack.users import SlackUser
 from labbot.clock import today_in_paris
 from labbot.context import language_of
 from labbot.engine import LabBot
-from labbot.i18n import Language, _, format_duration, language_from_hint, use_locale
+from labbot.i18n import Language, _, format_duration, language_from_hint, ngettext, use_locale
 from labbot.messages import Request
 from labbot.storage import hours, people, projects
 
 # Action ids of the home's buttons that open a form (the verb is the button's value).
 OPEN_FORM_ACTION = "labbot:open-form"
 HOME_BLOCK_LIMIT = 100
+# A project's title as listed on the home, in characters once escaped (the card shows it whole).
+HOME_TITLE_LIMIT = 90
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,9 @@ def build_home(bot: LabBot, user: SlackUser) -> View:
     events = bot.handle(Request(platform="slack", user_id=user.id, text="evenements", locale=user.locale))
     with use_locale(facts.language):
         blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(facts)]
-        blocks += [_hours(facts), DividerBlock(), *render(events).blocks, DividerBlock(), _shortcuts()]
+        # No file can follow a view: what the home cannot show is one command away.
+        shown_events = render(events, see_all="`/lab evenements`").blocks
+        blocks += [_hours(facts), DividerBlock(), *shown_events, DividerBlock(), _shortcuts()]
     return View(type="home", blocks=blocks[:HOME_BLOCK_LIMIT])
 
 
@@ -76,8 +81,26 @@ def _projects(facts: HomeFacts) -> list[Block]:
     if not facts.projects:
         text = _("You are on no project yet. Register an idea, or join a team with: join <number>")
         return [SectionBlock(text=PlainTextObject(text=text))]
-    lines = "\n".join(f"• #{number} {escape(title)}" for number, title in facts.projects[:30])
-    return [SectionBlock(text=MarkdownTextObject(text=f"*{_('Your projects')}*\n{lines}"))]
+    return [SectionBlock(text=MarkdownTextObject(text=projects_text(facts.projects)))]
+
+
+def projects_text(own: list[tuple[int, str]]) -> str:
+    """The person's projects, one line each, within a section's limit however many and however long:
+    titles are shortened, and the projects that do not fit are counted with the command that lists them."""
+    text = f"*{escape(_('Your projects'))}*"
+    for shown, (number, title) in enumerate(own):
+        line = f"\n• #{number} {escaped_shortened(title, HOME_TITLE_LIMIT)}"
+        hidden = len(own) - shown
+        more = "\n" + escape(
+            ngettext(
+                "… and {count} more: see all with {command}", "… and {count} more: see all with {command}", hidden
+            ).format(count=hidden, command="/lab projets")
+        )
+        room = SECTION_LIMIT - (0 if hidden == 1 else len(more))
+        if len(text) + len(line) > room:
+            return text + more
+        text += line
+    return text
 
 
 def _hours(facts: HomeFacts) -> SectionBlock:

@@ -19,15 +19,15 @@ from adapters.slack.listeners import register
 from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.settings import SlackSecrets, SlackSettings, secrets_from_environment
 from adapters.slack.users import UserDirectory
-from adapters.slack.workers import CommandRunner, ProcessRunner, ThreadRunner
+from adapters.slack.verification import RequestCheck
 from labbot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-class SlackPlatform:
-    """One Slack workspace: the messenger for outbound messages, the Bolt app for everything inbound."""
+class SlackConnection:
+    """A configured Slack workspace before the application exists: the messenger the outbox sends through."""
 
     name = "slack"
 
@@ -37,53 +37,54 @@ class SlackPlatform:
         self.messenger = SlackMessenger(
             web_client(settings, secrets.bot_token), history_limit=settings.history_limit
         )
-        self.client = interactive_client(secrets.bot_token, settings.api_base_url)
-        self.bolt: AsyncApp | None = None
-        self.bridge: SlackBridge | None = None
-        self._socket: AsyncSocketModeHandler | None = None
 
-    def attach(self, application: Application) -> None:
-        """Build the Bolt app around the assembled bot."""
+    def serve(self, application: Application) -> SlackPlatform:
+        """The platform, serving `application`."""
+        return SlackPlatform(self, application)
+
+
+class SlackPlatform:
+    """One Slack workspace: the messenger for outbound messages, the Bolt app for everything inbound."""
+
+    name = "slack"
+
+    def __init__(self, connection: SlackConnection, application: Application) -> None:
+        self.settings = connection.settings
+        self.secrets = connection.secrets
+        self.messenger = connection.messenger
         http = self.settings.mode == "http"
+        client = interactive_client(self.secrets.bot_token, self.settings.api_base_url)
         self.bolt = AsyncApp(
-            client=self.client,
+            client=client,
             signing_secret=self.secrets.signing_secret or "",
             request_verification_enabled=http,
             # Listeners only ack; the work is in lazy listeners, so answering after the listener is fastest.
             process_before_response=True,
             logger=log,
         )
-        commands: CommandRunner = (
-            ProcessRunner(
-                application.settings,
-                self.settings.command_processes,
-                # Read at each call: `labbot run` swaps it for the background worker's wake-up after attach.
-                lambda: application.bot.after_commit(),  # noqa: PLW0108
-            )
-            if self.settings.command_processes
-            else ThreadRunner(application.bot)
-        )
-        users = UserDirectory(self.client, self.settings.user_cache_seconds)
-        self.bridge = SlackBridge(application.bot, self.client, users, commands)
+        users = UserDirectory(client, self.settings.user_cache_seconds)
+        self.bridge = SlackBridge(application.bot, client, users, application.runner)
         register(self.bolt, self.bridge)
+        self._socket: AsyncSocketModeHandler | None = None
 
     def routes(self) -> Sequence[BaseRoute]:
         """`POST /slack/events` in HTTP mode (slash command, interactivity and events alike)."""
         if self.settings.mode != "http":
             return []
-        handler = AsyncSlackRequestHandler(self._app())
+        handler = AsyncSlackRequestHandler(self.bolt)
+        check = RequestCheck(self.secrets.signing_secret or "")
 
         async def events(request: Request) -> Response:
-            return await handler.handle(request)
+            return await check.refusal(request) or await handler.handle(request)
 
         return [Route(EVENTS_PATH, events, methods=["POST"])]
 
     async def start(self) -> None:
         """Open the HTTP connection pool; in Socket Mode, the connection to Slack too."""
-        await self._bridge().open()
+        await self.bridge.open()
         if self.settings.mode == "socket":
             await self._check_app_token()
-            self._socket = AsyncSocketModeHandler(self._app(), self.secrets.app_token, logger=log)
+            self._socket = AsyncSocketModeHandler(self.bolt, self.secrets.app_token, logger=log)
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("Slack Socket Mode connected")
 
@@ -92,33 +93,22 @@ class SlackPlatform:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        if self.bridge is not None:
-            await self.bridge.close()
+        await self.bridge.close()
 
     async def _check_app_token(self) -> None:
         """Fail at start on a refused SLACK_APP_TOKEN (slack_sdk would otherwise retry it forever)."""
         try:
-            await self.client.apps_connections_open(app_token=self.secrets.app_token or "")
+            await self.bridge.client.apps_connections_open(app_token=self.secrets.app_token or "")
         except SlackApiError as error:
             raise ConfigError(
                 f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error.response.get('error')}): it must be an "
                 "app-level token (xapp-…) with the connections:write scope."
             ) from None
 
-    def _bridge(self) -> SlackBridge:
-        if self.bridge is None:
-            raise RuntimeError("attach() the application before starting Slack")
-        return self.bridge
 
-    def _app(self) -> AsyncApp:
-        if self.bolt is None:
-            raise RuntimeError("attach() the application before serving Slack")
-        return self.bolt
-
-
-def from_settings(settings: Settings) -> SlackPlatform | None:
-    """The Slack platform when `[slack]` is configured (secrets from the environment), else None."""
+def from_settings(settings: Settings) -> SlackConnection | None:
+    """The Slack connection when `[slack]` is configured (secrets from the environment), else None."""
     slack = settings.section("slack", SlackSettings)
     if slack is None:
         return None
-    return SlackPlatform(slack, secrets_from_environment(slack.mode))
+    return SlackConnection(slack, secrets_from_environment(slack.mode))

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from labbot.config import ConfigError
+from labbot.logs import register_secret
 
 
 class SlackSettings(BaseModel):
@@ -23,11 +24,6 @@ class SlackSettings(BaseModel):
     api_base_url: str = Field(default="https://slack.com/api/", pattern=r"^https?://.+/$")
     # How long a user's name and locale from users.info are reused before asking Slack again.
     user_cache_seconds: int = Field(default=3600, ge=0, le=86_400)
-    # N > 0: commands run in N worker processes at a lower priority than the acks Slack waits for, which keeps
-    # acks fast under load (README "Performance"). Workers are spawned, so a program embedding labbot must
-    # guard its entry point with `if __name__ == "__main__":` (`labbot run` does).
-    # 0: commands run in a thread of the server process.
-    command_processes: int = Field(default=2, ge=0, le=32)
     # How many recent messages of a conversation the outbox searches for a delivery's marker.
     history_limit: int = Field(default=100, ge=1, le=999)
 
@@ -55,6 +51,8 @@ def secrets_from_environment(
                 f"[slack] mode = {mode!r} needs the environment variable {name} "
                 f"(see README, “Connect to Slack”: {_WHERE[name]})."
             )
+    for name in _WHERE:
+        register_secret(env.get(name))
     return SlackSecrets(
         bot_token=env["SLACK_BOT_TOKEN"],
         signing_secret=env.get("SLACK_SIGNING_SECRET") or None,

@@ -1,1 +1,44 @@
-"""Files labbot produces for people: PDF documents (dossier, statements, sheets) and OpenDocument text."""
+"""Files labbot writes for people: PDF (`pdf.PdfDocument`) and OpenDocument text (`odt.OdtDocument`).
+
+Both take the same calls, described by `Document`, so one function writes a dossier into either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from labbot.documents.pdf import Signature
+
+
+class Document(Protocol):
+    """What a document writer offers: blocks written top to bottom, then the file's bytes."""
+
+    def cover(self, title: str, lines: Sequence[str] = (), *, subtitle: str = "") -> None: ...
+
+    def heading(self, text: str, level: int = 1) -> None: ...
+
+    def paragraph(self, text: str, *, bold: bool = False) -> None: ...
+
+    def bullets(self, items: Iterable[str]) -> None: ...
+
+    def fields(self, pairs: Sequence[tuple[str, str]]) -> None: ...
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        widths: Sequence[float] | None = None,
+        numeric: Iterable[int] = (),
+        total: Sequence[str] | None = None,
+        header: bool = True,
+        bold_first: bool = False,
+    ) -> None: ...
+
+    def signatures(self, blocks: Sequence[Signature], *, date_label: str = "", place_label: str = "") -> None: ...
+
+    def page_break(self) -> None: ...
+
+    def to_bytes(self) -> bytes: ...

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from labbot.messages import Address, Notification, Reply
 from labbot.storage import outbox
 from labbot.storage.outbox import Recipient
-from labbot.text import neutralized_reply
 
 
 def enqueue_notifications(session: Session, notifications: Iterable[Notification], now: datetime) -> None:
@@ -19,7 +18,7 @@ def enqueue_notifications(session: Session, notifications: Iterable[Notification
         outbox.enqueue(
             session,
             kind="notification",
-            reply=neutralized_reply(notification.reply),
+            reply=notification.reply,
             recipients=[Recipient(address, notification.person_id) for address in notification.addresses],
             now=now,
             attachment=(
@@ -34,6 +33,4 @@ def enqueue_channel_notice(session: Session, addresses: Iterable[Address], reply
     """Queue one message to channels (the support team's), never pinging anyone with the text it quotes."""
     recipients = [Recipient(address) for address in addresses]
     if recipients:
-        outbox.enqueue(
-            session, kind="notification", reply=neutralized_reply(reply), recipients=recipients, now=now
-        )
+        outbox.enqueue(session, kind="notification", reply=reply, recipients=recipients, now=now)

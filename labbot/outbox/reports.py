@@ -12,7 +12,7 @@ from labbot.messages import Address, Reply, Table
 from labbot.storage import outbox, people
 from labbot.storage.models import OutboxMessage
 from labbot.storage.outbox import Recipient
-from labbot.text import neutralized_reply, shorten
+from labbot.text import shorten
 
 MAX_LISTED_FAILURES = 50
 
@@ -30,7 +30,7 @@ def send_reports(session: Session, now: datetime) -> None:
         outbox.enqueue(
             session,
             kind="report",
-            reply=neutralized_reply(reply),
+            reply=reply,
             recipients=[Recipient(Address(i.platform, i.external_id), sender.id) for i in sender.identities],
             now=now,
             dedupe_key=f"report:{message.id}",

@@ -14,7 +14,6 @@ from labbot.messages import Address, Reply
 from labbot.storage import announcements, outbox
 from labbot.storage.models import Announcement, LabChannel, Person
 from labbot.storage.outbox import Recipient
-from labbot.text import neutralized_reply
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class PersonalReplies:
         with use_locale(language):
             reply = self.build(person)
         reply.language = language
-        return neutralized_reply(reply)
+        return reply
 
 
 def people_recipients(
@@ -78,7 +77,7 @@ def release(session: Session, announcement: Announcement, reach: Reach, now: dat
     message = outbox.enqueue(
         session,
         kind="announcement",
-        reply=neutralized_reply(Reply(text=announcement.text)),
+        reply=Reply(text=announcement.text),
         recipients=[*people_recipients(people, reach), *channel_recipients(channels, reach)],
         now=now,
         dedupe_key=f"announcement:{announcement.id}",

@@ -168,6 +168,13 @@ class Leadership(Campaign):
     def _close(self) -> None:
         if self.connection is not None:
             try:
+                # The server drops a closed session's locks only once its backend has exited, a moment later;
+                # unlocking first makes stepping down visible at once (to a replica, to `labbot doctor`).
+                if not self.connection.closed:
+                    self.connection.execute("SELECT pg_advisory_unlock_all()")
+            except Exception:
+                log.debug("unlocking before closing failed", exc_info=True)
+            try:
                 self.connection.close()
             except Exception:
                 log.debug("closing the leader connection failed", exc_info=True)

@@ -30,3 +30,14 @@ def coverage(session: Session, project_id: int) -> dict[str, int]:
         .group_by(PartnerMeeting.category)
     )
     return {category: int(number) for category, number in rows}
+
+
+def all_of_project(session: Session, project_id: int) -> Sequence[PartnerMeeting]:
+    """Every meeting of a project, by category then date (for the dossier)."""
+    return list(
+        session.scalars(
+            select(PartnerMeeting)
+            .where(PartnerMeeting.project_id == project_id)
+            .order_by(PartnerMeeting.category, PartnerMeeting.held_on, PartnerMeeting.id)
+        )
+    )

@@ -126,6 +126,10 @@ class Project(Base):
     created_at: Mapped[datetime]
     # The project's lead: who registered it, or whom they handed over to (`modifier <ref> porteur:@nom`).
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # The decision (`decision`): the PIA amount awarded, the start of its window, or why it was not selected.
+    award_cents: Mapped[int | None] = mapped_column(BigInteger)
+    award_starts_on: Mapped[date | None] = mapped_column(Date)
+    decision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Membership(Base):
@@ -366,6 +370,93 @@ class Delivery(Base):
     platform_message_id: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+
+
+class Indicator(Base):
+    """An evaluation indicator of a project (the call's fourth hallmark), numbered within the project."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    # Decimal values kept as their canonical text ("12.5"): exact on both databases, never summed.
+    baseline: Mapped[str | None] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(40))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class IndicatorMeasure(Base):
+    """A value an indicator took on a day."""
+
+    __tablename__ = "indicator_measures"
+    __table_args__ = (Index("ix_indicator_measures_indicator", "indicator_id", "measured_on", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(String(40))
+    measured_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class PlanLine(Base):
+    """A line of a project's funding plan (a forecast): agents' time by category, or a cost by nature."""
+
+    __tablename__ = "plan_lines"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # temps | prestataire | materiel | autre
+    label: Mapped[str] = mapped_column(String(200), default="")
+    category: Mapped[str | None] = mapped_column(String(3))  # time: A+, A, B, C
+    minutes: Mapped[int | None] = mapped_column(BigInteger)  # time: hours forecast, in minutes
+    rate_cents: Mapped[int | None] = mapped_column(Integer)  # time: the category's rate when forecast
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class Cofunding(Base):
+    """A partner's co-funding of a project, envisaged or confirmed."""
+
+    __tablename__ = "cofundings"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    partner: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10))  # envisage | confirme
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class DossierVersion(Base):
+    """A dossier as filed (`deposer`): both files frozen, so `dossier <ref> version:<n>` gives them back
+    byte for byte, and the digest of its content, to tell when the project changed since."""
+
+    __tablename__ = "dossier_versions"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    filed_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    content_digest: Mapped[str] = mapped_column(String(64))
+    odt: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
 
 
 class Question(Base):

@@ -17,10 +17,19 @@ def stored_reply(session: Session, key: str) -> dict[str, Any] | None:
     return row.reply if row else None
 
 
-def remember(session: Session, key: str, reply: dict[str, Any], now: datetime) -> None:
-    """Record the reply to `key` in the command's transaction (a concurrent twin fails on the primary key)."""
-    session.add(ProcessedRequest(key=key, reply=reply, created_at=now))
+def claim(session: Session, key: str, now: datetime) -> None:
+    """Take `key` before the command writes: a concurrent twin waits on the primary key, then fails once this
+    transaction commits, and is answered with the reply recorded here (PostgreSQL runs them side by side)."""
+    session.add(ProcessedRequest(key=key, reply={}, created_at=now))
     session.flush()
+
+
+def remember(session: Session, key: str, reply: dict[str, Any]) -> None:
+    """Record the reply to the `key` claimed in this transaction."""
+    row = session.get(ProcessedRequest, key)
+    if row is not None:
+        row.reply = reply
+        session.flush()
 
 
 def forget_older_than(session: Session, now: datetime, age: timedelta) -> int:

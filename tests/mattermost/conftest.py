@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from starlette.types import ASGIApp
 
 from adapters.bootstrap import Application
-from adapters.http import build_http_app
 from adapters.mattermost.platform import MattermostPlatform
-from adapters.serve import assemble
+from adapters.serve import assemble, platforms_app
 from labbot.config import Settings
 from labbot.storage.models import Base
 from tests.conftest import make_settings
@@ -78,15 +77,23 @@ class Mattermost:
     bruno: str
 
     def slash(
-        self, user_id: str, text: str, *, token: str = COMMAND_TOKEN, trigger_id: str | None = None
+        self,
+        user_id: str,
+        text: str,
+        *,
+        token: str = COMMAND_TOKEN,
+        trigger_id: str | None = None,
+        answered: bool = True,
     ) -> httpx.Response:
-        """POST /mattermost/command as Mattermost does (form-encoded, with the command's token)."""
+        """POST /mattermost/command as Mattermost does (form-encoded, with the command's token); labbot acks
+        at once and answers through the response_url: the answer is returned as the response it stands for."""
         user = self.api.users[user_id]
+        response_url = self.api.new_response_url()
         form = {
             "channel_id": self.channel_id,
             "channel_name": "town-square",
             "command": "/lab",
-            "response_url": f"{self.api.url}/hooks/commands/x",
+            "response_url": response_url,
             "team_domain": "labs",
             "team_id": self.team_id,
             "text": text,
@@ -95,7 +102,11 @@ class Mattermost:
             "user_id": user_id,
             "user_name": user["username"],
         }
-        return self.http.post("/mattermost/command", data=form)
+        acked = self.http.post("/mattermost/command", data=form)
+        if acked.status_code != 200 or acked.json() or not answered:
+            return acked
+        (answer,) = wait_until(lambda: self.api.responses_to(response_url))
+        return httpx.Response(200, json=answer)
 
     def count(self, model: type[Base]) -> int:
         """Rows of `model` in labbot's database."""
@@ -122,7 +133,8 @@ def mattermost_settings(database_url: str, api: MattermostApiStandIn, **extra: A
     # These tests run on the real clock, and signups close when an event starts: a camp a year ahead.
     starts = datetime.now(UTC) + timedelta(days=365)
     camp = {"key": "camp", "title": "Project camp", "starts": starts, "capacity": 120}
-    return make_settings(database_url, mattermost=section, events=[camp])
+    # Commands in threads of this process, so a test can hold the bot.
+    return make_settings(database_url, mattermost=section, events=[camp], commands={"processes": 0})
 
 
 @pytest.fixture
@@ -151,7 +163,7 @@ def mattermost(
     application, platforms = assemble(mattermost_settings(database_url, api))
     (platform,) = platforms
     assert isinstance(platform, MattermostPlatform)
-    asgi = build_http_app(application.database, list(platform.routes()), [platform])
+    asgi = platforms_app(application, [platform])
     with Server(asgi) as server, httpx.Client(base_url=server.url, timeout=10) as http:
         api.wait_for_websockets(1, timeout=10)
         yield Mattermost(api, application, platform, http, team_id, channel_id, alice, bruno)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from adapters.http import build_http_app
-from adapters.serve import assemble
+from adapters.serve import assemble, platforms_app
 from labbot.config import Settings
 from labbot.storage.models import HourEntry, Identity, Person
 from tests.mattermost.conftest import COMMAND_TOKEN, Server, wait_until
@@ -35,14 +35,14 @@ def test_one_labbot_serves_slack_and_mattermost_on_one_port_and_one_database(
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     settings = {
         "database": {"url": database_url},
+        "commands": {"processes": 0},
         "slack": {"mode": "http", "api_base_url": slack_api.base_url},
         "mattermost": {"url": mattermost_api.url, "team": "labs", "public_url": "https://labbot.example.gouv.fr"},
     }
     application, platforms = assemble(Settings.model_validate(settings))
     assert sorted(p.name for p in platforms) == ["mattermost", "slack"]
-    routes = [route for platform in platforms for route in platform.routes()]
     with (
-        Server(build_http_app(application.database, routes, platforms)) as server,
+        Server(platforms_app(application, platforms)) as server,
         httpx.Client(base_url=server.url, timeout=10) as http,
     ):
         mattermost_api.wait_for_websockets(1, timeout=10)
@@ -69,9 +69,16 @@ def test_one_labbot_serves_slack_and_mattermost_on_one_port_and_one_database(
             "token": COMMAND_TOKEN, "team_id": "t", "channel_id": "c", "user_id": mm_alice, "user_name": "alice",
             "command": "/lab", "trigger_id": "mm-1",
         }  # fmt: skip
-        logged = http.post("/mattermost/command", data={**form, "text": "heures 1 2h"})
-        assert logged.status_code == 200
-        mine = http.post("/mattermost/command", data={**form, "text": "mesheures", "trigger_id": "mm-2"}).json()
+
+        def answer_to(text: str, trigger_id: str) -> dict[str, Any]:
+            """The answer that follows the ack, through the command's response_url."""
+            url = mattermost_api.new_response_url()
+            sent = {**form, "text": text, "trigger_id": trigger_id, "response_url": url}
+            assert http.post("/mattermost/command", data=sent).status_code == 200
+            return dict(wait_until(lambda: mattermost_api.responses_to(url))[0])
+
+        answer_to("heures 1 2h", "mm-1")
+        mine = answer_to("mesheures", "mm-2")
     rows = [line for line in mine["text"].split("\n") if line.startswith("| ") and "Lab Bretagne" in line]
     assert len(rows) == 2
     with application.database.transaction() as session:

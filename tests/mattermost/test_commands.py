@@ -11,6 +11,7 @@ from labbot.messages import Reply, Request
 from labbot.storage import people
 from labbot.storage.models import HourEntry, Person, Project
 from tests.mattermost.conftest import Mattermost, wait_until
+from tests.test_mentions_never_ping import mattermost_pings
 
 
 def test_right_token_runs_the_command_and_answers_in_french(mattermost: Mattermost) -> None:
@@ -65,6 +66,19 @@ def test_broadcast_words_and_markup_are_neutralised(mattermost: Mattermost) -> N
     assert "\\[clic\\]" in text
 
 
+def test_mentions_glued_to_underscores_or_punctuation_do_not_ping(mattermost: Mattermost) -> None:
+    title = "Alerte @here_ (@all_) x.@channel_ _@HERE @sgmap."
+    mattermost.slash(mattermost.alice, f'idee "{title}" region:bretagne services:"A, B"')
+    answer = mattermost.slash(mattermost.alice, "publier projet 1")
+    body = answer.json()
+    assert body["response_type"] == "in_channel"
+    assert "Alerte" in body["text"]
+    everything = [body["text"], *(f["value"] for a in body.get("attachments", []) for f in a["fields"])]
+    # What the Mattermost server would read as mentions in what labbot answered (a port of its parser).
+    assert [mattermost_pings(text) for text in everything] == [[] for _ in everything]
+    assert mattermost_pings(title)  # the same words, typed by a person, do ping
+
+
 class HeldBot:
     """The real bot, held until the test releases it: a command slower than Mattermost's timeout."""
 
@@ -77,20 +91,22 @@ class HeldBot:
         return self.bot.handle(request)
 
 
-def test_a_slow_command_answers_in_progress_then_posts_the_reply(
+def test_a_slow_command_is_acked_at_once_then_answered_through_the_response_url(
     mattermost: Mattermost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     held = HeldBot(mattermost.app.bot)
-    monkeypatch.setattr(mattermost.platform.adapter, "bot", held)
-    answer = mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
-    assert answer.json() == {
-        "response_type": "ephemeral",
-        "text": "C'est en cours… la réponse suit dans un instant.",
-    }
+    monkeypatch.setattr(mattermost.app.runner, "bot", held)
+    ack = mattermost.slash(
+        mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"', answered=False
+    )
+    assert ack.json() == {}  # Mattermost shows nothing for it; the request held no worker
     assert mattermost.count(Project) == 0
+    hook = list(mattermost.api.command_responses)[-1]
+    assert mattermost.api.command_responses[hook] == []
     held.release.set()
-    (late,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
-    assert "Idée #1 enregistrée" in late["message"]
+    (late,) = wait_until(lambda: mattermost.api.command_responses[hook])
+    assert late["response_type"] == "ephemeral"
+    assert "Idée #1 enregistrée" in late["text"]
     assert mattermost.count(Project) == 1
 
 

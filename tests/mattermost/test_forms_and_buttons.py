@@ -12,7 +12,7 @@ from tests.mattermost.conftest import Mattermost, wait_until
 
 
 def _opened_dialog(mattermost: Mattermost, user_id: str, verb: str) -> dict[str, Any]:
-    answer = mattermost.slash(user_id, verb, trigger_id=f"trigger-{verb}")
+    answer = mattermost.slash(user_id, verb, trigger_id=f"trigger-{verb}", answered=False)
     assert answer.status_code == 200
     assert answer.json() == {}  # nothing posted: the dialog opens instead
     (opened,) = mattermost.api.dialogs

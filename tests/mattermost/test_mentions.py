@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from adapters.http import build_http_app
 from adapters.mattermost.mentions import MentionListener
-from adapters.serve import assemble
+from adapters.serve import assemble, platforms_app
 from labbot.storage.models import HourEntry
 from tests.mattermost.conftest import Mattermost, Server, mattermost_settings, wait_until
 from tests.platforms.mattermost_api import MattermostApiStandIn
@@ -76,7 +76,7 @@ def test_wss_with_a_self_signed_certificate(
     database = f"sqlite:///{tmp_path}/labbot.db"
     application, (platform,) = assemble(mattermost_settings(database, api, **extra))
     caplog.set_level(logging.INFO, "adapters.mattermost.websocket")
-    with Server(build_http_app(application.database, list(platform.routes()), [platform])):
+    with Server(platforms_app(application, [platform])):
         if trusted:
             api.wait_for_websockets(1, timeout=10)
             assert api.connected_websockets == 1
@@ -92,5 +92,5 @@ def test_a_post_delivered_again_after_a_restart_logs_nothing_twice(mattermost: M
     post = mattermost.api.emit_posted(dm, mattermost.alice, "heures 1 2h")
     wait_until(lambda: mattermost.bot_posts(dm))
     # A new process has forgotten which posts it saw; the database has not.
-    MentionListener(mattermost.platform.adapter).answer(post, "D")
+    asyncio.run(MentionListener(mattermost.platform.adapter).answer(post, "D"))
     assert mattermost.count(HourEntry) == 1

@@ -18,8 +18,8 @@ from tests.outbox.test_scheduler import eventually
 
 
 def test_the_http_app_lifespan_runs_the_scheduler_and_the_worker(database_url: str) -> None:
-    app = bootstrap(make_settings(database_url))
-    work = app.background(["slack"])
+    app = bootstrap(make_settings(database_url), in_background=True, platforms=["slack"])
+    work = app.background
     with TestClient(build_http_app(app.database, [], [BackgroundService(work)])):
         eventually(lambda: work.leading)
     assert not work.leading

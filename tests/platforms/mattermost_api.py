@@ -145,6 +145,8 @@ class MattermostApiStandIn:
         self.channels: dict[str, dict[str, Any]] = {}
         self.posts: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, dict[str, Any]] = {}
+        self.command_responses: dict[str, list[dict[str, Any]]] = {}
+        """Slash command response_url (hook id) → the CommandResponse bodies posted to it, in order."""
         self.websocket_attempts = 0
         """Websocket upgrade requests received, authenticated or not."""
         self._members: dict[str, set[str]] = {}
@@ -187,6 +189,7 @@ class MattermostApiStandIn:
         app = Starlette(
             routes=[
                 WebSocketRoute("/api/v4/websocket", self._websocket),
+                Route("/hooks/commands/{hook_id}", self._command_hook, methods=["POST"]),
                 Route("/{path:path}", self._http, methods=[m.upper() for m in HTTP_METHODS]),
             ]
         )
@@ -387,6 +390,37 @@ class MattermostApiStandIn:
         }
         self._members[channel_id] = members
         return channel_id
+
+    def new_response_url(self) -> str:
+        """A slash command's ``response_url``, as the server makes one for each command it forwards."""
+        hook_id = new_id()
+        with self._lock:
+            self.command_responses[hook_id] = []
+        return f"{self.url}/hooks/commands/{hook_id}"
+
+    def responses_to(self, response_url: str) -> list[dict[str, Any]]:
+        """The bodies posted to ``response_url`` so far."""
+        with self._lock:
+            return list(self.command_responses.get(response_url.rsplit("/", 1)[-1], []))
+
+    async def _command_hook(self, request: Request) -> Response:
+        """``POST /hooks/commands/{id}`` as the server's command webhook handles it (no token: the id is the
+        secret): a CommandResponse JSON body, at most 5 uses per hook (app.HandleCommandWebhook, TryUse 5)."""
+        hook_id = request.path_params["hook_id"]
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            body = None
+        with self._lock:
+            used = self.command_responses.get(hook_id)
+            if used is None:
+                return self._error(404, "app.command_webhook.get.missing", "Unable to find the webhook.")
+            if not isinstance(body, dict) or body.get("response_type", "") not in ("", "ephemeral", "in_channel"):
+                return self._error(400, "app.command_webhook.handle_command_webhook.parse", "Unable to parse.")
+            if len(used) >= 5:
+                return self._error(400, "app.command_webhook.try_use.invalid", "Hook used too many times.")
+            used.append(body)
+        return Response("ok", media_type="text/plain")
 
     def fail_next(self, method: str, path: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next ``method path`` call (concrete path or spec template) with ``status``."""

@@ -16,7 +16,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.testclient import TestClient
 
 from adapters.bootstrap import Application, bootstrap
-from adapters.http import build_http_app
+from adapters.serve import platforms_app
 from adapters.slack.platform import SlackPlatform, from_settings
 from labbot.clock import FixedClock
 from tests.conftest import TEST_START, make_settings
@@ -157,15 +157,16 @@ def build_workspace(
     settings = make_settings(
         database_url,
         # Commands in a thread of this process (the default), on this test's bot and its fixed clock.
-        slack={"mode": mode, "api_base_url": api.base_url, "command_processes": command_processes},
+        slack={"mode": mode, "api_base_url": api.base_url},
+        commands={"processes": command_processes},
         roles={"admins": ["slack:U0SGMAP"]},
         events=EVENTS,
     )
-    platform = from_settings(settings)
-    assert platform is not None
-    app = bootstrap(settings, messengers={"slack": platform.messenger}, clock=FixedClock(TEST_START))
-    platform.attach(app)
-    asgi = build_http_app(app.database, platform.routes(), [platform])
+    connection = from_settings(settings)
+    assert connection is not None
+    app = bootstrap(settings, messengers={"slack": connection.messenger}, clock=FixedClock(TEST_START))
+    platform = connection.serve(app)
+    asgi = platforms_app(app, [platform])
     return Workspace(api, TestClient(asgi), app, platform)
 
 

@@ -1,0 +1,74 @@
+"""The call's seven hallmarks of a lab, each with what the project wrote for it and what to do if missing.
+
+Five are written as text on the project (objective, place, governance, projects; methods as an open list);
+the team's is read from its members' competences (at least two distinct), evaluation's from its indicators
+(at least one; `modifier <ref> indicateurs:"…"` adds how they are followed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from labbot.i18n import _, ngettext
+from labbot.storage.models import Indicator, Membership, Person, Project
+from labbot.vocabulary import COMPETENCES, METHODS
+
+
+@dataclass(frozen=True)
+class Hallmark:
+    """One hallmark: its name, what is written (empty when nothing), whether it is met, and how to meet it."""
+
+    key: str
+    label: str
+    content: str
+    met: bool
+    todo: str
+
+
+def hallmarks_of(
+    project: Project, team: Sequence[tuple[Membership, Person]], indicators: Sequence[Indicator]
+) -> list[Hallmark]:
+    """The seven hallmarks of `project`, in the call's order."""
+    number = project.id
+    competences = list(dict.fromkeys(m.competence for m, _person in team))
+    team_text = ", ".join(COMPETENCES.label(c) for c in competences)
+    if team:
+        team_text += " " + ngettext("({count} person)", "({count} people)", len(team)).format(count=len(team))
+    evaluation = "; ".join(i.name for i in indicators)
+    if project.indicators:
+        evaluation = f"{evaluation} — {project.indicators}" if evaluation else project.indicators
+
+    def written(key: str, label: str, text: str, todo: str) -> Hallmark:
+        return Hallmark(key, label, text, bool(text.strip()), todo)
+
+    return [
+        written("objectif", _("An objective"), project.objective, f'modifier {number} objectif:"…"'),
+        Hallmark(
+            "equipe",
+            _("A multidisciplinary team"),
+            team_text,
+            len(competences) >= 2,
+            _("colleagues with another competence join: rejoindre {number} competence:designer").format(
+                number=number
+            ),
+        ),
+        written(
+            "methodes",
+            _("Innovative methods"),
+            ", ".join(METHODS.label(m) for m in project.methods),
+            f'modifier {number} methodes:"design, open data"',
+        ),
+        Hallmark(
+            "evaluation",
+            _("Evaluation indicators"),
+            evaluation,
+            bool(indicators),
+            _('define one: indicateur {number} "Délai de traitement" unite:jours cible:30').format(number=number),
+        ),
+        written("lieu", _("An open place"), project.place, f'modifier {number} lieu:"…"'),
+        written(
+            "gouvernance", _("A structured governance"), project.governance, f'modifier {number} gouvernance:"…"'
+        ),
+        written("projets", _("Projects to run"), project.portfolio, f'modifier {number} projets:"…"'),
+    ]

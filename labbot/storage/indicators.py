@@ -1,0 +1,47 @@
+"""Queries about evaluation indicators and their measures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from labbot.storage.models import Indicator, IndicatorMeasure
+from labbot.storage.numbering import next_number
+
+
+def new_number(session: Session, project_id: int) -> int:
+    """The number the project's next indicator takes."""
+    return next_number(session, Indicator.number, Indicator.project_id, project_id)
+
+
+def get(session: Session, project_id: int, number: int) -> Indicator | None:
+    """The project's indicator `number`."""
+    return session.scalar(select(Indicator).where(Indicator.project_id == project_id, Indicator.number == number))
+
+
+def with_latest(session: Session, project_id: int) -> Sequence[tuple[Indicator, IndicatorMeasure | None]]:
+    """The project's indicators in order, each with its latest measure (by date, then by entry)."""
+    later = aliased(IndicatorMeasure)
+    newer_exists = (
+        select(later.id)
+        .where(
+            later.indicator_id == IndicatorMeasure.indicator_id,
+            (later.measured_on > IndicatorMeasure.measured_on)
+            | ((later.measured_on == IndicatorMeasure.measured_on) & (later.id > IndicatorMeasure.id)),
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Indicator, IndicatorMeasure)
+        .outerjoin(IndicatorMeasure, (IndicatorMeasure.indicator_id == Indicator.id) & ~newer_exists)
+        .where(Indicator.project_id == project_id)
+        .order_by(Indicator.number)
+    )
+    return [(indicator, measure) for indicator, measure in rows]
+
+
+def count(session: Session, project_id: int) -> int:
+    """How many indicators the project defines."""
+    return int(session.scalar(select(func.count(Indicator.id)).where(Indicator.project_id == project_id)) or 0)

@@ -1,0 +1,143 @@
+"""Searching projects across regions (`labs`): French full text over what the viewer may read, and facets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from labbot.search import fts5_query
+from labbot.states import Role
+from labbot.storage.models import Membership, PartnerMeeting, Person, Project
+from labbot.storage.questions import ACCENTED, PLAIN
+
+# SQLite's FTS5 table of project texts (migration 0005_support), kept in step by labbot.storage.search_index.
+_PROJECT_SEARCH = table("project_search", column("rowid"))
+
+
+@dataclass(frozen=True)
+class LabFilters:
+    """The facets of a search; None: any."""
+
+    region: str | None = None
+    method: str | None = None
+    competence: str | None = None
+    partner_category: str | None = None
+    status: str | None = None
+
+
+def record_visible(viewer: Person) -> ColumnElement[bool]:
+    """Projects whose full record (hallmarks, partners met) `viewer` reads: every one for administrators, their
+    region's for coordinators, their own teams' for everyone (as labbot.policy.require_team_or_oversight)."""
+    if viewer.role == Role.ADMIN:
+        return true()
+    on_team = exists().where(Membership.project_id == Project.id, Membership.person_id == viewer.id)
+    if viewer.role == Role.COORDINATOR and viewer.region:
+        return or_(Project.region == viewer.region, on_team)
+    return on_team
+
+
+def _facets(session: Session, viewer: Person, filters: LabFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.region:
+        conditions.append(Project.region == filters.region)
+    if filters.status:
+        conditions.append(Project.status == filters.status)
+    if filters.method:
+        if session.get_bind().dialect.name == "postgresql":
+            has_method = text("CAST(projects.methods AS jsonb) ? :method")
+        else:
+            has_method = text("EXISTS (SELECT 1 FROM json_each(projects.methods) WHERE value = :method)")
+        conditions.append(has_method.bindparams(method=filters.method))  # type: ignore[arg-type]
+    if filters.competence:
+        conditions.append(
+            exists().where(Membership.project_id == Project.id, Membership.competence == filters.competence)
+        )
+    if filters.partner_category:
+        # Which partners a project met is part of its record: a facet on it only finds what the viewer reads.
+        met = exists().where(
+            PartnerMeeting.project_id == Project.id, PartnerMeeting.category == filters.partner_category
+        )
+        conditions.append(and_(met, record_visible(viewer)))
+    return conditions
+
+
+def search(
+    session: Session, viewer: Person, words: str, stems: list[str], filters: LabFilters, *, limit: int
+) -> list[Project]:
+    """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
+    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
+    conditions = _facets(session, viewer, filters)
+    if not stems:
+        query = select(Project).where(*conditions).order_by(Project.id.desc()).limit(limit)
+        return list(session.scalars(query))
+    visible = record_visible(viewer)
+    if session.get_bind().dialect.name == "postgresql":
+        terms = text(
+            "replace(plainto_tsquery('french', regexp_replace(translate(lower(:words), :accented, :plain), "
+            "'(\\w{3,})[sx]\\M', '\\1', 'g'))::text, '&', '|')::tsquery"
+        ).bindparams(words=words, accented=ACCENTED, plain=PLAIN)
+        public: ColumnElement[Any] = literal_column("projects.search_public")
+        hallmarks: ColumnElement[Any] = literal_column("projects.search_hallmarks")
+        in_public = public.op("@@")(terms)
+        in_hallmarks = and_(visible, hallmarks.op("@@")(terms))
+        rank = func.ts_rank_cd(public, terms) + case((visible, func.ts_rank_cd(hallmarks, terms)), else_=0.0)
+        query = select(Project).where(or_(in_public, in_hallmarks), *conditions)
+    else:
+        every = text("project_search MATCH :every").bindparams(every=fts5_query(stems))
+        public_only = text(
+            "projects.id IN (SELECT rowid FROM project_search WHERE project_search MATCH :public)"
+        ).bindparams(public=fts5_query(stems, "public"))
+        rank = -literal_column("bm25(project_search)")
+        query = (
+            select(Project)
+            .join(_PROJECT_SEARCH, _PROJECT_SEARCH.c.rowid == Project.id)
+            .where(every, or_(visible, public_only), *conditions)
+        )
+    return list(session.scalars(query.order_by(rank.desc(), Project.id.desc()).limit(limit)))
+
+
+def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The partner categories each project met."""
+    found: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(PartnerMeeting.project_id, PartnerMeeting.category)
+        .where(PartnerMeeting.project_id.in_(project_ids))
+        .distinct()
+        .order_by(PartnerMeeting.project_id, PartnerMeeting.category)
+    )
+    for project_id, category in rows:
+        found[project_id].append(category)
+    return found
+
+
+def readable(session: Session, viewer: Person, project_ids: Sequence[int]) -> set[int]:
+    """Which of `project_ids` the viewer reads the full record of."""
+    if not project_ids:
+        return set()
+    query = select(Project.id).where(Project.id.in_(project_ids), record_visible(viewer))
+    return set(session.scalars(query))
+
+
+def leads(session: Session, lead_ids: Sequence[int]) -> dict[int, Person]:
+    """The leads of the hits, by id."""
+    if not lead_ids:
+        return {}
+    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(lead_ids)))}

@@ -1,0 +1,121 @@
+"""The command runner heals itself: workers start whatever the database does, are replaced when they die or
+cannot start, and every command gets an answer (the apology when it could not run)."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from starlette.testclient import TestClient
+
+from adapters.bootstrap import Application, bootstrap
+from adapters.http import build_http_app
+from adapters.runner import CommandRunner, keep_reply
+from labbot.messages import Outcome, Reply, Request
+from labbot.storage.database import normalize_url
+from tests.conftest import make_settings
+
+APOLOGY = "Désolé, une erreur s'est produite de notre côté"
+
+
+def workers(database_url: str, processes: int) -> Application:
+    return bootstrap(make_settings(database_url, commands={"processes": processes}))
+
+
+def ask(user: str, text: str) -> Request:
+    return Request(platform="slack", user_id=user, text=text, display_name=user.title())
+
+
+async def answer(runner: CommandRunner, user: str, text: str) -> Reply:
+    return (await runner.run(ask(user, text), keep_reply)).reply
+
+
+@contextmanager
+def database_held(database_url: str) -> Iterator[None]:
+    """Another program holds the whole database: SQLite's exclusive lock, or PostgreSQL's table locks."""
+    if database_url.startswith("sqlite"):
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    url = normalize_url(database_url).replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE alembic_version, people IN ACCESS EXCLUSIVE MODE")
+        yield
+        holder.rollback()
+
+
+def test_workers_started_while_the_database_is_locked_answer_the_next_commands(database_url: str) -> None:
+    app = workers(database_url, processes=2)
+
+    async def scenario() -> list[Reply]:
+        with database_held(database_url):
+            await app.runner.start()  # workers neither migrate nor read at start: the lock does not stop them
+            assert app.runner.down() is None
+            waiting = asyncio.ensure_future(answer(app.runner, "U0ALICE", "aide"))
+            await asyncio.sleep(0.5)
+        replies = [await waiting]
+        for user in ("U0ALICE", "U0BRUNO", "U0EMMA"):
+            replies.append(await answer(app.runner, user, 'idee "Lab" region:bretagne services:"A, B"'))
+        await app.runner.stop()
+        return replies
+
+    replies = asyncio.run(scenario())
+    assert [reply.outcome for reply in replies] == [Outcome.DONE] * 4
+    assert [reply.wrote for reply in replies] == [False, True, True, True]
+    app.database.dispose()
+
+
+def test_a_worker_killed_mid_command_gets_an_answer_and_is_replaced(database_url: str) -> None:
+    app = workers(database_url, processes=1)
+
+    async def scenario() -> tuple[Reply, Reply, str | None]:
+        await app.runner.start()
+        (worker,) = multiprocessing.active_children()
+        with database_held(database_url):
+            idea = 'idee "Lab" region:bretagne services:"A"'
+            running = asyncio.ensure_future(answer(app.runner, "U0ALICE", idea))
+            await asyncio.sleep(1.0)  # the command waits for the database in the worker
+            os.kill(worker.pid or 0, signal.SIGKILL)
+            killed = await running
+            down_meanwhile = app.runner.down()
+        deadline = time.monotonic() + 60
+        while app.runner.down() is not None and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        after = await answer(app.runner, "U0ALICE", 'idee "Lab" region:bretagne services:"A"')
+        await app.runner.stop()
+        return killed, after, down_meanwhile
+
+    killed, after, down_meanwhile = asyncio.run(scenario())
+    assert killed.outcome is Outcome.FAILED
+    assert killed.text.startswith(APOLOGY)
+    assert down_meanwhile == "commands"
+    assert after.outcome is Outcome.DONE
+    assert "#1" in after.text  # the killed command wrote nothing
+    app.database.dispose()
+
+
+def test_workers_that_cannot_start_are_apologised_for_and_healthz_names_them(database_url: str) -> None:
+    app = workers(database_url, processes=0)
+    # Workers of a database whose driver is not installed: their start fails, every time.
+    broken = CommandRunner(app.bot, make_settings("mysql://labbot@127.0.0.1/labbot"), 1, wake=lambda: None)
+    health = build_http_app(app.database, [], [broken], health=[broken.down])
+    with TestClient(health) as client:
+        response = client.get("/healthz")
+        reply = client.portal.call(answer, broken, "U0EMMA", "aide")  # type: ignore[union-attr]
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "down": "commands"}
+    assert reply.outcome is Outcome.FAILED
+    assert reply.text.startswith(APOLOGY)
+    app.database.dispose()
