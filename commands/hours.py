@@ -49,10 +49,16 @@ def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | No
 
 class LogHours(OneProject):
     duree: Duration = option(
-        ..., aliases=("duration",), help=N_("3 h 30, 2 h, 45 min (spaces or not), 3,5 h or 1:30")
+        ...,
+        aliases=("duration",),
+        help=N_("3 h 30, 2 h, 45 min (spaces or not), 3,5 h or 1:30"),
+        label=N_("Duration"),
+        example="3h30",
     )
-    date: Day | None = option(None, help=N_("02/06/2016, 2016-06-02, today or yesterday; today by default"))
-    activite: ShortText = option("", aliases=("activity",), help=N_("what you did"))
+    date: Day | None = option(
+        None, help=N_("02/06/2016, 2016-06-02, today or yesterday; today by default"), label=N_("Date")
+    )
+    activite: ShortText = option("", aliases=("activity",), help=N_("what you did"), label=N_("Activity"))
 
 
 @family.command(
@@ -62,6 +68,7 @@ class LogHours(OneProject):
     positionals=("projet", "duree"),
     # `heures 1 3 h 30`: the words after the project are the duration.
     greedy=True,
+    form=N_("Log hours"),
     summary=N_("Log hours on a project"),
     example='heures 1 3h30 date:hier activite:"Atelier usagers"',
     example_en='hours 1 3h30 date:yesterday activite:"User workshop"',

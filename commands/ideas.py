@@ -45,13 +45,26 @@ LIST_LIMIT = 25
 
 
 class NewIdea(Arguments):
-    titre: Title = option(..., aliases=("title",), help=N_("the project's title"))
-    region: Region = option(..., help=N_("one of the 18 regions"))
-    services: TextList = option(..., help=N_("the State services or directions carrying it, comma-separated"))
-    resume: LongText = option("", aliases=("summary",), help=N_("a short summary"))
-    methodes: Methods = option([], aliases=("methods",), help=N_("intended methods, comma-separated"))
-    partenaires: LongText = option("", aliases=("partners",), help=N_("planned partners"))
-    competence: Competence = option("chef-de-projet", help=N_("what you bring to the team"))
+    titre: Title = option(
+        ..., aliases=("title",), help=N_("the project's title"), label=N_("Title"), example="Lab Bretagne"
+    )
+    region: Region = option(..., help=N_("one of the 18 regions"), label=N_("Region"))
+    services: TextList = option(
+        ...,
+        help=N_("the State services or directions carrying it, comma-separated"),
+        label=N_("State services"),
+        example="DREAL, DDTM",
+    )
+    resume: LongText = option("", aliases=("summary",), help=N_("a short summary"), label=N_("Summary"))
+    methodes: Methods = option(
+        [], aliases=("methods",), help=N_("intended methods, comma-separated"), label=N_("Methods")
+    )
+    partenaires: LongText = option(
+        "", aliases=("partners",), help=N_("planned partners"), label=N_("Planned partners")
+    )
+    competence: Competence = option(
+        "chef-de-projet", help=N_("what you bring to the team"), label=N_("What you bring")
+    )
 
 
 @family.command(
@@ -60,6 +73,7 @@ class NewIdea(Arguments):
     arguments=NewIdea,
     positionals=("titre",),
     greedy=True,
+    form=N_("New idea"),
     summary=N_("Register a project idea"),
     example='idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methodes:"design, open data"',
     example_en='idea "Lab Bretagne" region:bretagne services:"DREAL, DDTM" methods:"design, open data"',

@@ -18,15 +18,24 @@ family = CommandFamily("meetings")
 
 
 class NewMeeting(OneProject):
-    partenaire: Name = option(..., aliases=("partner",), help=N_("the partner's name"))
+    partenaire: Name = option(
+        ...,
+        aliases=("partner",),
+        help=N_("the partner's name"),
+        label=N_("Partner"),
+        example="Pôle emploi Bretagne",
+    )
     categorie: PartnerCategory = option(
         ...,
         aliases=("category",),
         help=N_("operateur, collectivite, recherche, entreprise, association or usagers"),
+        label=N_("Partner category"),
     )
-    date: Day | None = option(None, help=N_("when it took place; today by default"))
-    duree: Duration | None = option(None, aliases=("duration",), help=N_("how long, e.g. 1h30"))
-    notes: LongText = option("", help=N_("what was said or agreed"))
+    date: Day | None = option(None, help=N_("when it took place; today by default"), label=N_("Date"))
+    duree: Duration | None = option(
+        None, aliases=("duration",), help=N_("how long, e.g. 1h30"), label=N_("Duration"), example="1h30"
+    )
+    notes: LongText = option("", help=N_("what was said or agreed"), label=N_("Notes"))
 
 
 @family.command(
@@ -34,6 +43,7 @@ class NewMeeting(OneProject):
     "meeting",
     arguments=NewMeeting,
     positionals=("projet",),
+    form=N_("Partner meeting"),
     summary=N_("Log a meeting with a partner"),
     example='reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30',
     example_en='meeting 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30',

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -17,7 +20,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from labbot.errors import InvalidInput
+from labbot.errors import InvalidFields, InvalidInput
 from labbot.i18n import N_, _, format_number
 from labbot.lifecycle import STATUSES
 from labbot.parsing import (
@@ -44,6 +47,25 @@ from labbot.vocabulary import (
     ROLES,
     Vocabulary,
 )
+
+
+class FieldKind(StrEnum):
+    """How an argument is answered in a form."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"  # one term of a vocabulary
+    CHOICES = "choices"  # several terms of a vocabulary (an open list: other values are kept as typed)
+    DATE = "date"
+    PROJECT = "project"  # one of the person's projects
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Marks an argument type whose values are the terms of `vocabulary` (forms offer them)."""
+
+    vocabulary: Vocabulary
+    many: bool = False
 
 
 class Arguments(BaseModel):
@@ -114,13 +136,13 @@ Amount = Annotated[int, BeforeValidator(lambda v: parse_amount(str(v)))]
 HourlyRate = Annotated[int, BeforeValidator(lambda v: parse_rate(str(v)))]
 Month = Annotated[tuple[int, int], BeforeValidator(lambda v: parse_month(str(v)))]
 RowNumber = Annotated[int, BeforeValidator(_row_number)]
-Region = Annotated[str, term_of(REGIONS, N_("region"))]
-Methods = Annotated[list[str], _open_terms(METHODS)]
-Competence = Annotated[str, term_of(COMPETENCES, N_("competence"))]
-PartnerCategory = Annotated[str, term_of(PARTNER_CATEGORIES, N_("partner category"))]
-CostType = Annotated[str, term_of(COST_TYPES, N_("cost type"))]
-Role = Annotated[str, term_of(ROLES, N_("role"))]
-Status = Annotated[str, term_of(STATUSES, N_("status"))]
+Region = Annotated[str, term_of(REGIONS, N_("region")), Choices(REGIONS)]
+Methods = Annotated[list[str], _open_terms(METHODS), Choices(METHODS, many=True)]
+Competence = Annotated[str, term_of(COMPETENCES, N_("competence")), Choices(COMPETENCES)]
+PartnerCategory = Annotated[str, term_of(PARTNER_CATEGORIES, N_("partner category")), Choices(PARTNER_CATEGORIES)]
+CostType = Annotated[str, term_of(COST_TYPES, N_("cost type")), Choices(COST_TYPES)]
+Role = Annotated[str, term_of(ROLES, N_("role")), Choices(ROLES)]
+Status = Annotated[str, term_of(STATUSES, N_("status")), Choices(STATUSES)]
 
 
 def _civil_category(value: Any) -> str:
@@ -153,7 +175,7 @@ TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Title = Annotated[str, StringConstraints(min_length=3, max_length=150)]
 ShortText = Annotated[str, StringConstraints(max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=2000)]
+LongText = Annotated[str, StringConstraints(max_length=2000), FieldKind.LONG_TEXT]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 
 
@@ -165,6 +187,13 @@ def option_keys(model: type[Arguments]) -> dict[str, str]:
         for alias in field_aliases(info):
             keys[alias] = name
     return keys
+
+
+def field_label(name: str, info: FieldInfo) -> str:
+    """The short label forms show for an argument (a message id): declared with `option(label=…)`."""
+    extra = info.json_schema_extra
+    label = extra.get("label") if isinstance(extra, dict) else None
+    return str(label) if label else name.capitalize()
 
 
 def field_aliases(info: FieldInfo) -> list[str]:
@@ -205,8 +234,37 @@ def bind(
         raise _first_problem(error) from None
 
 
+def bind_values(model: type[Arguments], values: Mapping[str, Any], *, today: date) -> Arguments:
+    """Validate a form's answers against `model` (empty answers leave the defaults); raise InvalidFields with
+    a message for every field at fault."""
+    keys = option_keys(model)
+    data = {keys.get(key, key): value for key, value in values.items() if value not in ("", [], None)}
+    try:
+        return model.model_validate(data, context={"today": today})
+    except ValidationError as error:
+        problems = [_problem(detail) for detail in error.errors()]
+        first = problems[0]
+        raise InvalidFields(
+            first.message,
+            hint=first.hint,
+            field=first.field,
+            problems={p.field or "?": _with_example(model, p) for p in problems},
+        ) from None
+
+
+def _with_example(model: type[Arguments], problem: InvalidInput) -> str:
+    """The message beside a form's field: what is wrong, how to write it, an example of a right value."""
+    info = model.model_fields.get(problem.field or "")
+    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
+    example = _("Example: {example}").format(example=extra["example"]) if extra.get("example") else ""
+    return " ".join(filter(None, [problem.message, problem.hint, example]))
+
+
 def _first_problem(error: ValidationError) -> InvalidInput:
-    problem = error.errors()[0]
+    return _problem(error.errors()[0])
+
+
+def _problem(problem: Any) -> InvalidInput:
     field = str(problem["loc"][0]) if problem["loc"] else "?"
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, InvalidInput):
@@ -238,12 +296,32 @@ def _first_problem(error: ValidationError) -> InvalidInput:
     return InvalidInput(message, field=field)
 
 
-def option(default: Any = None, *, aliases: tuple[str, ...] = (), help: str = "") -> Any:
-    """Declare an argument: its default (`...` when required), English aliases of its key, and help text."""
-    return Field(default=default, description=help, json_schema_extra={"aliases": list(aliases)})
+def option(
+    default: Any = None,
+    *,
+    aliases: tuple[str, ...] = (),
+    help: str = "",
+    label: str = "",
+    kind: FieldKind | None = None,
+    example: str = "",
+) -> Any:
+    """Declare an argument: its default (`...` when required), English aliases of its key, help text, and
+    for forms a short label (a message id, at most 24 bytes translated), a kind when its type does not say
+    it, and an example."""
+    extra: dict[str, Any] = {"aliases": list(aliases), "label": label, "example": example}
+    if kind is not None:
+        extra["kind"] = kind.value
+    return Field(default=default, description=help, json_schema_extra=extra)
 
 
 class OneProject(Arguments):
     """Arguments of commands about one project, referenced first."""
 
-    projet: Ref = option(..., aliases=("project",), help=N_("number (1 or #1) or slug"))
+    projet: Ref = option(
+        ...,
+        aliases=("project",),
+        help=N_("number (1 or #1) or slug"),
+        label=N_("Project"),
+        kind=FieldKind.PROJECT,
+        example="1",
+    )

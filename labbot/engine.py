@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from labbot.arguments import bind
+from labbot.arguments import bind, bind_values
 from labbot.clock import Clock, SystemClock, today_in_paris
 from labbot.config import Settings
 from labbot.context import CommandContext, language_of
-from labbot.errors import CommandError, Forbidden, InvalidInput
+from labbot.errors import CommandError, Forbidden, InvalidFields, InvalidInput
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.observation import SILENT, CommandRecord, Observer, command_context, new_request_id, set_family
@@ -127,9 +127,10 @@ class LabBot:
                     length=len(text), limit=MAX_COMMAND_LENGTH
                 )
             )
-        line = tokenize(text)
+        # A form's answers come as arguments, with the verb alone: nothing to tokenize.
+        line = tokenize(text) if request.arguments is None else CommandLine(positionals=[text or "aide"])
         verb = line.positionals.pop(0) if line.positionals else "aide"
-        share = verb.lower() in _SHARE_WORDS
+        share = verb.lower() in _SHARE_WORDS and request.arguments is None
         if share:
             verb = line.positionals.pop(0) if line.positionals else "aide"
         try:
@@ -158,7 +159,7 @@ class LabBot:
                         language,
                         exchange.notifications,
                     )
-                    reply = self._execute(spec, context, line, language)
+                    reply = self._execute(spec, context, line, request.arguments)
                     # A command may change its author's language (`profil langue:en`): later texts follow it.
                     exchange.language = language_of(person, request.locale)
                     # In the command's transaction: the change and its messages are kept, or lost, together.
@@ -177,14 +178,24 @@ class LabBot:
                         return Reply.model_validate(seen)
             raise
 
-    def _execute(self, spec: CommandSpec, context: CommandContext, line: CommandLine, language: Language) -> Reply:
+    def _execute(
+        self,
+        spec: CommandSpec,
+        context: CommandContext,
+        line: CommandLine,
+        answers: Mapping[str, str | list[str]] | None,
+    ) -> Reply:
+        today = today_in_paris(self.clock)
         try:
-            arguments = bind(
-                spec.arguments, line, spec.positionals, greedy=spec.greedy, today=today_in_paris(self.clock)
-            )
+            if answers is None:
+                arguments = bind(spec.arguments, line, spec.positionals, greedy=spec.greedy, today=today)
+            else:
+                arguments = bind_values(spec.arguments, answers, today=today)
             reply = spec.handler(context, arguments)
+        except InvalidFields:
+            raise  # a form shows each message beside its field: no example
         except InvalidInput as error:
-            example = _("Example: {example}").format(example=spec.example_in(language, today_in_paris(self.clock)))
+            example = _("Example: {example}").format(example=spec.example_in(context.language, today))
             # One sentence per note: the hint, then the example, never run together.
             raise InvalidInput(
                 error.message, hint=_NOTES.join(filter(None, [error.hint, example])), field=error.field
@@ -288,9 +299,15 @@ def _check_shareable(spec: CommandSpec) -> None:
 
 def _refusal(error: CommandError) -> Reply:
     field = error.field if isinstance(error, InvalidInput) else None
+    if isinstance(error, InvalidFields):
+        problems = error.problems
+    else:
+        notes = error.hint.split(_NOTES) if error.hint else []
+        problems = {field: " ".join(filter(None, [error.message, *notes]))} if field else {}
     return Reply(
         text=error.message,
         notes=error.hint.split(_NOTES) if error.hint else [],
         outcome=Outcome.REFUSED,
         invalid_field=field,
+        field_errors=problems,
     )

@@ -28,6 +28,16 @@ class InvalidInput(CommandError, ValueError):
         self.field = field
 
 
+class InvalidFields(InvalidInput):
+    """Several answers of a form are wrong: a message for each field (the first one is the message)."""
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, field: str | None = None, problems: dict[str, str]
+    ) -> None:
+        super().__init__(message, hint, field=field)
+        self.problems = problems
+
+
 class NotFound(CommandError):
     """A project, event, user or entry that does not exist (or that the user may not see)."""
 

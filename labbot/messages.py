@@ -26,6 +26,10 @@ class Request:
     # Same key twice (a platform retry, a double click) → the first reply is returned, nothing is redone.
     idempotency_key: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
+    # A form's answers, by argument (labbot/forms.py): `text` is then the command's verb alone.
+    arguments: Mapping[str, str | list[str]] | None = None
+    # The channel's name where the platform gives it (to name a lab's channel), never parsed from `raw`.
+    channel_name: str | None = None
 
 
 class Visibility(StrEnum):
@@ -93,8 +97,10 @@ class Reply(BaseModel):
     outcome: Outcome = Outcome.DONE
     # The command that produced it, for adapters that render some replies specially (forms, App Home).
     command: str | None = None
-    # On a refusal for bad input: the argument at fault, so forms can show the error beside the field.
+    # On a refusal for bad input: the argument at fault, so forms can show the error beside the field, and
+    # for a form's answers every argument at fault with its message.
     invalid_field: str | None = None
+    field_errors: dict[str, str] = Field(default_factory=dict)
     # The language it is written in, so renderers add their own words (labels, buttons) in the same one.
     language: Language = "fr"
     # What the command changed, so adapters need not look the command up again: it wrote (App Home may show

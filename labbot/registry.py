@@ -50,6 +50,8 @@ class CommandSpec:
     greedy: bool = False
     # Retries of these are harmless (reads); only writes need the idempotency record.
     writes: bool = True
+    # The title of its form (a message id, at most 24 bytes translated); empty: no form (labbot/forms.py).
+    form: str = ""
 
     def verb(self, language: Language) -> str:
         """The verb in `language`."""
@@ -107,6 +109,7 @@ class CommandFamily:
         role: str = Role.AGENT,
         greedy: bool = False,
         writes: bool = True,
+        form: str = "",
     ) -> Callable[[Callable[[CommandContext, ArgsT], Reply]], Callable[[CommandContext, ArgsT], Reply]]:
         """Register the decorated function as the handler of `name` / `alias`."""
 
@@ -127,6 +130,7 @@ class CommandFamily:
                     self.name,
                     greedy,
                     writes,
+                    form,
                 )
             )
             return handler

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -46,8 +47,25 @@ class ConsoleAdapter:
                 platform=self.platform, user_id=self.user, display_name=self.user, text=text, locale=self.language
             )
         )
+        return self.shown(reply), reply.outcome
+
+    def answer(self, verb: str, arguments: Mapping[str, str | list[str]]) -> Reply:
+        """Run a form's answers (adapters/console/prompts.py)."""
+        return self.bot.handle(
+            Request(
+                platform=self.platform,
+                user_id=self.user,
+                display_name=self.user,
+                text=verb,
+                locale=self.language,
+                arguments=arguments,
+            )
+        )
+
+    def shown(self, reply: Reply) -> str:
+        """The reply as text, with the path of each file it carries (saved in `files_dir`) on its own line."""
         paths = [str(save_attachment(self.files_dir, attachment)) for attachment in reply.files]
-        return "\n".join([render_text(reply), *paths]), reply.outcome
+        return "\n".join([render_text(reply), *paths])
 
 
 def save_attachment(folder: Path, attachment: Attachment) -> Path:

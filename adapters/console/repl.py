@@ -6,7 +6,9 @@ import contextlib
 from pathlib import Path
 
 from adapters.console.adapter import ConsoleAdapter
+from adapters.console.prompts import fill_in
 from labbot.engine import LabBot
+from labbot.forms import Forms
 
 try:  # readline gives history and line editing where the platform has it
     import readline
@@ -25,6 +27,7 @@ def run_repl(bot: LabBot, user: str, language: str | None, *, history: Path, fil
             readline.read_history_file(history)
     print(BANNER)  # noqa: T201
     adapter = ConsoleAdapter(bot, user, language, files_dir=files_dir)
+    forms = Forms(bot.registry)
     while True:
         try:
             line = input(f"{adapter.user}@labbot> ").strip()
@@ -36,7 +39,11 @@ def run_repl(bot: LabBot, user: str, language: str | None, *, history: Path, fil
         if line.startswith(":as "):
             adapter.user = line[4:].strip() or adapter.user
             continue
-        if line:
+        form = forms.for_bare_verb(line)
+        if form is not None:  # a form's verb alone: its questions, one by one
+            text, _outcome = fill_in(adapter, form)
+            print(text)  # noqa: T201
+        elif line:
             text, _outcome = adapter.say(line)
             print(text)  # noqa: T201
     if readline is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
+from dataclasses import replace
 from typing import Any
 
 from adapters.mattermost.directory import Profile, UserDirectory
@@ -60,13 +61,16 @@ class MattermostAdapter:
         channel_id: str | None,
         key: str | None,
         raw: dict[str, Any],
+        arguments: Mapping[str, str | list[str]] | None = None,
+        channel_name: str | None = None,
     ) -> Reply:
         """Look the user up (cached; the API is asked off the event loop) and run the command."""
 
         def lookup() -> Request:
             profile = self.directory.profile(user_id, username)
             command = self.with_user_ids(typed_back(text))
-            return self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
+            request = self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
+            return replace(request, arguments=arguments, channel_name=channel_name)
 
         request = await asyncio.to_thread(lookup)
         return (await self.runner.run(request, keep_reply)).reply

@@ -1,149 +1,79 @@
-"""Interactive dialogs for the commands with many fields: a new idea, hours, a partner meeting.
+"""The core's forms (labbot/forms.py) as Mattermost interactive dialogs, and a submission back as answers.
 
-A dialog's elements are named after the command's options, so a submission becomes an ordinary command line
-and a refusal naming an option is shown beside the matching element.
+Mattermost refuses a dialog whose title or element label is over 24 bytes, or whose help text, placeholder or
+default is over 150 (model.Dialog.IsValid): labels are short, the explanation goes to `help_text`, and
+everything is cut to fit in bytes, not characters ("É" is two).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from labbot.i18n import N_, _
-from labbot.vocabulary import PARTNER_CATEGORIES, REGIONS, Vocabulary
+from labbot.arguments import FieldKind
+from labbot.forms import HELP_LIMIT, LABEL_LIMIT, Form, FormField
+from labbot.i18n import _
+
+# Placeholders for fields whose type says how to write them.
+_PLACEHOLDERS = {FieldKind.DATE: "02/06/2016", FieldKind.PROJECT: "1"}
 
 
-@dataclass(frozen=True)
-class Element:
-    """One dialog field, named after the command option it fills."""
-
-    name: str
-    label: str
-    kind: str = "text"  # text, textarea or select
-    placeholder: str = ""
-    optional: bool = False
-    choices: Vocabulary | None = None
-    max_length: int | None = None
-
-    def as_dialog(self) -> dict[str, Any]:
-        """The element in Mattermost's dialog format, labels in the current language."""
-        element: dict[str, Any] = {
-            "name": self.name,
-            "display_name": _(self.label),
-            "type": self.kind,
-            "optional": self.optional,
-        }
-        if self.placeholder:
-            element["placeholder"] = self.placeholder
-        if self.max_length:
-            element["max_length"] = self.max_length
-        if self.choices is not None:
-            element["options"] = [{"text": term.display(), "value": term.key} for term in self.choices]
-        return element
+def dialog(form: Form, *, state: str) -> dict[str, Any]:
+    """The `dialog` object of POST /actions/dialogs/open, in the current language."""
+    return {
+        "callback_id": form.verb,
+        "title": fit(_(form.title), LABEL_LIMIT),
+        "submit_label": _("Save"),
+        "elements": [_element(field) for field in form.fields],
+        "state": state,
+        "notify_on_cancel": False,
+    }
 
 
-@dataclass(frozen=True)
-class Form:
-    """The dialog of one command: its verb, title and fields."""
-
-    verb: str
-    title: str
-    submit: str
-    elements: tuple[Element, ...]
-
-    def dialog(self, *, state: str) -> dict[str, Any]:
-        """The `dialog` object of POST /actions/dialogs/open."""
-        return {
-            "callback_id": self.verb,
-            "title": _(self.title),
-            "submit_label": _(self.submit),
-            "elements": [element.as_dialog() for element in self.elements],
-            "state": state,
-            "notify_on_cancel": False,
-        }
-
-    def command_line(self, submission: Mapping[str, Any]) -> str:
-        """The command these answers make, e.g. `heures projet:1 duree:"3h30"`."""
-        parts = [self.verb]
-        for element in self.elements:
-            value = submission.get(element.name)
-            text = "" if value is None else str(value).strip()
-            if text:
-                parts.append(f"{element.name}:{quoted(text)}")
-        return " ".join(parts)
-
-    def element_named(self, name: str | None) -> str | None:
-        """The element filled by option `name` (as a refusal names it), if this form has one."""
-        return next((e.name for e in self.elements if e.name == name), None)
+def answers(form: Form, submission: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """The form's answers in a dialog submission (empty ones left out, so defaults apply)."""
+    found: dict[str, str | list[str]] = {}
+    for field in form.fields:
+        value = submission.get(field.name)
+        text = "" if value is None else str(value).strip()
+        if text:
+            found[field.name] = text
+    return found
 
 
-def quoted(value: str) -> str:
-    """`value` in quotes the command parser reads, choosing a pair the value does not contain."""
-    value = " ".join(value.split())  # a command is one line
-    for opening, closing in (('"', '"'), ("“", "”"), ("«", "»")):
-        if opening not in value and closing not in value:
-            return f"{opening}{value}{closing}"
-    return '"' + value.replace('"', "”") + '"'
+def dialog_errors(form: Form, field_errors: Mapping[str, str], message: str) -> dict[str, Any]:
+    """A refusal as Mattermost shows it: beside each element at fault, else above the fields."""
+    errors = {name: text for name, text in field_errors.items() if form.field(name) is not None}
+    return {"errors": errors} if errors else {"error": message}
 
 
-_PROJECT = Element("projet", N_("Project (number or slug)"), placeholder="1")
-_DATE = Element("date", N_("Date (today if empty)"), placeholder="02/06/2016", optional=True)
-
-FORMS: dict[str, Form] = {
-    form.verb: form
-    for form in (
-        Form(
-            "idee",
-            N_("New project idea"),
-            N_("Register"),
-            (
-                Element("titre", N_("Title"), placeholder="Lab Bretagne", max_length=200),
-                Element("region", N_("Region"), kind="select", choices=REGIONS),
-                Element("services", N_("State services, comma-separated"), placeholder="DREAL, DDTM"),
-                Element("resume", N_("Summary"), kind="textarea", optional=True),
-                Element(
-                    "methodes", N_("Methods, comma-separated"), placeholder="design, open data", optional=True
-                ),
-                Element("partenaires", N_("Planned partners"), kind="textarea", optional=True),
-            ),
-        ),
-        Form(
-            "heures",
-            N_("Log hours"),
-            N_("Log"),
-            (
-                _PROJECT,
-                Element("duree", N_("Duration"), placeholder="3h30"),
-                _DATE,
-                Element("activite", N_("Activity"), placeholder="Atelier usagers", optional=True),
-            ),
-        ),
-        Form(
-            "reunion",
-            N_("Partner meeting"),
-            N_("Log"),
-            (
-                _PROJECT,
-                Element("partenaire", N_("Partner"), placeholder="Pôle emploi Bretagne"),
-                Element("categorie", N_("Partner category"), kind="select", choices=PARTNER_CATEGORIES),
-                _DATE,
-                Element("duree", N_("Duration"), placeholder="1h30", optional=True),
-                Element("notes", N_("Notes"), kind="textarea", optional=True),
-            ),
-        ),
-    )
-}
-# The English verbs open the same forms.
-ENGLISH_VERBS = {"idea": "idee", "hours": "heures", "meeting": "reunion"}
+def fit(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, with an ellipsis when cut."""
+    if len(text.encode()) <= limit:
+        return text
+    cut = text
+    while len((cut + "…").encode()) > limit:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
 
 
-def form_for_bare_verb(text: str) -> Form | None:
-    """The form to open when the command is a form's verb alone (`/lab idee`), else None."""
-    words = text.split()
-    if words and words[0].lower() in ("/lab", "lab"):
-        words = words[1:]
-    if len(words) != 1:
-        return None
-    verb = words[0].lower()
-    return FORMS.get(ENGLISH_VERBS.get(verb, verb))
+def _element(field: FormField) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "name": field.name,
+        "display_name": fit(_(field.label), LABEL_LIMIT),
+        "type": "textarea" if field.kind is FieldKind.LONG_TEXT else "text",
+        "optional": not field.required,
+    }
+    help_text = _(field.help) if field.help else ""
+    if field.kind is FieldKind.CHOICE and field.choices is not None:
+        element["type"] = "select"
+        element["options"] = [{"text": term.display(), "value": term.key} for term in field.choices]
+    elif field.kind is FieldKind.CHOICES and field.choices is not None:
+        # Several terms typed, comma-separated (multiselect is not in every server): the keys as help.
+        help_text = ", ".join(field.choices.codes())
+    placeholder = field.example or _PLACEHOLDERS.get(field.kind, "")
+    if placeholder:
+        element["placeholder"] = fit(placeholder, HELP_LIMIT)
+    if help_text:
+        element["help_text"] = fit(help_text, HELP_LIMIT)
+    return element

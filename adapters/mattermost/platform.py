@@ -18,6 +18,7 @@ from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
 from adapters.mattermost.websocket import MattermostEventStream
 from labbot.config import Settings
+from labbot.forms import Forms
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -54,7 +55,8 @@ class MattermostPlatform:
         self.messenger = connection.messenger
         self.directory = connection.directory
         self.adapter = MattermostAdapter(application.runner, self.directory, self.messenger)
-        self.endpoints = MattermostRoutes(self.adapter, self.settings, self.secrets, connection.signer)
+        forms = Forms(application.bot.registry)
+        self.endpoints = MattermostRoutes(self.adapter, self.settings, self.secrets, connection.signer, forms)
         self._stream: MattermostEventStream | None = None
         self._listening: asyncio.Task[None] | None = None
 

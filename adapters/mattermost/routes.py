@@ -17,13 +17,14 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.mattermost import dialogs
 from adapters.mattermost.adapter import MattermostAdapter
 from adapters.mattermost.clicks import RecentClicks
-from adapters.mattermost.dialogs import FORMS, Form, form_for_bare_verb
 from adapters.mattermost.render import Buttons, Post, as_text, render
 from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
+from labbot.forms import Form, Forms
 from labbot.i18n import _, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
@@ -48,8 +49,10 @@ class MattermostRoutes:
         settings: MattermostSettings,
         secrets_: MattermostSecrets,
         signer: ContextSigner,
+        forms: Forms,
     ) -> None:
         self.adapter = adapter
+        self.forms = forms
         self.settings = settings
         self._command_token = secrets_.command_token.encode()
         self.signer = signer
@@ -83,7 +86,7 @@ class MattermostRoutes:
         user_id, text = fields.get("user_id", ""), fields.get("text", "")
         if not user_id:
             return JSONResponse({"text": "user_id is missing"}, status_code=400)
-        bare_form = form_for_bare_verb(text)
+        bare_form = self.forms.for_bare_verb(text)
         if bare_form is not None and fields.get("trigger_id"):
             await asyncio.to_thread(self._open_dialog, bare_form, fields)
             return JSONResponse({})
@@ -126,11 +129,11 @@ class MattermostRoutes:
         nonce = secrets.token_hex(12)
         state = f"{nonce}.{self.signer.sign('dialog', form.verb, profile.user_id, nonce)}"
         with use_locale(language_from_hint(profile.locale) or "fr"):
-            dialog = form.dialog(state=state)
+            opened = dialogs.dialog(form, state=state)
         body = {
             "trigger_id": fields["trigger_id"],
             "url": self.settings.public_url + DIALOG_PATH,
-            "dialog": dialog,
+            "dialog": opened,
         }
         try:
             call("open a dialog", self.adapter.messenger.driver.integration_actions.open_dialog, body)
@@ -140,7 +143,7 @@ class MattermostRoutes:
     async def dialog(self, http: HttpRequest) -> Response:
         """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
         payload = await _json_object(http)
-        form = FORMS.get(str(payload.get("callback_id", "")))
+        form = self.forms.get(str(payload.get("callback_id", "")))
         user_id = str(payload.get("user_id", ""))
         nonce, _dot, signature = str(payload.get("state", "")).partition(".")
         if form is None or not user_id or not self.signer.verify(signature, "dialog", form.verb, user_id, nonce):
@@ -153,13 +156,15 @@ class MattermostRoutes:
         reply = await self.adapter.run(
             user_id,
             "",
-            form.command_line(submission if isinstance(submission, dict) else {}),
+            form.verb,
             channel_id=channel_id,
             key=request_key("dialog", nonce),
             raw=payload,
+            arguments=dialogs.answers(form, submission if isinstance(submission, dict) else {}),
         )
         if reply.outcome is not Outcome.DONE:
-            return JSONResponse(dialog_errors(form, reply))
+            message = " ".join([reply.text, *reply.notes]).strip()
+            return JSONResponse(dialogs.dialog_errors(form, reply.field_errors or _at_fault(reply), message))
         self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
         return JSONResponse({})
 
@@ -214,13 +219,10 @@ def _post_response(post: Post, kind: str) -> dict[str, Any]:
     return {"response_type": kind, "text": post.message, **post.props}
 
 
-def dialog_errors(form: Form, reply: Reply) -> dict[str, Any]:
-    """A refusal as Mattermost shows it in the dialog: beside the field at fault, else above the fields."""
-    message = " ".join([reply.text, *reply.notes]).strip()
-    element = form.element_named(reply.invalid_field)
-    if element is not None:
-        return {"errors": {element: message}}
-    return {"error": message}
+def _at_fault(reply: Reply) -> dict[str, str]:
+    if reply.invalid_field is None:
+        return {}
+    return {reply.invalid_field: " ".join([reply.text, *reply.notes]).strip()}
 
 
 async def _json_object(http: HttpRequest) -> dict[str, Any]:

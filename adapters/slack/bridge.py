@@ -24,6 +24,7 @@ from adapters.slack.home import build_home
 from adapters.slack.users import SlackUser, UserDirectory
 from adapters.tasks import BackgroundTasks
 from labbot.engine import LabBot
+from labbot.forms import Forms
 from labbot.i18n import Language, _, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Request, Visibility
 
@@ -53,6 +54,7 @@ class SlackBridge:
         self._background = BackgroundTasks("Slack")
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.commands = commands
+        self.forms = Forms(bot.registry)
         self._http: aiohttp.ClientSession | None = None
 
     async def open(self) -> None:
@@ -71,7 +73,15 @@ class SlackBridge:
     # ---- running commands ------------------------------------------------------------------
 
     async def run(
-        self, user_id: str, text: str, *, channel_id: str | None, key: str | None, raw: Mapping[str, Any]
+        self,
+        user_id: str,
+        text: str,
+        *,
+        channel_id: str | None,
+        key: str | None,
+        raw: Mapping[str, Any],
+        arguments: Mapping[str, str | list[str]] | None = None,
+        channel_name: str | None = None,
     ) -> SlackAnswer:
         """Run `text` as the Slack user; refresh their home when it changed something."""
         user = await self.users.get(user_id)
@@ -85,6 +95,8 @@ class SlackBridge:
             channel_id=channel_id,
             idempotency_key=key,
             raw=raw,
+            arguments=arguments,
+            channel_name=channel_name,
         )
         # Rendered where the command ran, off the event loop.
         answer = await self.commands.run(request, render)

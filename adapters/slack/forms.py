@@ -1,16 +1,13 @@
-"""Modals for the commands people should not have to type: a new idea, hours, a partner meeting.
+"""The core's forms (labbot/forms.py) as Slack modals, and a modal's state back as the form's answers.
 
-A form is declared once (its fields are the core command's arguments), opened as a modal, and its submission
-becomes the same command line a person would type, so the core checks it as usual. A refusal naming an
-argument is shown beside that field (`response_action: errors`).
+A refusal is shown beside each field at fault (`response_action: errors`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -24,74 +21,16 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from labbot.i18n import N_, _
+from labbot.arguments import FieldKind
+from labbot.forms import Form, FormField
+from labbot.i18n import _
 from labbot.messages import Reply
 from labbot.text import shorten
-from labbot.vocabulary import METHODS, PARTNER_CATEGORIES, REGIONS, Vocabulary
 
 FORM_CALLBACK_PREFIX = "labbot:form:"
 VALUE_ACTION = "value"
-Kind = Literal["text", "long", "select", "checks", "date", "project"]
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of a form; `name` is the core argument and the block id."""
-
-    name: str
-    label: str
-    kind: Kind = "text"
-    optional: bool = False
-    placeholder: str = ""
-    vocabulary: Vocabulary | None = None
-
-
-@dataclass(frozen=True)
-class Form:
-    """A modal that submits one core command."""
-
-    verb: str
-    title: str
-    fields: tuple[FormField, ...]
-
-
-IDEA = Form(
-    "idee",
-    N_("New idea"),
-    (
-        FormField("titre", N_("Title"), placeholder="Lab Bretagne"),
-        FormField("region", N_("Region"), "select", vocabulary=REGIONS),
-        FormField("services", N_("State services, comma-separated"), placeholder="DREAL, DDTM"),
-        FormField("resume", N_("Summary"), "long", optional=True),
-        FormField("methodes", N_("Methods"), "checks", optional=True, vocabulary=METHODS),
-        FormField("partenaires", N_("Planned partners"), optional=True),
-    ),
-)
-HOURS = Form(
-    "heures",
-    N_("Log hours"),
-    (
-        FormField("projet", N_("Project"), "project", placeholder="1"),
-        FormField("duree", N_("Duration"), placeholder="3h30"),
-        FormField("date", N_("Date"), "date", optional=True),
-        FormField("activite", N_("Activity"), optional=True, placeholder=N_("User workshop")),
-    ),
-)
-MEETING = Form(
-    "reunion",
-    N_("Partner meeting"),
-    (
-        FormField("projet", N_("Project"), "project", placeholder="1"),
-        FormField("partenaire", N_("Partner"), placeholder="Pôle emploi Bretagne"),
-        FormField("categorie", N_("Partner category"), "select", vocabulary=PARTNER_CATEGORIES),
-        FormField("date", N_("Date"), "date", optional=True),
-        FormField("duree", N_("Duration"), optional=True, placeholder="1h30"),
-        FormField("notes", N_("Notes"), "long", optional=True),
-    ),
-)
-FORMS = {form.verb: form for form in (IDEA, HOURS, MEETING)}
-# The verbs, French and English, that open a form when typed alone.
-FORM_VERBS = {"idee": IDEA, "idea": IDEA, "heures": HOURS, "hours": HOURS, "reunion": MEETING, "meeting": MEETING}
+# Block Kit: checkboxes offer at most 10 options, static selects 100.
+_MAX_CHECKBOXES, _MAX_OPTIONS = 10, 100
 
 
 def form_view(form: Form, projects: Sequence[tuple[int, str]], *, channel_id: str | None) -> View:
@@ -117,41 +56,34 @@ def result_view(title: str, blocks: list[Block]) -> View:
     )
 
 
-def command_line(form: Form, values: Mapping[str, Mapping[str, Any]]) -> str:
-    """The command a submission stands for, e.g. `heures projet:1 duree:"3h30"`."""
-    parts = [form.verb]
+def answers(form: Form, values: Mapping[str, Mapping[str, Any]]) -> dict[str, str | list[str]]:
+    """The form's answers in a submitted modal's state (block id → action id → element state)."""
+    found: dict[str, str | list[str]] = {}
     for field in form.fields:
         value = submitted_value(values.get(field.name, {}).get(VALUE_ACTION, {}))
         if value:
-            parts.append(f"{field.name}:{quote(value)}")
-    return " ".join(parts)
+            found[field.name] = value
+    return found
 
 
 def field_errors(form: Form, reply: Reply) -> dict[str, str]:
-    """`response_action: errors` for a refusal: beside the field at fault, else beside the first field."""
-    name = reply.invalid_field if reply.invalid_field in {f.name for f in form.fields} else form.fields[0].name
-    message = " ".join([reply.text, *reply.notes[:1]])
-    return {name: shorten(message, 300)}
+    """`response_action: errors` for a refusal: beside each field at fault, else beside the first field."""
+    errors = {name: shorten(message, 300) for name, message in reply.field_errors.items() if form.field(name)}
+    if errors:
+        return errors
+    return {form.fields[0].name: shorten(" ".join([reply.text, *reply.notes[:1]]), 300)}
 
 
-def submitted_value(state: Mapping[str, Any]) -> str:
-    """The text of one input's state, whatever its element type."""
+def submitted_value(state: Mapping[str, Any]) -> str | list[str]:
+    """The answer in one input's state, whatever its element type."""
     kind = state.get("type")
     if kind == "static_select":
         return str((state.get("selected_option") or {}).get("value") or "")
     if kind == "checkboxes":
-        return ", ".join(str(o["value"]) for o in state.get("selected_options") or [])
+        return [str(o["value"]) for o in state.get("selected_options") or []]
     if kind == "datepicker":
         return str(state.get("selected_date") or "")
     return str(state.get("value") or "").strip()
-
-
-def quote(value: str) -> str:
-    """Quote a value for the core's tokenizer with a pair of quotes the value does not contain."""
-    for opening, closing in (('"', '"'), ("«", "»"), ("“", "”")):
-        if closing not in value:
-            return f"{opening}{value}{closing}"
-    return '"' + value.replace('"', "''") + '"'
 
 
 def _input(field: FormField, projects: Sequence[tuple[int, str]]) -> InputBlock:
@@ -159,23 +91,27 @@ def _input(field: FormField, projects: Sequence[tuple[int, str]]) -> InputBlock:
         block_id=field.name,
         label=PlainTextObject(text=_(field.label)),
         element=_element(field, projects),
-        optional=field.optional,
+        hint=PlainTextObject(text=shorten(_(field.help), 150)) if field.help else None,
+        optional=not field.required,
     )
 
 
 def _element(field: FormField, projects: Sequence[tuple[int, str]]) -> Any:
-    placeholder = PlainTextObject(text=_(field.placeholder)) if field.placeholder else None
-    if field.kind == "project" and projects:
-        options = [_option(str(number), f"#{number} {title}") for number, title in projects[:100]]
+    placeholder = PlainTextObject(text=field.example) if field.example else None
+    if field.kind is FieldKind.PROJECT and projects:
+        options = [_option(str(number), f"#{number} {title}") for number, title in projects[:_MAX_OPTIONS]]
         return StaticSelectElement(action_id=VALUE_ACTION, options=options, initial_option=options[0])
-    if field.kind in ("select", "checks") and field.vocabulary is not None:
-        options = [_option(term.key, term.display()) for term in field.vocabulary]
-        if field.kind == "checks":
-            return CheckboxesElement(action_id=VALUE_ACTION, options=options[:10])
-        return StaticSelectElement(action_id=VALUE_ACTION, options=options[:100], placeholder=placeholder)
-    if field.kind == "date":
+    if field.kind in (FieldKind.CHOICE, FieldKind.CHOICES) and field.choices is not None:
+        options = [_option(term.key, term.display()) for term in field.choices]
+        if field.kind is FieldKind.CHOICES and len(options) <= _MAX_CHECKBOXES:
+            return CheckboxesElement(action_id=VALUE_ACTION, options=options)
+        if field.kind is FieldKind.CHOICE:
+            return StaticSelectElement(action_id=VALUE_ACTION, options=options[:_MAX_OPTIONS])
+    if field.kind is FieldKind.DATE:
         return DatePickerElement(action_id=VALUE_ACTION)
-    return PlainTextInputElement(action_id=VALUE_ACTION, multiline=field.kind == "long", placeholder=placeholder)
+    return PlainTextInputElement(
+        action_id=VALUE_ACTION, multiline=field.kind is FieldKind.LONG_TEXT, placeholder=placeholder
+    )
 
 
 def _option(value: str, label: str) -> Option:

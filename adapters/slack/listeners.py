@@ -17,17 +17,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from adapters.slack.blocks import RUN_ACTION_PREFIX, render
 from adapters.slack.bridge import SlackBridge, SlackFailure
-from adapters.slack.forms import (
-    FORM_CALLBACK_PREFIX,
-    FORM_VERBS,
-    FORMS,
-    Form,
-    command_line,
-    field_errors,
-    form_view,
-    result_view,
-)
+from adapters.slack.forms import FORM_CALLBACK_PREFIX, answers, field_errors, form_view, result_view
 from adapters.slack.home import OPEN_FORM_ACTION
+from labbot.forms import Form
 from labbot.i18n import use_locale
 from labbot.messages import Outcome, Visibility
 from labbot.storage import people, projects
@@ -78,12 +70,17 @@ class SlashCommand:
     async def run(self, body: Body) -> None:
         """Run the command, or open its form when a form verb comes alone."""
         user_id, text = body["user_id"], body.get("text", "").strip()
-        form = FORM_VERBS.get(text.lower())
+        form = self.bridge.forms.for_bare_verb(text)
         if form is not None:
             await self.open_form(form, body["trigger_id"], user_id, body.get("channel_id"), body["response_url"])
             return
         answer = await self.bridge.run(
-            user_id, text, channel_id=body.get("channel_id"), key=f"slack:command:{body['trigger_id']}", raw=body
+            user_id,
+            text,
+            channel_id=body.get("channel_id"),
+            key=f"slack:command:{body['trigger_id']}",
+            raw=body,
+            channel_name=body.get("channel_name"),
         )
         await self.bridge.respond(body["response_url"], answer, user_id=user_id)
 
@@ -102,15 +99,16 @@ class SlashCommand:
 
     async def open_form_button(self, body: Body) -> None:
         """A home button that opens a form."""
-        verb = body["actions"][0]["value"]
-        await self.open_form(FORMS[verb], body["trigger_id"], body["user"]["id"], None, None)
+        form = self.bridge.forms.get(body["actions"][0]["value"])
+        if form is not None:
+            await self.open_form(form, body["trigger_id"], body["user"]["id"], None, None)
 
     async def shortcut(self, body: Body) -> None:
         """A global or message shortcut that opens a form."""
-        verb = SHORTCUTS.get(body.get("callback_id", ""))
-        if verb:
+        form = self.bridge.forms.get(SHORTCUTS.get(body.get("callback_id", ""), ""))
+        if form is not None:
             channel = (body.get("channel") or {}).get("id")
-            await self.open_form(FORMS[verb], body["trigger_id"], body["user"]["id"], channel, None)
+            await self.open_form(form, body["trigger_id"], body["user"]["id"], channel, None)
 
     async def open_form(
         self, form: Form, trigger_id: str, user_id: str, channel_id: str | None, response_url: str | None
@@ -128,12 +126,19 @@ class SlashCommand:
     async def submit(self, ack: AsyncAck, body: Body) -> None:
         """Run the form's command; errors go beside their field, success replaces the form."""
         view = body["view"]
-        form = FORMS[view["callback_id"].removeprefix(FORM_CALLBACK_PREFIX)]
-        text = command_line(form, view["state"]["values"])
+        form = self.bridge.forms.get(view["callback_id"].removeprefix(FORM_CALLBACK_PREFIX))
+        if form is None:
+            await ack()
+            return
         channel_id = (json.loads(view.get("private_metadata") or "{}") or {}).get("channel")
         user_id = body["user"]["id"]
         answer = await self.bridge.run(
-            user_id, text, channel_id=channel_id, key=f"slack:view:{view['id']}", raw=body
+            user_id,
+            form.verb,
+            channel_id=channel_id,
+            key=f"slack:view:{view['id']}",
+            raw=body,
+            arguments=answers(form, view["state"]["values"]),
         )
         reply = answer.reply
         if reply.outcome is Outcome.REFUSED:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.mattermost.dialogs import FORMS, form_for_bare_verb, quoted
+from adapters.mattermost.dialogs import answers
 from adapters.mattermost.render import POST_LIMIT, as_text, escape, render, split_lines
 from adapters.mattermost.routes import command_response
+from commands import FAMILIES
+from labbot.forms import Forms
 from labbot.messages import Reply, Table, Visibility
-from labbot.parsing import tokenize
+from labbot.registry import CommandRegistry
 
 
 def test_escape_keeps_user_text_literal() -> None:
@@ -48,23 +50,26 @@ def test_fields_as_text_follow_the_language() -> None:
 
 
 def test_bare_verbs_open_forms_in_both_languages() -> None:
-    assert form_for_bare_verb("idee") is FORMS["idee"]
-    assert form_for_bare_verb("  Hours ") is FORMS["heures"]
-    assert form_for_bare_verb("meeting") is FORMS["reunion"]
-    assert form_for_bare_verb("heures 1 2h") is None
-    assert form_for_bare_verb("") is None
+    forms = Forms(CommandRegistry(FAMILIES))
+    assert forms.for_bare_verb("idee") is forms.get("idee")
+    assert forms.for_bare_verb("  Hours ") is forms.get("heures")
+    assert forms.for_bare_verb("meeting") is forms.get("reunion")
+    assert forms.for_bare_verb("heures 1 2h") is None
+    assert forms.for_bare_verb("") is None
 
 
-def test_dialog_answers_become_a_command_the_parser_reads_back() -> None:
-    form = FORMS["reunion"]
+def test_dialog_answers_are_kept_as_typed_for_the_engine() -> None:
+    form = Forms(CommandRegistry(FAMILIES)).get("reunion")
+    assert form is not None
     partner = 'Pôle "emploi" « Bretagne »'
-    answers = {"projet": "1", "partenaire": partner, "categorie": "operateur", "notes": "a\nb"}
-    line = tokenize(form.command_line(answers))
-    assert line.positionals == ["reunion"]
-    assert line.options["partenaire"] == 'Pôle "emploi" « Bretagne »'
-    assert line.options["notes"] == "a b"
-    assert "date" not in line.options
-    assert quoted('a "b" “c” «d»') == '"a ”b” “c” «d»"'
+    submission = {"projet": 1, "partenaire": partner, "categorie": "operateur", "notes": "a\nb", "date": None}
+    # No command line in between: quotes and new lines reach the argument model as they were typed.
+    assert answers(form, submission) == {
+        "projet": "1",
+        "partenaire": partner,
+        "categorie": "operateur",
+        "notes": "a\nb",
+    }
 
 
 def test_only_short_fields_sit_side_by_side() -> None:
