@@ -5,6 +5,7 @@ from commands import (
     budget,
     event_settings,
     events,
+    exports,
     faq,
     filing,
     funding,
@@ -40,4 +41,5 @@ FAMILIES = [
     faq.family,
     support.family,
     labs.family,
+    exports.family,
 ]

@@ -61,6 +61,21 @@ def filing_change_note(ctx: CommandContext, project: Project) -> str | None:
     return _("Changed since filing (version {n}).").format(n=number)
 
 
+def redirect_filing_steps(project: Project, status: str) -> None:
+    """Filing and the decision have commands of their own (`deposer` checks and freezes the dossier,
+    `decision` records the award): `statut` does not take those steps."""
+    if status == ProjectStatus.FILED:
+        raise Conflict(
+            _("Filing goes through deposer: it checks the dossier and freezes the version filed."),
+            hint=f"deposer {project.id} date:…",
+        )
+    if status in (ProjectStatus.SELECTED, ProjectStatus.NOT_SELECTED):
+        raise Conflict(
+            _("The PIA decision goes through decision, with the award or the reason."),
+            hint=f'decision {project.id} retenu montant:… debut:… — decision {project.id} non-retenu motif:"…"',
+        )
+
+
 def readiness_lines(readiness: Readiness) -> list[str]:
     """✅/❌ per criterion, with what to do under each ❌."""
     lines = []
@@ -274,6 +289,7 @@ class Decision(OneProject):
     montant: Amount | None = option(None, aliases=("amount",), help=N_("the PIA amount awarded, in euros"))
     debut: Day | None = option(None, aliases=("start",), help=N_("the start of the PIA window"))
     motif: LongText = option("", aliases=("reason",), help=N_("why it was not selected"))
+    date: Day | None = option(None, help=N_("the day of the decision; today by default"))
 
 
 @family.command(
@@ -296,6 +312,8 @@ def decide(ctx: CommandContext, args: Decision) -> Reply:
             ),
             hint=_("It is filed first: deposer {number}").format(number=project.id),
         )
+    decided = args.date or ctx.today()
+    _check_decision_day(ctx, project, decided)
     selected = args.resultat in ("retenu", "selected")
     before = {"status": project.status, "award_cents": project.award_cents}
     if selected:
@@ -307,13 +325,30 @@ def decide(ctx: CommandContext, args: Decision) -> Reply:
                 field="motif",
             )
         project.status, project.decision_reason = ProjectStatus.NOT_SELECTED, args.motif
-    project.decided_on = ctx.today()
+    project.decided_on = decided
     after = {"status": project.status, "award_cents": project.award_cents}
     if project.award_starts_on:
         after["award_starts_on"] = project.award_starts_on.isoformat()
     ctx.audit("project", project.id, "decision", before, after)
     _tell_decision(ctx, project)
     return Reply(text=_decision_text(project))
+
+
+def _check_decision_day(ctx: CommandContext, project: Project, when: date) -> None:
+    if when > ctx.today():
+        raise InvalidInput(
+            _("date: {when} is in the future; a filing or a decision is recorded once made.").format(
+                when=format_day(when)
+            ),
+            field="date",
+        )
+    if project.filed_on and when < project.filed_on:
+        raise InvalidInput(
+            _("date: {when} is before the filing ({filed}).").format(
+                when=format_day(when), filed=format_day(project.filed_on)
+            ),
+            field="date",
+        )
 
 
 def _award(ctx: CommandContext, project: Project, args: Decision) -> None:

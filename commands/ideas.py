@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from commands.filing import filing_change_note, hallmarks_text
+from commands.filing import filing_change_note, hallmarks_text, redirect_filing_steps
 from commands.teams import new_lead, tell_about_edit
 from labbot.arguments import (
     Arguments,
@@ -298,8 +298,8 @@ class StatusChange(OneProject):
     arguments=StatusChange,
     positionals=("projet", "statut"),
     summary=N_("Move a project to its next stage"),
-    example="statut 1 depose date:15/09/2016",
-    example_en="status 1 depose date:15/09/2016",
+    example="statut 1 en-preparation — statut 1 en-cours date:02/01/2017",
+    example_en="status 1 en-preparation — status 1 en-cours date:02/01/2017",
 )
 def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
     """Apply one lifecycle transition, with its date."""
@@ -313,6 +313,7 @@ def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
             ),
             hint=_("Possible next statuses: {choices}.").format(choices=choices),
         )
+    redirect_filing_steps(project, args.statut)
     if (before, args.statut) in TEAM_TRANSITIONS:
         require_steering(ctx.person, project)
     elif not oversees(ctx.person, project.region):

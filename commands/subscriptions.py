@@ -58,7 +58,7 @@ def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
     require_channel_subscription(ctx.session, ctx.person, existing, args.region, project)
     item = existing or LabChannel(platform=ctx.request.platform, channel_id=channel_id, created_at=ctx.now())
     item.region, item.project_id, item.added_by_id = args.region, project_id, ctx.person.id
-    item.name = (args.nom or str(ctx.request.raw.get("channel_name") or channel_id)).lstrip("#~")
+    item.name = (args.nom or (ctx.request.channel_name or channel_id)).lstrip("#~")
     ctx.session.add(item)
     what = REGIONS.label(args.region) if args.region else _("project #{number}").format(number=project_id)
     return Reply(

@@ -32,18 +32,27 @@ DEMO_SCRIPT: list[tuple[str, str]] = [
     ),
     ("hugo", 'idee "LabOc" region:occitanie services:"DRAAF, DIRECCTE" methodes:"economie comportementale"'),
     ("claire", "statut 1 en-preparation"),
-    ("claire", "statut 1 depose date:15/09/2016"),
-    ("claire", "statut 1 retenu date:15/11/2016"),
-    ("claire", "statut 1 en-cours date:02/01/2017"),
-    # The camp and the discovery session are past (signups close at the start); the regrouping day is ahead.
-    ("alice", "inscription regroupement projet:1"),
-    ("bruno", "inscription regroupement projet:1"),
+    # The dossier: an indicator, partners met, a funding plan; then filed, checked, and the PIA decides.
+    ("alice", 'indicateur 1 "Délai de traitement" unite:jours reference:45 cible:30 echeance:31/12/2017'),
     (
         "alice",
         'reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30 '
         'notes:"Accord pour un atelier commun"',
     ),
     ("bruno", 'reunion 1 partenaire:"Rennes Métropole" categorie:collectivite date:10/06/2016 duree:2h'),
+    ("alice", 'prevision 1 temps categorie:A heures:2000 libelle:"Équipe du lab"'),
+    ("alice", 'prevision 1 prestataire 45000 libelle:"Agence de design"'),
+    ("alice", 'prevision 1 materiel 5000 libelle:"Mobilier du lab"'),
+    (
+        "alice",
+        'cofinancement 1 partenaire:"Rennes Métropole" categorie:collectivite montant:20000 statut:confirme',
+    ),
+    ("claire", "deposer 1 date:15/09/2016"),
+    ("sgmap", "decision 1 retenu montant:60000 debut:02/01/2017 date:15/11/2016"),
+    ("claire", "statut 1 en-cours date:02/01/2017"),
+    # The camp and the discovery session are past (signups close at the start); the regrouping day is ahead.
+    ("alice", "inscription regroupement projet:1"),
+    ("bruno", "inscription regroupement projet:1"),
     ("alice", 'heures 1 3h30 date:02/06/2016 activite:"Atelier usagers"'),
     ("alice", "heures 1 2h date:03/01/2017 activite:Cadrage"),
     ("bruno", 'heures 1 7h date:04/01/2017 activite:"Prototype"'),

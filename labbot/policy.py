@@ -47,6 +47,13 @@ def require_oversight(person: Person, region: str) -> None:
     )
 
 
+def require_event_lists(person: Person) -> None:
+    """Protects who comes to an event (names, services): coordinators and admins, as `inscrits`."""
+    if person.role in (Role.COORDINATOR, Role.ADMIN):
+        return
+    raise Forbidden(_("Only coordinators and SGMAP administrators can see who is signed up."))
+
+
 def require_team_or_oversight(session: Session, person: Person, project: Project) -> None:
     """Protects a project's shared record (description, hallmarks, meetings): its team and coordinators."""
     if oversees(person, project.region) or projects.membership(session, project.id, person.id):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from tests.conftest import Conversation
 
 READY = [
-    ("alice", "statut 1 en-preparation"),
     (
         "alice",
         'modifier 1 objectif:"Simplifier les démarches des usagers bretons en partant de leurs besoins réels" '
@@ -21,15 +20,17 @@ READY = [
 ]
 
 
-def make_ready(lab: Conversation) -> None:
+def make_ready(lab: Conversation, *, from_idea: bool = True) -> None:
     """Project #1 in preparation with every filing criterion met (plan: 150 000 € of time + 40 000 €)."""
+    if from_idea:
+        lab.ok("alice", "statut 1 en-preparation")
     for user, command in READY:
         lab.ok(user, command)
 
 
-def file_and_start(lab: Conversation, *, filed: str, decided: str, start: str) -> None:
+def file_and_start(lab: Conversation, *, filed: str, decided: str, start: str, from_idea: bool = True) -> None:
     """Ready, filed on `filed`, selected on `decided` with 50 000 € from `start`, then under way from `start`."""
-    make_ready(lab)
+    make_ready(lab, from_idea=from_idea)
     lab.ok("claire", f"deposer 1 date:{filed}")
     lab.ok("sgmap", f"decision 1 retenu montant:50000 debut:{start} date:{decided}")
     lab.ok("claire", f"statut 1 en-cours date:{start}")

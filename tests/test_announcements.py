@@ -87,7 +87,7 @@ def test_muted_reminders_do_not_mute_announcements(admin: Conversation) -> None:
 def test_a_registered_lab_channel_receives_announcements(admin: Conversation) -> None:
     def in_channel(user: str, text: str) -> str:
         reply = admin.app.bot.handle(
-            Request(platform="slack", user_id=user, text=text, channel_id="C9", raw={"channel_name": "lab-bzh"})
+            Request(platform="slack", user_id=user, text=text, channel_id="C9", channel_name="lab-bzh")
         )
         return reply.text
 

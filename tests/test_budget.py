@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Conversation
+from tests.filing_steps import file_and_start
 
 
 @pytest.fixture
@@ -12,13 +13,7 @@ def running(lab: Conversation) -> Conversation:
     """Project #1 under way since 02/01/2017, with hours before and inside the PIA window."""
     lab.ok("alice", "heures 1 4h date:02/06/2016")  # before the window: 200 €
     lab.clock.advance(days=400)
-    for status in (
-        "en-preparation",
-        "depose date:15/09/2016",
-        "retenu date:15/11/2016",
-        "en-cours date:02/01/2017",
-    ):
-        lab.ok("claire", f"statut 1 {status}")
+    file_and_start(lab, filed="15/09/2016", decided="15/11/2016", start="02/01/2017")
     lab.ok("alice", "heures 1 10h date:03/01/2017")  # in the window: 500 €
     lab.ok("bruno", "heures 1 2h date:04/01/2017")  # in the window: 70 €
     return lab

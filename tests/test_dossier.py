@@ -13,28 +13,13 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import Conversation, _space
-
-READY = [
-    ("alice", "statut 1 en-preparation"),
-    (
-        "alice",
-        'modifier 1 objectif:"Simplifier les démarches des usagers bretons en partant de leurs besoins réels" '
-        'lieu:"Tiers-lieu de la préfecture" gouvernance:"Comité de pilotage trimestriel" '
-        'projets:"Guichet unique des aides agricoles"',
-    ),
-    ("alice", 'indicateur 1 "Délai de traitement" unite:jours reference:45 cible:30 echeance:31/12/2017'),
-    ("bruno", 'reunion 1 partenaire:"Rennes Métropole" categorie:collectivite date:03/06/2016 duree:1h30'),
-    ("alice", 'prevision 1 temps categorie:A heures:3000 libelle:"Cheffe de projet"'),
-    ("alice", 'prevision 1 prestataire 40000 libelle:"Agence de design"'),
-    ("alice", 'cofinancement 1 partenaire:"Ville & Agglo" categorie:collectivite montant:30000 statut:confirme'),
-]
+from tests.filing_steps import make_ready
 
 
 @pytest.fixture
 def ready(lab: Conversation) -> Conversation:
     """Project #1 in preparation with every filing criterion met (plan: 150 000 € of time + 40 000 €)."""
-    for user, command in READY:
-        lab.ok(user, command)
+    make_ready(lab)
     return lab
 
 
@@ -369,6 +354,17 @@ def test_the_pia_consumed_never_passes_the_award(ready: Conversation) -> None:
     ready.ok("claire", 'depense 1 40000 type:prestataire libelle:"Agence" date:09/06/2016')
     budget = ready.ok("claire", "budget 1").text
     assert "PIA accordé : 1 000,00 € : consommé 1 000,00 €, reste 0,00 €" in budget
+
+
+def test_statut_does_not_file_nor_decide(ready: Conversation) -> None:
+    filed = ready.say("claire", "statut 1 depose date:08/06/2016")
+    assert not filed.ok
+    assert "deposer 1" in filed
+    ready.ok("claire", "deposer 1 date:08/06/2016")
+    decided = ready.say("claire", "statut 1 retenu")
+    assert not decided.ok
+    assert "decision 1" in decided
+    assert not ready.say("sgmap", "decision 1 retenu montant:50000 debut:09/06/2016 date:01/06/2016").ok
 
 
 def test_not_selected_is_told_with_its_reason(ready: Conversation) -> None:

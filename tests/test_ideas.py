@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Conversation
+from tests.filing_steps import file_and_start
 
 
 def test_register_an_idea_shows_its_card_and_warns_about_a_single_service(bot: Conversation) -> None:
@@ -87,16 +88,15 @@ def test_hallmarks_fill_in_as_the_team_edits(lab: Conversation) -> None:
 
 def test_lifecycle_follows_the_call_and_records_dates(lab: Conversation) -> None:
     lab.ok("alice", "statut 1 en-preparation")
-    refused = lab.say("alice", "statut 1 depose date:15/06/2016")
+    refused = lab.say("alice", "deposer 1 date:15/06/2016")
     assert not refused.ok
     assert "coordinat" in refused.text.lower()
     skip = lab.say("claire", "statut 1 en-cours")
     assert not skip.ok
     assert "depose" in skip
     lab.clock.advance(days=200)
-    lab.ok("claire", "statut 1 depose date:15/09/2016")
-    lab.ok("claire", "statut 1 retenu date:15/11/2016")
-    card = lab.ok("claire", "statut 1 en-cours date:02/01/2017")
+    file_and_start(lab, filed="15/09/2016", decided="15/11/2016", start="02/01/2017", from_idea=False)
+    card = lab.ok("claire", "projet 1")
     assert "02/01/2017" in card
     assert "15/09/2016" in card
 

@@ -14,6 +14,7 @@ from labbot.i18n import use_locale
 from labbot.scheduling.reminders import digest_reply
 from labbot.storage import digest
 from tests.conftest import Conversation
+from tests.filing_steps import file_and_start, make_ready
 
 _MONEY = r"(-?\d{1,3}(?: \d{3})*,\d\d) €"
 
@@ -22,13 +23,7 @@ _MONEY = r"(-?\d{1,3}(?: \d{3})*,\d\d) €"
 def capped(lab: Conversation) -> Conversation:
     """Project #1 under way since 31/08/2016 with 499 000 € of costs; today is 10/06/2017."""
     lab.clock.advance(days=365)
-    for status in (
-        "en-preparation",
-        "depose date:15/06/2016",
-        "retenu date:15/07/2016",
-        "en-cours date:31/08/2016",
-    ):
-        lab.ok("claire", f"statut 1 {status}")
+    file_and_start(lab, filed="15/06/2016", decided="15/07/2016", start="31/08/2016")
     lab.ok("claire", 'depense 1 "499 000" type:prestataire libelle:"Prestations" date:01/09/2016')
     return lab
 
@@ -100,26 +95,27 @@ def test_dates_out_of_bounds_or_in_the_future_are_refused_and_write_nothing(
 
 
 def test_filing_and_decision_dates_cannot_be_in_the_future(lab: Conversation) -> None:
-    lab.ok("alice", "statut 1 en-preparation")
-    filed = lab.say("claire", "statut 1 depose date:2030-01-01")
+    make_ready(lab)
+    filed = lab.say("claire", "deposer 1 date:2030-01-01")
     assert not filed.ok
     assert "futur" in filed
-    lab.ok("claire", "statut 1 depose date:01/06/2016")
-    assert not lab.say("claire", "statut 1 retenu date:11/06/2016").ok
-    english = lab.say("claire", "status 1 retenu date:11/06/2016", lang="en")
+    lab.ok("claire", "deposer 1 date:01/06/2016")
+    assert not lab.say("sgmap", "decision 1 retenu montant:1000 debut:02/06/2016 date:11/06/2016").ok
+    english = lab.say("sgmap", "decision 1 retenu montant:1000 debut:02/06/2016 date:11/06/2016", lang="en")
     assert "in the future" in english
 
 
 @pytest.mark.parametrize("closing", ["non-retenu", "termine"])
 def test_closed_projects_refuse_new_hours_costs_and_meetings(lab: Conversation, closing: str) -> None:
     lab.ok("alice", "heures 1 2h date:01/06/2016")
-    lab.ok("alice", "statut 1 en-preparation")
-    lab.ok("claire", "statut 1 depose date:02/06/2016")
-    steps = ["non-retenu date:03/06/2016"] if closing == "non-retenu" else [
-        "retenu date:03/06/2016", "en-cours date:04/06/2016", "termine date:05/06/2016"
-    ]  # fmt: skip
-    for step in steps:
-        lab.ok("claire", f"statut 1 {step}")
+    make_ready(lab)
+    lab.ok("claire", "deposer 1 date:02/06/2016")
+    if closing == "non-retenu":
+        lab.ok("sgmap", 'decision 1 non-retenu motif:"Hors critères" date:03/06/2016')
+    else:
+        lab.ok("sgmap", "decision 1 retenu montant:1000 debut:04/06/2016 date:03/06/2016")
+        lab.ok("claire", "statut 1 en-cours date:04/06/2016")
+        lab.ok("claire", "statut 1 termine date:05/06/2016")
     for user, command in (
         ("alice", "heures 1 1h"),
         ("claire", "depense 1 100 type:autre libelle:X"),

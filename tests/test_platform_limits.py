@@ -54,6 +54,19 @@ def crowded(lab: Conversation) -> Conversation:
         run(lab, "alice", f'heures 1 1h date:{1 + number % 9:02d}/06/2016 activite:"{hostile(200, number)}"')
     for number in range(12):
         run(lab, "claire", f'depense 1 100 type:autre libelle:"{hostile(200, number)}"')
+    for number in range(12):
+        run(
+            lab,
+            "alice",
+            f'indicateur 1 "{hostile(100, number)}" unite:jours reference:45 cible:30 echeance:31/12/2017',
+        )
+        run(
+            lab,
+            "claire",
+            f'cofinancement 1 partenaire:"{hostile(100, number)}" categorie:collectivite montant:1000',
+        )
+        run(lab, "alice", f'question "{hostile(400, number)}" projet:1')
+        run(lab, "alice", f'appui 1 type:methodologique "{hostile(300, number)}"')
     for number in range(30):
         person = f"agent{number}"
         run(lab, person, f'profil nom:"{hostile(110, number)}"')
@@ -79,6 +92,15 @@ FAMILIES = [
     ("sgmap", f'annonce "{hostile(1900, 7)}" region:bretagne'),
     ("sgmap", "annonces"),
     ("alice", "publier partenaires 1"),
+    ("alice", "indicateurs 1"),
+    ("claire", "plan 1"),
+    ("claire", "verifier 1"),
+    ("sgmap", "questions statut:toutes"),
+    ("sgmap", "appuis"),
+    ("alice", "labs"),
+    ("alice", "faq Ville"),
+    ("claire", "export heures region:bretagne"),
+    ("claire", "dossier 1"),
 ]
 
 

@@ -41,6 +41,20 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None
     assert response.json()["status"] == "unavailable"
 
 
+def test_healthz_names_the_part_down_never_the_raw_error(tmp_path: Path) -> None:
+    # The database's own words (its address, a path, a driver message) are for the log, not for any caller.
+    for url in (
+        f"sqlite:///{tmp_path}/missing-dir/labbot.db",
+        "postgresql+psycopg://labbot:s3cret-password@127.0.0.1:1/labbot?connect_timeout=2",
+    ):
+        database = Database(url)
+        with TestClient(build_http_app(database, [], [])) as client:
+            response = client.get("/healthz")
+        database.dispose()
+        assert response.status_code == 503
+        assert response.json() == {"status": "unavailable", "down": "database"}
+
+
 def test_services_start_in_order_and_stop_in_reverse(database_url: str) -> None:
     journal: list[str] = []
     database = Database(database_url)

@@ -8,9 +8,10 @@ from typing import Any
 
 from mattermostdriver import Driver
 
+from adapters.mattermost.buttons import ANY_MEMBER
 from adapters.mattermost.render import Buttons, render
 from adapters.mattermost.rest import call
-from labbot.messages import Address, Reply
+from labbot.messages import Address, Attachment, Reply
 
 MARKER_PROP = "labbot_marker"
 # Posts read back when looking for a marker: the outbox asks soon after a send, so recent ones suffice.
@@ -53,16 +54,23 @@ class MattermostMessenger:
 
     def send_direct(self, user_id: str, reply: Reply, *, marker: str | None = None) -> str:
         """Post `reply` in the direct conversation with the user."""
-        return self.send_to_channel(self.direct_channel(user_id), reply, marker=marker)
+        return self.send_to_channel(self.direct_channel(user_id), reply, marker=marker, audience=user_id)
 
     def send_to_channel(
-        self, channel_id: str, reply: Reply, *, marker: str | None = None, root_id: str = ""
+        self,
+        channel_id: str,
+        reply: Reply,
+        *,
+        marker: str | None = None,
+        root_id: str = "",
+        audience: str = ANY_MEMBER,
     ) -> str:
-        """Post `reply` in a channel (in a thread under `root_id` if given); returns the last post's id.
+        """Post `reply` in a channel (in a thread under `root_id` if given); returns the last post's id. Its
+        buttons are for `audience`: any member of the channel unless it is someone's direct conversation.
 
         The marker rides on the last post, so a split reply counts as delivered only once it is all posted.
         """
-        posts = render(reply, self.buttons)
+        posts = render(reply, self.buttons, audience)
         post_id = ""
         for number, post in enumerate(posts, start=1):
             props = dict(post.props)
@@ -84,11 +92,27 @@ class MattermostMessenger:
             {"files": (filename, io.BytesIO(content))},
         )
         file_ids = [str(info["id"]) for info in uploaded["file_infos"]]
-        *leading, last = render(comment, self.buttons)
+        *leading, last = render(comment, self.buttons, target.user_id if not target.channel_id else ANY_MEMBER)
         for post in leading:
             self._create_post(channel_id, post.message, dict(post.props))
         props = dict(last.props) | ({MARKER_PROP: marker} if marker is not None else {})
         return self._create_post(channel_id, last.message, props, file_ids=file_ids)
+
+    def send_with_files(self, channel_id: str, reply: Reply, files: list[Attachment], *, root_id: str = "") -> str:
+        """Upload `files` to the channel, then post `reply` with them on its last post (an export, a chart)."""
+        file_ids: list[str] = []
+        for attachment in files:
+            uploaded = call(
+                "upload a file",
+                self.driver.files.upload_file,
+                channel_id,
+                {"files": (attachment.filename, io.BytesIO(attachment.content), attachment.media_type)},
+            )
+            file_ids += [str(info["id"]) for info in uploaded["file_infos"]]
+        *leading, last = render(reply, self.buttons)
+        for post in leading:
+            self._create_post(channel_id, post.message, dict(post.props), root_id=root_id)
+        return self._create_post(channel_id, last.message, dict(last.props), root_id=root_id, file_ids=file_ids)
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         """A recent post of the bot to `target` carrying `marker`, or None."""

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.mattermost.buttons import ANY_MEMBER, BUTTON_LIFETIME_SECONDS, signed_context
 from adapters.mattermost.signing import ContextSigner
 from adapters.mentions import unpingable
 from labbot.messages import Reply, Table
@@ -27,10 +30,16 @@ class Post:
 
 @dataclass(frozen=True)
 class Buttons:
-    """Where buttons post when clicked, and the signer that proves they are ours."""
+    """Where buttons post when clicked, the signer that proves they are ours, and how long they last."""
 
     url: str
     signer: ContextSigner
+    lifetime_seconds: int = BUTTON_LIFETIME_SECONDS
+    clock: Callable[[], float] = time.time
+
+    def context(self, command: str, audience: str) -> dict[str, Any]:
+        """A signed context for a button that `audience` may click until the lifetime runs out."""
+        return signed_context(self.signer, command, audience, int(self.clock()) + self.lifetime_seconds)
 
 
 def escape(text: str, *, block: bool = True) -> str:
@@ -89,12 +98,13 @@ def split_lines(lines: list[str], limit: int = POST_LIMIT) -> list[str]:
     return chunks
 
 
-def attachment(reply: Reply, buttons: Buttons | None) -> dict[str, Any] | None:
-    """Fields side by side and signed buttons, or None when the reply has neither."""
+def attachment(reply: Reply, buttons: Buttons | None, audience: str = ANY_MEMBER) -> dict[str, Any] | None:
+    """Fields side by side and signed buttons (for `audience`: a user id, or any member), or None when the reply
+    has neither."""
     actions = []
     if buttons is not None:
         for number, action in enumerate(reply.actions):
-            context = {"command": action.command, "signature": buttons.signer.sign("action", action.command)}
+            context = buttons.context(action.command, audience)
             button: dict[str, Any] = {
                 "id": f"labbot{number}",  # Mattermost wants alphanumeric ids, unique within the post
                 "name": unpingable(action.label),
@@ -126,10 +136,10 @@ def as_text(reply: Reply) -> str:
     return "\n".join([*lines, *([""] if lines and fields else []), *fields])[: POST_LIMIT - 1]
 
 
-def render(reply: Reply, buttons: Buttons | None = None) -> list[Post]:
-    """The posts showing `reply`: the attachment rides on the last one."""
+def render(reply: Reply, buttons: Buttons | None = None, audience: str = ANY_MEMBER) -> list[Post]:
+    """The posts showing `reply`: the attachment rides on the last one; its buttons are for `audience`."""
     messages = split_lines(message_lines(reply))
-    extra = attachment(reply, buttons)
+    extra = attachment(reply, buttons, audience)
     posts = [Post(message) for message in messages[:-1]]
     posts.append(Post(messages[-1], {"attachments": [extra]} if extra else {}))
     return posts

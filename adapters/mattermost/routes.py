@@ -18,14 +18,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.mattermost import dialogs
-from adapters.mattermost.adapter import MattermostAdapter
+from adapters.mattermost.adapter import PLATFORM, MattermostAdapter
+from adapters.mattermost.buttons import ANY_MEMBER, Click, check_click, refusal_text
 from adapters.mattermost.clicks import RecentClicks
 from adapters.mattermost.render import Buttons, Post, as_text, render
 from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
 from labbot.forms import Form, Forms
-from labbot.i18n import _, language_from_hint, use_locale
+from labbot.home import account_language
+from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
 
@@ -103,8 +105,12 @@ class MattermostRoutes:
             key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
             raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
         )
+        if reply.files:
+            # A response_url cannot carry files: the answer is posted with them (the person's DM when private).
+            await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+            return
         response_url = fields.get("response_url", "")
-        body = command_response(reply, self.adapter.messenger.buttons)
+        body = command_response(reply, self.adapter.messenger.buttons, fields["user_id"])
         if response_url and await self._respond(response_url, body):
             return
         # No response_url (or it refused): the person still gets the answer, in their direct conversation.
@@ -143,6 +149,8 @@ class MattermostRoutes:
     async def dialog(self, http: HttpRequest) -> Response:
         """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
         payload = await _json_object(http)
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
         form = self.forms.get(str(payload.get("callback_id", "")))
         user_id = str(payload.get("user_id", ""))
         nonce, _dot, signature = str(payload.get("state", "")).partition(".")
@@ -170,24 +178,24 @@ class MattermostRoutes:
 
     # ----- buttons ---------------------------------------------------------------------------
 
+    def _language_of(self, user_id: str) -> Language:
+        """The clicker's language: their `profil langue:` choice, else their Mattermost locale, else French."""
+        profile = self.adapter.directory.cached(user_id)
+        return account_language(self.adapter.runner.bot, PLATFORM, user_id, profile.locale if profile else None)
+
     async def action(self, http: HttpRequest) -> Response:
         """A button click: runs the signed command as the person who clicked, answers them privately."""
         payload = await _json_object(http)
-        context = payload.get("context")
-        command = context.get("command") if isinstance(context, dict) else None
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
         user_id = str(payload.get("user_id", ""))
-        if (
-            not isinstance(command, str)
-            or not user_id
-            or not self.signer.verify(
-                context.get("signature") if isinstance(context, dict) else None, "action", command
-            )
-        ):
-            log.warning("refused a button click with a forged or missing context")
-            profile = self.adapter.directory.cached(user_id)
-            with use_locale(language_from_hint(profile.locale if profile else None) or "fr"):
-                refusal = _("This button was not made by labbot; nothing was done.")
-            return JSONResponse({"ephemeral_text": refusal}, status_code=403)
+        verdict, command = check_click(self.signer, payload.get("context"), user_id)
+        if verdict is not Click.ALLOWED or command is None:
+            log.warning("refused a button click: %s", verdict.value)
+            with use_locale(await asyncio.to_thread(self._language_of, user_id)):
+                refusal = refusal_text(verdict, command, self.settings.trigger)
+            # 200: Mattermost shows the ephemeral text only then (any other status is a generic error).
+            return JSONResponse({"ephemeral_text": refusal})
         channel_id = str(payload.get("channel_id") or "") or None
         click = (str(payload.get("post_id", "")), user_id, command)
         reply = await self.clicks.answer(
@@ -208,10 +216,13 @@ class MattermostRoutes:
         return JSONResponse({"ephemeral_text": as_text(reply)})
 
 
-def command_response(reply: Reply, buttons: Buttons | None) -> dict[str, Any]:
-    """The slash command's JSON answer; a long reply continues in `extra_responses`."""
-    kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
-    first, *more = [_post_response(post, kind) for post in render(reply, buttons)]
+def command_response(reply: Reply, buttons: Buttons | None, user_id: str) -> dict[str, Any]:
+    """The slash command's JSON answer; a long reply continues in `extra_responses`. Its buttons are for the
+    person who typed the command, or for any member when the answer is shown to the channel."""
+    shared = reply.visibility is Visibility.CHANNEL
+    kind = "in_channel" if shared else "ephemeral"
+    audience = ANY_MEMBER if shared else user_id
+    first, *more = [_post_response(post, kind) for post in render(reply, buttons, audience)]
     return {**first, "extra_responses": more} if more else first
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -20,12 +17,9 @@ from slack_sdk.models.views import View
 from adapters.slack.blocks import SECTION_LIMIT, render
 from adapters.slack.mrkdwn import escape, escaped_shortened
 from adapters.slack.users import SlackUser
-from labbot.clock import today_in_paris
-from labbot.context import language_of
 from labbot.engine import LabBot
-from labbot.i18n import Language, _, format_duration, language_from_hint, ngettext, use_locale
-from labbot.messages import Request
-from labbot.storage import hours, people, projects
+from labbot.home import HomeView, home_view
+from labbot.i18n import _, format_duration, ngettext, use_locale
 
 # Action ids of the home's buttons that open a form (the verb is the button's value).
 OPEN_FORM_ACTION = "labbot:open-form"
@@ -34,50 +28,18 @@ HOME_BLOCK_LIMIT = 100
 HOME_TITLE_LIMIT = 90
 
 
-@dataclass(frozen=True)
-class HomeFacts:
-    """What the home shows about the person, read in one transaction."""
-
-    language: Language
-    projects: list[tuple[int, str]]
-    week_minutes: int
-    month_minutes: int
-
-
-def read_facts(bot: LabBot, user: SlackUser) -> HomeFacts:
-    """The person's projects and hours (nothing yet for someone new)."""
-    today = today_in_paris(bot.clock)
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    tomorrow = today + timedelta(days=1)
-    with bot.database.transaction() as session:
-        person = people.by_identity(session, "slack", user.id)
-        if person is None:
-            return HomeFacts(language_of_hint(user.locale), [], 0, 0)
-        own = [(p.id, p.title) for p in projects.of_person(session, person.id)]
-        week = hours.total(session, *hours.for_person(person.id, week_start, tomorrow)).minutes
-        month = hours.total(session, *hours.for_person(person.id, month_start, tomorrow)).minutes
-        return HomeFacts(language_of(person, user.locale), own, week, month)
-
-
-def language_of_hint(locale: str | None) -> Language:
-    """French unless the Slack locale names another supported language."""
-    return language_from_hint(locale) or "fr"
-
-
 def build_home(bot: LabBot, user: SlackUser) -> View:
-    """The home view for `user`, in their language (runs the core's read-only `evenements`)."""
-    facts = read_facts(bot, user)
-    events = bot.handle(Request(platform="slack", user_id=user.id, text="evenements", locale=user.locale))
-    with use_locale(facts.language):
-        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(facts)]
+    """The home view for `user`, in their language (the core's home query)."""
+    home = home_view(bot, "slack", user.id, user.locale)
+    with use_locale(home.language):
+        blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="labbot")), *_projects(home)]
         # No file can follow a view: what the home cannot show is one command away.
-        shown_events = render(events, see_all="`/lab evenements`").blocks
-        blocks += [_hours(facts), DividerBlock(), *shown_events, DividerBlock(), _shortcuts()]
+        shown_events = render(home.events, see_all="`/lab evenements`").blocks
+        blocks += [_hours(home), DividerBlock(), *shown_events, DividerBlock(), _shortcuts()]
     return View(type="home", blocks=blocks[:HOME_BLOCK_LIMIT])
 
 
-def _projects(facts: HomeFacts) -> list[Block]:
+def _projects(facts: HomeView) -> list[Block]:
     if not facts.projects:
         text = _("You are on no project yet. Register an idea, or join a team with: join <number>")
         return [SectionBlock(text=PlainTextObject(text=text))]
@@ -103,7 +65,7 @@ def projects_text(own: list[tuple[int, str]]) -> str:
     return text
 
 
-def _hours(facts: HomeFacts) -> SectionBlock:
+def _hours(facts: HomeView) -> SectionBlock:
     return SectionBlock(
         fields=[
             MarkdownTextObject(text=f"*{_('Hours this week')}*\n{format_duration(facts.week_minutes)}"),

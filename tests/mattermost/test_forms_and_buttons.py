@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from adapters.mattermost.buttons import signed_context
+from adapters.mattermost.signing import ContextSigner
 from labbot.storage.models import HourEntry, Membership, PartnerMeeting, Signup
-from tests.mattermost.conftest import Mattermost, wait_until
+from tests.mattermost.conftest import ACTIONS_SECRET, Mattermost, wait_until
 
 
 def _opened_dialog(mattermost: Mattermost, user_id: str, verb: str) -> dict[str, Any]:
@@ -88,6 +90,11 @@ def _join_button(mattermost: Mattermost) -> dict[str, Any]:
     return dict(button)
 
 
+def spaced(text: str) -> str:
+    """`text` with no-break spaces shown as spaces (French puts them before `;` and `:`)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def _click(mattermost: Mattermost, user_id: str, context: Any, post_id: str = "p" * 26) -> Any:
     payload = {
         "user_id": user_id,
@@ -117,9 +124,64 @@ def test_forged_button_context_is_refused(mattermost: Mattermost) -> None:
     forged = {"command": "role bruno admin", "signature": context["signature"]}
     refused = _click(mattermost, mattermost.bruno, forged)
     unsigned = _click(mattermost, mattermost.bruno, {"command": context["command"]})
-    assert (refused.status_code, unsigned.status_code) == (403, 403)
-    assert "labbot" in refused.json()["ephemeral_text"]
+    widened = _click(mattermost, mattermost.alice, {**context, "audience": "*"})
+    prolonged = _click(mattermost, mattermost.bruno, {**context, "expires": context["expires"] + 86400})
+    # 200 with the reason: Mattermost turns any other status into a generic error the person cannot read.
+    for refusal in (refused, unsigned, widened, prolonged):
+        assert refusal.status_code == 200
+    for refusal in (refused, unsigned, prolonged):  # Bruno reads English
+        assert refusal.json()["ephemeral_text"] == "This button was not made by labbot; nothing was done."
+    assert spaced(widened.json()["ephemeral_text"]) == "Ce bouton ne vient pas de labbot ; rien n'a été fait."
     assert mattermost.count(Membership) == 1
+
+
+def test_a_button_is_for_the_person_it_was_shown_to(mattermost: Mattermost) -> None:
+    context = _join_button(mattermost)["integration"]["context"]
+    assert context["audience"] == mattermost.bruno
+    # Alice replays the context of Bruno's private card as herself: refused, in her language (French).
+    replayed = _click(mattermost, mattermost.alice, context)
+    assert replayed.status_code == 200
+    assert spaced(replayed.json()["ephemeral_text"]) == (
+        "Ce bouton a été montré à quelqu'un d'autre ; rien n'a été fait. Pour le faire vous-même, tapez : "
+        "/lab rejoindre 1"
+    )
+    assert mattermost.count(Membership) == 1
+
+
+def test_a_button_past_its_expiry_is_refused_readably(mattermost: Mattermost) -> None:
+    context = _join_button(mattermost)["integration"]["context"]
+    assert context["expires"] > time.time() + 13 * 86400  # two weeks to click
+    signer = ContextSigner(ACTIONS_SECRET)
+    expired = signed_context(signer, context["command"], mattermost.bruno, int(time.time()) - 1)
+    answer = _click(mattermost, mattermost.bruno, expired)
+    assert answer.status_code == 200
+    assert (
+        answer.json()["ephemeral_text"]
+        == "This button has expired; nothing was done. To do it now, type: /lab rejoindre 1"
+    )
+    # Made before buttons carried an audience and an expiry: expired too, not "forged".
+    older = {"command": context["command"], "signature": signer.sign("action", context["command"])}
+    assert "expired" in _click(mattermost, mattermost.bruno, older).json()["ephemeral_text"]
+    assert mattermost.count(Membership) == 1
+
+
+def test_a_card_shown_to_the_channel_may_be_clicked_by_any_member(mattermost: Mattermost) -> None:
+    mattermost.slash(mattermost.alice, 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+    shared = mattermost.slash(mattermost.bruno, "publier projet 1").json()
+    assert shared["response_type"] == "in_channel"
+    (button,) = shared["attachments"][0]["actions"]
+    assert button["integration"]["context"]["audience"] == "*"
+    claire = mattermost.api.add_user("claire", "claire@sgar.gouv.fr")
+    joined = _click(mattermost, claire, button["integration"]["context"])
+    assert "Lab Bretagne" in joined.json()["ephemeral_text"]
+    assert mattermost.count(Membership) == 2
+
+
+def test_a_click_or_submission_whose_body_is_not_a_json_object_is_400(mattermost: Mattermost) -> None:
+    for path in ("/mattermost/actions", "/mattermost/dialog"):
+        for body in (b"[1, 2]", b"{oops", b"\xff\xfe", b"", b'"text"'):
+            answer = mattermost.http.post(path, content=body)
+            assert answer.status_code == 400, (path, body)
 
 
 def test_meeting_dialog_offers_the_partner_categories_and_logs_the_meeting(mattermost: Mattermost) -> None:

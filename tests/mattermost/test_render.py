@@ -84,9 +84,9 @@ def test_only_short_fields_sit_side_by_side() -> None:
 def test_a_long_slash_command_answer_continues_in_extra_responses() -> None:
     rows = [[str(i), "x" * 80] for i in range(500)]
     reply = Reply(title="Rapport", table=Table(columns=["#", "Agent"], rows=rows), visibility=Visibility.CHANNEL)
-    answer = command_response(reply, None)
+    answer = command_response(reply, None, "u1")
     parts = [answer, *answer["extra_responses"]]
     assert len(parts) >= 3
     assert {part["response_type"] for part in parts} == {"in_channel"}
     assert all(len(part["text"]) <= POST_LIMIT for part in parts)
-    assert "extra_responses" not in command_response(Reply(text="court"), None)
+    assert "extra_responses" not in command_response(Reply(text="court"), None, "u1")

@@ -1,0 +1,225 @@
+"""`export`: what one may read in the chat, as a file (xlsx, ods, csv, pdf), under the same permission rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from labbot.arguments import Arguments, Day, Ref, Region, option
+from labbot.budget import budget_report
+from labbot.context import CommandContext
+from labbot.errors import InvalidInput, NotFound
+from labbot.exports import hours as hours_export
+from labbot.exports import lists, statement
+from labbot.exports.files import FileFormat, export_metadata, spreadsheet
+from labbot.exports.ods import MAX_ODS_ROWS, TooManyRows
+from labbot.exports.statement import period_label
+from labbot.exports.tables import Workbook
+from labbot.i18n import N_, _, format_day
+from labbot.messages import Attachment, Reply
+from labbot.policy import project_or_refuse, require_event_lists, require_oversight, require_team_or_oversight
+from labbot.registry import CommandFamily
+from labbot.storage import events, exports, hours
+from labbot.storage.models import Project
+from labbot.text import shorten
+from labbot.vocabulary import REGIONS
+
+family = CommandFamily("exports")
+
+# What may be exported, as typed in French or English, and the formats each offers (the first is the default).
+WHAT = {"heures": "heures", "hours": "heures", "budget": "budget", "inscrits": "inscrits", "attendees": "inscrits"}
+WHAT |= {"partenaires": "partenaires", "partners": "partenaires", "projets": "projets", "projects": "projets"}
+SPREADSHEETS = (FileFormat.XLSX, FileFormat.ODS, FileFormat.CSV)
+FORMATS: dict[str, tuple[FileFormat, ...]] = {
+    "heures": SPREADSHEETS,
+    "budget": (FileFormat.XLSX, FileFormat.ODS),
+    "inscrits": SPREADSHEETS,
+    "partenaires": SPREADSHEETS,
+    "projets": SPREADSHEETS,
+}
+
+
+def _choice(choices: dict[str, str], what: str) -> BeforeValidator:
+    def parse(value: Any) -> str:
+        key = choices.get(str(value).strip().lower())
+        if key is None:
+            raise InvalidInput(
+                _("“{value}” is not a known {what}.").format(value=shorten(str(value), 40), what=_(what)),
+                hint=_("Choose one of: {choices}.").format(choices=", ".join(dict.fromkeys(choices.values()))),
+            )
+        return key
+
+    return BeforeValidator(parse)
+
+
+def _format(value: Any) -> FileFormat:
+    try:
+        return FileFormat(str(value).strip().lower().lstrip("."))
+    except ValueError:
+        raise InvalidInput(
+            _("“{value}” is not a file format labbot makes.").format(value=shorten(str(value), 20)),
+            hint=_("Choose one of: {choices}.").format(choices=", ".join(f.value for f in FileFormat)),
+        ) from None
+
+
+class ExportArgs(Arguments):
+    quoi: Annotated[str, _choice(WHAT, N_("kind of export"))] = option(
+        ..., aliases=("what",), help=N_("heures, budget, inscrits, partenaires or projets")
+    )
+    portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for inscrits"))
+    region: Region | None = option(None, help=N_("for heures and projets: a region"))
+    format: Annotated[FileFormat, BeforeValidator(_format)] | None = option(
+        None, help=N_("xlsx (default), ods, csv or pdf")
+    )
+    du: Day | None = option(None, aliases=("from",), help=N_("first day included"))
+    au: Day | None = option(None, aliases=("to",), help=N_("last day included"))
+
+
+@family.command(
+    "export",
+    "export",
+    arguments=ExportArgs,
+    positionals=("quoi", "portee"),
+    writes=False,
+    summary=N_("Export hours, a budget statement, attendees, partners or projects as a file"),
+    example="export heures region:bretagne du:01/01/2016 au:30/06/2016",
+    example_en="export hours region:bretagne format:csv",
+)
+def export(ctx: CommandContext, args: ExportArgs) -> Reply:
+    """Build the file; refuse what the person could not read in the chat."""
+    if args.du and args.au and args.du > args.au:
+        raise InvalidInput(
+            _("au: {end} is before du: {start}.").format(end=format_day(args.au), start=format_day(args.du)),
+            field="au",
+        )
+    offered = FORMATS[args.quoi]
+    file_format = args.format or offered[0]
+    if file_format not in offered:
+        raise InvalidInput(
+            _("export {what} is not offered as {format}.").format(what=args.quoi, format=file_format.value),
+            hint=_("Choose one of: {choices}.").format(choices=", ".join(f.value for f in offered)),
+            field="format",
+        )
+    build: Callable[[CommandContext, ExportArgs], tuple[Workbook, str]] = _BUILDERS[args.quoi]
+    book, name = build(ctx, args)
+    try:
+        attachment = spreadsheet(book, file_format, name)
+    except TooManyRows:
+        raise InvalidInput(
+            _("More than {limit} rows: too many for an ods file.").format(limit=MAX_ODS_ROWS),
+            hint=_("Ask for xlsx or csv, or narrow the period with du: and au:."),
+            field="format",
+        ) from None
+    return _with_file(book.title, attachment)
+
+
+def _with_file(title: str, attachment: Attachment) -> Reply:
+    reply = Reply(text=_("Here is {what}: {file}.").format(what=title, file=attachment.filename))
+    reply.files.append(attachment)
+    return reply
+
+
+def _filters(args: ExportArgs) -> list[tuple[str, str]]:
+    filters = [(_("Period"), period_label(args.du, args.au))]
+    if args.region:
+        filters.append((_("Region"), REGIONS.label(args.region)))
+    return filters
+
+
+def _book(ctx: CommandContext, args: ExportArgs, title: str, sheets: list[Any], scope: str) -> Workbook:
+    filters = [(_("Scope"), scope), *_filters(args)]
+    return Workbook(title, sheets, export_metadata(title, ctx.person.display_name, ctx.now(), filters))
+
+
+def _project(ctx: CommandContext, args: ExportArgs) -> Project:
+    if not args.portee:
+        raise InvalidInput(_("Say which project: export {what} <number>.").format(what=args.quoi), field="portee")
+    return project_or_refuse(ctx.session, args.portee)
+
+
+def _hours(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    period = hours_export.period_conditions(args.du, args.au)
+    if args.portee:
+        project = project_or_refuse(ctx.session, args.portee)
+        require_oversight(ctx.person, project.region)
+        conditions = [*hours.for_project(project.id), *period]
+        scope, name = f"#{project.id} {project.title}", f"heures-{project.id}-{project.slug}"
+    else:
+        region = args.region or ctx.person.region
+        if region is None:
+            raise InvalidInput(
+                _("Say which project or region: export heures 1, or export heures region:bretagne."),
+                field="region",
+            )
+        require_oversight(ctx.person, region)
+        conditions = [hours.in_region(region), *period]
+        scope, name = REGIONS.label(region), f"heures-{region}"
+    title = _("Hours — {scope}").format(scope=scope)
+    sheets = [
+        hours_export.entries_sheet(ctx.session, conditions),
+        *hours_export.summary_sheets(ctx.session, conditions),
+    ]
+    return _book(ctx, args, title, sheets, scope), f"{name}-{ctx.today().isoformat()}"
+
+
+def budget_statement(
+    ctx: CommandContext, project: Project, start: date | None, end: date | None
+) -> statement.Statement:
+    """The statement of `project`, after the same check as `budget <ref>`."""
+    require_oversight(ctx.person, project.region)
+    report = budget_report(ctx.session, project, ctx.settings.budget)
+    return statement.statement(
+        ctx.session, project, report, start=start, end=end, coordinator=ctx.person.display_name
+    )
+
+
+def _budget(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    project = _project(ctx, args)
+    item = budget_statement(ctx, project, args.du, args.au)
+    title = statement.heading(item)[0]
+    book = _book(ctx, args, title, statement.statement_sheets(item), f"#{project.id} {project.title}")
+    return book, f"etat-depenses-{project.id}-{project.slug}-{ctx.today().isoformat()}"
+
+
+def _attendees(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    require_event_lists(ctx.person)
+    event = events.find(ctx.session, args.portee or "")
+    if event is None:
+        keys = ", ".join(e.key for e in events.all_events(ctx.session))
+        raise NotFound(
+            _("No event “{key}”.").format(key=shorten(args.portee or "", 40)),
+            hint=_("Events: {keys}.").format(keys=keys),
+        )
+    title = _("Attendees — {event}").format(event=event.title)
+    sheet = lists.attendees_sheet(events.attendees(ctx.session, event.id))
+    return _book(ctx, args, title, [sheet], event.title), f"inscrits-{event.key}-{ctx.today().isoformat()}"
+
+
+def _partners(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    project = _project(ctx, args)
+    require_team_or_oversight(ctx.session, ctx.person, project)
+    title = _("Partner meetings — #{number} {title}").format(number=project.id, title=project.title)
+    sheet = lists.meetings_sheet(exports.partner_meetings(ctx.session, project.id))
+    book = _book(ctx, args, title, [sheet], f"#{project.id} {project.title}")
+    return book, f"partenaires-{project.id}-{project.slug}-{ctx.today().isoformat()}"
+
+
+def _projects(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    if args.portee:
+        raise InvalidInput(_("export projets takes no project; filter with region:."), field="portee")
+    scope = REGIONS.label(args.region) if args.region else _("all regions")
+    title = _("Projects — {scope}").format(scope=scope)
+    sheet = lists.projects_sheet(exports.project_rows(ctx.session, args.region))
+    return _book(ctx, args, title, [sheet], scope), f"projets-{args.region or 'france'}-{ctx.today().isoformat()}"
+
+
+_BUILDERS: dict[str, Callable[[CommandContext, ExportArgs], tuple[Workbook, str]]] = {
+    "heures": _hours,
+    "budget": _budget,
+    "inscrits": _attendees,
+    "partenaires": _partners,
+    "projets": _projects,
+}
