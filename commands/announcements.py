@@ -15,7 +15,7 @@ from labbot.parsing import parse_day
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.scheduling.audience import announcement_reach
-from labbot.states import Role
+from labbot.states import DeliveryState, Role
 from labbot.storage import announcements, events, outbox
 from labbot.storage.models import Announcement
 from labbot.text import shorten
@@ -243,9 +243,9 @@ def list_announcements(ctx: CommandContext, _args: Arguments) -> Reply:
                 format_moment(item.due_at),
                 _describe(item),
                 shorten(item.text, 40),
-                str(mine.get("sent", 0)),
-                str(mine.get("pending", 0) + mine.get("sending", 0)),
-                str(mine.get("failed", 0)),
+                str(mine.get(DeliveryState.SENT, 0)),
+                str(mine.get(DeliveryState.PENDING, 0) + mine.get(DeliveryState.SENDING, 0)),
+                str(mine.get(DeliveryState.FAILED, 0)),
             ]
         )
     columns = ["N°", _("State"), _("When"), _("To"), _("Text"), _("Sent"), _("Pending"), _("Failed")]

@@ -36,7 +36,7 @@ class RoleChange(Arguments):
     "grant",
     arguments=RoleChange,
     positionals=("utilisateur", "role"),
-    role="admin",
+    role=states.Role.ADMIN,
     summary=N_("Grant a role (administrators)"),
     example="role @claire coordinateur region:bretagne",
     example_en="grant @claire coordinateur region:bretagne",
