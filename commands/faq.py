@@ -85,8 +85,8 @@ def _search(ctx: CommandContext, words: str) -> Reply:
     )
     for hit in hits:
         reply.add_field(
-            _("FAQ {number}: {title}").format(number=hit.entry.question_id, title=hit.entry.title),
-            faq_extract(hit.entry, stems),
+            _("FAQ {number}: {title}").format(number=hit.question_id, title=hit.title),
+            faq_extract(hit, stems),
         )
     return reply
 

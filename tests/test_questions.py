@@ -11,6 +11,7 @@ from adapters.bootstrap import bootstrap
 from adapters.mattermost.render import as_text as mattermost_text
 from adapters.slack.blocks import render
 from labbot.clock import FixedClock
+from labbot.messages import Outcome
 from labbot.ports import RecordingNotifier
 from labbot.storage.models import AuditEntry, FaqEntry, Question
 from tests.conftest import TEST_START, Conversation, make_settings
@@ -177,3 +178,20 @@ def test_the_support_channel_hears_of_new_questions_without_pings(database_url: 
         assert not [m for o in slack_text_objects(slack.block_dicts()) for m in slack_pings(o["text"], o["type"])]
     finally:
         app.database.dispose()
+
+
+def test_search_syntax_in_the_words_is_just_text(lab: Conversation) -> None:
+    published(lab, "Quel plafond ?", "500 000 € par projet.", "Plafond")
+    for words in (
+        '"plafond" OR "x"',
+        "NEAR(plafond x)",
+        "plafond*",
+        "^plafond",
+        "-plafond",
+        "{body}: plafond",
+        "'; --",
+    ):
+        for verb in ("faq", "labs"):
+            said = lab.say("bruno", f"{verb} {words}")
+            assert said.outcome is not Outcome.FAILED, (verb, words, said.text)
+    assert "Plafond" in lab.ok("bruno", 'faq "plafond" OR "x"').text
