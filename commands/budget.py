@@ -94,7 +94,7 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     if window is None:
         reply.notes.append(
             _(
-                "The PIA window ({months} months) opens when the project is “en-cours”: statut <n> en-cours date:…"
+                "The PIA window ({months} months) opens when the project is “en-cours”: status <n> en-cours date:…"
             ).format(months=ctx.settings.budget.pia_window_months)
         )
         return
@@ -262,7 +262,7 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
     else:
         region = args.region or ctx.person.region
         if region is None:
-            raise InvalidInput(_("region is missing."), hint=_("Example: rapport region:bretagne par:projet"))
+            raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne par:projet"))
         require_oversight(ctx.person, region)
         conditions = [hours.in_region(region)]
         title = _("Hours in {region}").format(region=REGIONS.label(region))
