@@ -89,14 +89,15 @@ def search(
     each project comes with whether the viewer reads its full record."""
     conditions = _facets(session, viewer, filters)
     visible = record_visible(viewer)
-    if not stems:
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    every_text, any_text = (
+        search_index.postgresql_queries(session, folded_words(words)) if postgresql and stems else ("", "")
+    )
+    if not stems or (postgresql and not any_text):  # no meaningful word: the facets alone
         query = select(Project, visible).where(*conditions).order_by(Project.id.desc()).limit(limit)
         return [(project, bool(readable)) for project, readable in session.execute(query)]
-    if session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         # Any of the words matches; projects with all of them come first (as in the FAQ).
-        every_text, any_text = search_index.postgresql_queries(session, folded_words(words))
-        if not any_text:
-            return []
         all_terms = bindparam("all_words", every_text, type_=TSQUERY)
         terms = bindparam("any_word", any_text, type_=TSQUERY)
         public: ColumnElement[Any] = literal_column("projects.search_public")
