@@ -14,9 +14,12 @@ applies there so that `link_names`-style parsing finds nothing either.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 ZERO_WIDTH_SPACE = "\u200b"
+# An `@` followed by something other than a space or the zero-width space already there.
+_AT_BEFORE_SOMETHING = re.compile(r"@(?=[^\s\u200b])")
 
 
 def _letter_or_digit(char: str) -> bool:
@@ -28,18 +31,13 @@ def unpingable(text: str) -> str:
     """`text` with every `@` that could start a mention followed by a zero-width space."""
     if "@" not in text:
         return text
-    out: list[str] = []
-    for index, char in enumerate(text):
-        out.append(char)
-        if char != "@" or index + 1 == len(text):
-            continue
-        following = text[index + 1]
-        if following.isspace() or following == ZERO_WIDTH_SPACE:
-            continue
-        if index > 0 and _letter_or_digit(text[index - 1]):
-            continue
-        out.append(ZERO_WIDTH_SPACE)
-    return "".join(out)
+
+    def broken(match: re.Match[str]) -> str:
+        start = match.start()
+        glued = start > 0 and _letter_or_digit(text[start - 1])
+        return "@" if glued else "@" + ZERO_WIDTH_SPACE
+
+    return _AT_BEFORE_SOMETHING.sub(broken, text)
 
 
 def typed_back(text: str) -> str:

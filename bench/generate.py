@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, text
 
 from bench.scale import Scale
+from bench.support_texts import faq_rows, project_summary
 from labbot.config import Settings
 from labbot.lifecycle import STATUSES
-from labbot.storage import hour_totals
+from labbot.storage import hour_totals, search_index
 from labbot.storage.database import Database
 from labbot.storage.models import Base, Event
 from labbot.vocabulary import COMPETENCES, COST_TYPES, METHODS, PARTNER_CATEGORIES, REGIONS
@@ -158,7 +159,7 @@ class DataSet:
             decided = date(2016, 10, 1) if status in ("retenu", "non-retenu", "en-cours") else None
             started = STARTED_ON if status == "en-cours" else None
             yield (pid, f"lab-{pid}", f"Laboratoire {pid}", region,
-                   json.dumps([f"DDT {region}", f"DREAL {region}"]), f"Projet de laboratoire numéro {pid}.",
+                   json.dumps([f"DDT {region}", f"DREAL {region}"]), project_summary(pid),
                    json.dumps(self.random.sample(methods, 2)), "", "", "", "", "", "", status,
                    filed, decided, started, None, self.plan.agent_id(pid - 1), CREATED_AT)  # fmt: skip
 
@@ -199,6 +200,12 @@ class DataSet:
             taken[event_id] = taken.get(event_id, 0) + 1
             yield (number, event_id, self.plan.agent_id(index), self.plan.project_of_agent(index), state,
                    CREATED_AT, None)  # fmt: skip
+
+    def questions(self) -> Rows:
+        yield from faq_rows(self.scale.faq_entries, self.plan.agent_id(0), ADMIN_ID)[0]
+
+    def faq_entries(self) -> Rows:
+        yield from faq_rows(self.scale.faq_entries, self.plan.agent_id(0), ADMIN_ID)[1]
 
     def cost_lines(self) -> Rows:
         kinds = COST_TYPES.codes()
@@ -267,6 +274,14 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         "cost_lines",
     ),
 }
+TABLES["questions"] = (
+    ("id", "asker_id", "project_id", "text", "state", "answer", "answered_by_id", "created_at", "answered_at"),
+    "questions",
+)
+TABLES["faq_entries"] = (
+    ("question_id", "title", "question", "answer", "published_by_id", "created_at", "updated_at"),
+    "faq_entries",
+)
 JSON_COLUMNS = {"services", "methods"}
 
 
@@ -323,6 +338,8 @@ def generate(database: Database, scale: Scale) -> Generated:
             seconds[table] = time.perf_counter() - table_started
         if database.dialect == "postgresql":
             for table in TABLES:
+                if table == "faq_entries":
+                    continue  # numbered as its questions: no sequence of its own
                 connection.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")  # noqa: S608
                 )
@@ -330,6 +347,10 @@ def generate(database: Database, scale: Scale) -> Generated:
     with database.engine.begin() as connection:
         hour_totals.rebuild(connection)  # the bulk load bypassed the ORM hook that keeps them
     seconds["hour_month_totals"] = time.perf_counter() - totals_started
+    search_started = time.perf_counter()
+    with database.engine.begin() as connection:
+        search_index.rebuild(connection)  # SQLite's FTS5 tables, likewise (PostgreSQL's columns are generated)
+    seconds["search_index"] = time.perf_counter() - search_started
     analyze_started = time.perf_counter()
     _analyze(database)
     seconds["analyze"] = time.perf_counter() - analyze_started

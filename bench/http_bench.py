@@ -2,8 +2,10 @@
 
 Both servers run at once (uvicorn, one process each); the load client runs in a third process and the rounds
 alternate which server goes first, so drift on a shared machine hits both alike. Ratios are labbot / bare.
-labbot's Slack adapter acks first and answers through the response_url afterwards: for it the report also
-gives the time until the last of a round's replies reached the Slack stand-in.
+labbot acks first and answers through the command's response_url afterwards, on both platforms: the report
+also gives the time until the last of a round's answers reached the platform's stand-in, as answers per
+second. Slack's floor is the best of four bare slack-bolt apps (sync or async, process_before_response or
+not); each is measured at 1 client and at the scale's clients.
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ from bench import stand_ins
 from bench.generate import Layout
 from bench.processes import free_port, peak_rss_mib, server
 from bench.scale import Scale
-from bench.servers import MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
+from bench.servers import BARE_SLACK_KINDS, MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
 from bench.stand_ins import PlatformSide
 
 PLATFORMS = {
-    "slack": ("bare-slack", "/slack/events"),
-    "mattermost": ("bare-mattermost", "/mattermost/command"),
+    "slack": (BARE_SLACK_KINDS, "/slack/events"),
+    "mattermost": (("bare-mattermost",), "/mattermost/command"),
 }
 DELIVERY_TIMEOUT_S = 300
 
@@ -57,9 +59,11 @@ def _platform_side(platform: str, plan: Layout, env: dict[str, str], port: int) 
             yield side
 
 
-def _load(platform: str, url: str, scale: Scale, *, side: PlatformSide, users: Path, env: dict[str, str]) -> Any:
+def _load(
+    platform: str, url: str, scale: Scale, clients: int, *, side: PlatformSide, users: Path, env: dict[str, str]
+) -> Any:
     command = [sys.executable, "-m", "bench.load", platform, url, "--requests", str(scale.http_requests),
-               "--clients", str(scale.http_clients), "--users", str(users), "--response-url", side.response_url,
+               "--clients", str(clients), "--users", str(users), "--response-url", side.response_url,
                "--team", side.team, "--channel", side.channel]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ, **env})
     if done.returncode != 0:
@@ -77,32 +81,62 @@ def _wait_for_replies(side: PlatformSide, expected: int, started_at: float) -> f
     return round(time.time() - started_at, 3)
 
 
+def _median(rounds: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(r[key] for r in rounds))
+
+
 def _ratios(bare: list[dict[str, Any]], labbot: list[dict[str, Any]]) -> dict[str, float]:
-    rps = statistics.median(r["requests_per_s"] for r in labbot) / statistics.median(
-        r["requests_per_s"] for r in bare
-    )
-    p99 = statistics.median(r["p99_ms"] for r in labbot) / statistics.median(r["p99_ms"] for r in bare)
-    return {"requests_per_s_ratio": round(rps, 3), "p99_ack_ratio": round(p99, 3)}
+    rps = _median(labbot, "requests_per_s") / _median(bare, "requests_per_s")
+    p50 = _median(labbot, "p50_ms") / _median(bare, "p50_ms")
+    p99 = _median(labbot, "p99_ms") / _median(bare, "p99_ms")
+    return {"requests_per_s_ratio": round(rps, 3), "p50_ack_ratio": round(p50, 3), "p99_ack_ratio": round(p99, 3)}
+
+
+def _summary(
+    rounds: dict[str, list[dict[str, Any]]], replies_s: list[float | None], requests: int
+) -> dict[str, Any]:
+    """Per client count: each server's medians, the best bare variant, labbot against it, answers per second."""
+    bare = {name: r for name, r in rounds.items() if name != "labbot"}
+    best = max(bare, key=lambda name: _median(bare[name], "requests_per_s"))
+    summary: dict[str, Any] = {
+        "servers": {
+            name: {
+                "requests_per_s": _median(r, "requests_per_s"),
+                "p50_ms": _median(r, "p50_ms"),
+                "p99_ms": _median(r, "p99_ms"),
+            }
+            for name, r in rounds.items()
+        },
+        "best_bare": best,
+    }
+    if "labbot" in rounds:
+        summary.update(_ratios(bare[best], rounds["labbot"]))
+        answered = [requests / s for s in replies_s if s]
+        summary["answered_per_s"] = round(statistics.median(answered), 1) if answered else None
+    return summary
 
 
 def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Path) -> dict[str, Any]:
-    """Bare and labbot servers for one platform, alternating rounds; labbot only if its adapter landed."""
+    """Every bare variant and labbot for one platform, at 1 client and at the scale's clients, in alternating
+    rounds; labbot only if its adapter landed. Answers that follow the ack are counted at the stand-in."""
     scale = plan.scale
     env = {SLACK_SECRET_ENV: secrets.token_hex(16), MATTERMOST_TOKEN_ENV: secrets.token_hex(13)}
-    bare_kind, path = PLATFORMS[platform]
-    bare_port, labbot_port = free_port(), free_port()
+    bare_kinds, path = PLATFORMS[platform]
+    labbot_port = free_port()
     landed = adapter_landed(platform)
-    result: dict[str, Any] = {"requests": scale.http_requests, "clients": scale.http_clients, "bare": []}
+    result: dict[str, Any] = {"requests": scale.http_requests, "clients": scale.http_clients, "by_clients": {}}
     with ExitStack() as stack:
         side = stack.enter_context(_platform_side(platform, plan, env, labbot_port))
         users = workdir / f"users-{platform}.json"
         users.write_text(json.dumps(side.users))
-        bare_log = workdir / f"{bare_kind}.log"
-        stack.enter_context(
-            server(["bench.servers", bare_kind, "--port", str(bare_port)], bare_port, env, bare_log)
-        )
-        targets = {"bare": f"http://127.0.0.1:{bare_port}{path}"}
+        targets: dict[str, str] = {}
+        for kind in bare_kinds:
+            port = free_port()
+            log = workdir / f"{kind}.log"
+            stack.enter_context(server(["bench.servers", kind, "--port", str(port)], port, env, log))
+            targets[kind] = f"http://127.0.0.1:{port}{path}"
         labbot = None
+        sent_to_labbot = 0
         if landed:
             config = workdir / f"labbot-{platform}.toml"
             config.write_text(_toml(database_url, labbot_port, platform, side.section))
@@ -110,24 +144,31 @@ def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Pa
             labbot_log = workdir / f"labbot-{platform}.log"
             labbot = stack.enter_context(server(arguments, labbot_port, {**env, **side.env}, labbot_log))
             targets["labbot"] = f"http://127.0.0.1:{labbot_port}{path}"
-            result["labbot"] = []
-            result["labbot_replies_s"] = []
             # Unmeasured: labbot links each platform account to its agent on first contact.
-            warmup = _load(platform, targets["labbot"], scale, side=side, users=users, env=env)
-            if platform == "slack":
-                _wait_for_replies(side, scale.http_requests, warmup["started_at"])
-        for round_number in range(scale.http_rounds):
-            order = list(targets.items()) if round_number % 2 == 0 else list(reversed(targets.items()))
-            for name, url in order:
-                figures = _load(platform, url, scale, side=side, users=users, env=env)
-                result[name].append(figures)
-                if name == "labbot" and platform == "slack":
-                    # Every labbot round so far (and the warm-up) answers through the response_url.
-                    expected = scale.http_requests * (len(result["labbot"]) + 1)
-                    result["labbot_replies_s"].append(_wait_for_replies(side, expected, figures["started_at"]))
+            warmup = _load(platform, targets["labbot"], scale, scale.http_clients, side=side, users=users, env=env)
+            sent_to_labbot += scale.http_requests
+            _wait_for_replies(side, sent_to_labbot, warmup["started_at"])
+        for clients in sorted({1, scale.http_clients}):
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+            replies_s: list[float | None] = []
+            for round_number in range(scale.http_rounds):
+                order = list(targets.items())
+                order = order[round_number % len(order) :] + order[: round_number % len(order)]
+                for name, url in order:
+                    figures = _load(platform, url, scale, clients, side=side, users=users, env=env)
+                    rounds[name].append(figures)
+                    if name == "labbot":
+                        sent_to_labbot += scale.http_requests
+                        replies_s.append(_wait_for_replies(side, sent_to_labbot, figures["started_at"]))
+            result["by_clients"][str(clients)] = _summary(rounds, replies_s, scale.http_requests)
+            if clients == scale.http_clients:
+                best = result["by_clients"][str(clients)]["best_bare"]
+                result["bare"] = rounds[best]
+                result["labbot"] = rounds.get("labbot")
+                result["labbot_replies_s"] = replies_s
         if labbot is not None:
             result["labbot_peak_rss_mib"] = peak_rss_mib(labbot.pid)
-    if landed:
+    if landed and result.get("labbot"):
         result.update(_ratios(result["bare"], result["labbot"]))
     else:
         result["labbot"] = None

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event, text
 from adapters.bootstrap import Application, bootstrap
 from bench.generate import TODAY, Layout
 from bench.stats import summary_ms
+from bench.support_texts import FAQ_QUERIES, LAB_QUERIES
 from labbot.clock import PARIS, FixedClock
 from labbot.config import Settings, call_events
 from labbot.messages import Outcome, Request
@@ -72,6 +73,17 @@ def _signup(plan: Layout, i: int, events: list[str]) -> Sample:
     return Sample(plan.console_id(plan.agent_id(index)), f"inscription {events[(index + 1) % len(events)]}")
 
 
+def _faq(plan: Layout, i: int, _events: list[str]) -> Sample:
+    return Sample(_member(plan, i)[0], f"faq {FAQ_QUERIES[i % len(FAQ_QUERIES)]}")
+
+
+def _labs(plan: Layout, i: int, _events: list[str]) -> Sample:
+    # Words alone, words with a facet, facets alone: in turn, as agents (who search public fields only).
+    words = LAB_QUERIES[i % len(LAB_QUERIES)]
+    facets = ("", f"region:{plan.regions[i % len(plan.regions)]}", "methode:design", "statut:en-cours")[i % 4]
+    return Sample(_member(plan, i)[0], f"labs {words} {facets}".strip())
+
+
 FAMILIES = (
     Family("log hours (heures)", _log_hours),
     Family("my hours (mesheures)", lambda p, i, _e: Sample(_member(p, i)[0], "mesheures mois:2017-03")),
@@ -92,6 +104,8 @@ FAMILIES = (
     Family("events (evenements)", lambda p, i, _e: Sample(_member(p, i)[0], "evenements")),
     Family("signup (inscription)", _signup),
     Family("partners (partenaires)", lambda p, i, _e: Sample(_member(p, i)[0], f"partenaires {_member(p, i)[1]}")),
+    Family("FAQ search (faq)", _faq),
+    Family("labs search (labs)", _labs),
 )
 
 

@@ -49,7 +49,9 @@ def slack_request(secret: str, users: list[tuple[str, str]], response_url: str, 
     return build
 
 
-def mattermost_request(token: str, users: list[tuple[str, str]], team: str, channel: str) -> Build:
+def mattermost_request(
+    token: str, users: list[tuple[str, str]], response_url: str, team: str, channel: str
+) -> Build:
     """The i-th `/lab` slash command as Mattermost posts it (form fields, token in the body)."""
 
     def build(i: int) -> tuple[bytes, dict[str, str]]:
@@ -57,7 +59,7 @@ def mattermost_request(token: str, users: list[tuple[str, str]], team: str, chan
         body = urlencode({
             "token": token, "team_id": team, "team_domain": "labs", "channel_id": channel,
             "channel_name": "town-square", "user_id": user, "user_name": user, "command": "/lab", "text": text,
-            "response_url": "", "trigger_id": f"{i}.bench",
+            "response_url": response_url, "trigger_id": f"{i}.bench",
         }).encode()  # fmt: skip
         return body, {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
 
@@ -109,7 +111,9 @@ def main() -> None:
     build = (
         slack_request(os.environ[SLACK_SECRET_ENV], users, args.response_url, args.team, args.channel)
         if args.platform == "slack"
-        else mattermost_request(os.environ[MATTERMOST_TOKEN_ENV], users, args.team, args.channel)
+        else mattermost_request(
+            os.environ[MATTERMOST_TOKEN_ENV], users, args.response_url, args.team, args.channel
+        )
     )
     print(json.dumps(asyncio.run(run(args.url, build, args.requests, args.clients))))
 

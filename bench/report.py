@@ -95,6 +95,19 @@ def _http(http: dict[str, Any]) -> list[str]:
                 for name in ("bare", "labbot") for i, r in enumerate(result.get(name) or [])]  # fmt: skip
         lines += _table(["server", "round", "req/s", "p50 ms", "p99 ms (ack)", "errors"], rows)
         lines.append("")
+        for clients, summary in result.get("by_clients", {}).items():
+            rows = [
+                [name, f["requests_per_s"], f["p50_ms"], f["p99_ms"]] for name, f in summary["servers"].items()
+            ]
+            lines += [f"{clients} client(s), medians of the rounds:", ""]
+            lines += _table(["server", "req/s", "p50 ms", "p99 ms"], rows)
+            if "requests_per_s_ratio" in summary:
+                lines.append(
+                    f"labbot / {summary['best_bare']}: acks/s **{summary['requests_per_s_ratio']}**, p50 "
+                    f"**{summary['p50_ack_ratio']}** ×; answered (through the response_url) "
+                    f"**{summary['answered_per_s']}**/s."
+                )
+            lines.append("")
         if result.get("labbot"):
             lines.append(
                 f"labbot / bare (medians): requests/s **{result['requests_per_s_ratio']}** (aim ≥ 0.8), "
@@ -103,7 +116,7 @@ def _http(http: dict[str, Any]) -> list[str]:
             )
             if result.get("labbot_replies_s"):
                 lines.append(
-                    f"Slack answers after the ack, through the response_url: the last reply of each round reached "
+                    "Answers follow the ack through the response_url: the last reply of each round reached "
                     f"the stand-in {', '.join(str(s) for s in result['labbot_replies_s'])} s after the round's "
                     "first request."
                 )

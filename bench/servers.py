@@ -1,7 +1,9 @@
 """The HTTP servers the HTTP benchmark compares, each run by uvicorn in its own process.
 
 `python -m bench.servers <kind> --port P [--config FILE]`, kind one of:
-- `bare-slack`: a slack-bolt `AsyncApp` that verifies the signature and only acks `/lab` (the framework's floor);
+- `bare-slack-<sync|async>[-pbr]`: a slack-bolt `App` or `AsyncApp` that verifies the signature and only acks
+  `/lab` (the framework's floor), with Bolt's default `process_before_response=False` or `-pbr` for True;
+  `bare-slack` is `bare-slack-async-pbr`;
 - `bare-mattermost`: a Starlette endpoint that checks the command token and answers a fixed ephemeral reply;
 - `labbot`: labbot's own HTTP app (`adapters.serve.http_app`), as `labbot run` builds it.
 All share the same stack: uvicorn, one worker, no access log.
@@ -15,7 +17,9 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import uvicorn
+from slack_bolt import Ack, App
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.handler import SlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from starlette.applications import Starlette
@@ -31,14 +35,41 @@ BARE_BOT_TOKEN = "xoxb-bench"  # noqa: S105 - never sent anywhere: the bare app 
 MATTERMOST_TOKEN_ENV = "LABBOT_BENCH_MATTERMOST_TOKEN"  # noqa: S105 - the variable's name, not a secret
 
 
-def bare_slack_app() -> Starlette:
+BARE_SLACK_KINDS = ("bare-slack-async-pbr", "bare-slack-async", "bare-slack-sync-pbr", "bare-slack-sync")
+
+
+def _authorization(team_id: str | None) -> AuthorizeResult:
+    # One workspace with a fixed bot token: no auth.test round trip, the floor does only what acking needs.
+    return AuthorizeResult(enterprise_id=None, team_id=team_id, bot_token=BARE_BOT_TOKEN, bot_user_id="UBOT")
+
+
+def bare_slack_app(*, sync: bool = False, process_before_response: bool = True) -> Starlette:
     """slack-bolt's floor: signature verified, command acked, nothing else."""
+    secret = os.environ[SLACK_SECRET_ENV]
+    if sync:
+
+        def authorize_sync(team_id: str | None = None, **_context: Any) -> AuthorizeResult:
+            return _authorization(team_id)
+
+        sync_bolt = App(
+            signing_secret=secret, authorize=authorize_sync, process_before_response=process_before_response
+        )
+
+        @sync_bolt.command("/lab")
+        def lab_sync(ack: Ack) -> None:
+            ack("ok")
+
+        sync_handler = SlackRequestHandler(sync_bolt)
+
+        async def sync_events(request: Request) -> Response:
+            return await sync_handler.handle(request)
+
+        return Starlette(routes=[Route("/slack/events", sync_events, methods=["POST"])])
 
     async def authorize(team_id: str | None = None, **_context: Any) -> AuthorizeResult:
-        # One workspace with a fixed bot token: no auth.test round trip, the floor does only what acking needs.
-        return AuthorizeResult(enterprise_id=None, team_id=team_id, bot_token=BARE_BOT_TOKEN, bot_user_id="UBOT")
+        return _authorization(team_id)
 
-    bolt = AsyncApp(signing_secret=os.environ[SLACK_SECRET_ENV], authorize=authorize, process_before_response=True)
+    bolt = AsyncApp(signing_secret=secret, authorize=authorize, process_before_response=process_before_response)
 
     @bolt.command("/lab")
     async def lab(ack: AsyncAck) -> None:
@@ -73,14 +104,17 @@ def labbot_app(config: str) -> Starlette:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.servers")
-    parser.add_argument("kind", choices=["bare-slack", "bare-mattermost", "labbot"])
+    parser.add_argument("kind", choices=["bare-slack", *BARE_SLACK_KINDS, "bare-mattermost", "labbot"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", default="")
     args = parser.parse_args()
     if args.kind == "labbot":
         app = labbot_app(args.config)
+    elif args.kind == "bare-mattermost":
+        app = bare_mattermost_app()
     else:
-        app = bare_slack_app() if args.kind == "bare-slack" else bare_mattermost_app()
+        kind = "bare-slack-async-pbr" if args.kind == "bare-slack" else args.kind
+        app = bare_slack_app(sync="-sync" in kind, process_before_response=kind.endswith("-pbr"))
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -1,8 +1,8 @@
 """The platforms' Web API stand-ins (tests/platforms) that labbot's adapters talk to during the HTTP benchmark.
 
-labbot's Slack adapter looks its users up with users.info and answers through the command's response_url;
-the Mattermost adapter reads users through REST. Both stand-ins know the generated agents by e-mail, so
-labbot links each platform account to the agent already in the database on first contact.
+labbot's Slack adapter looks its users up with users.info, the Mattermost adapter through REST; both answer
+through the command's response_url, which the stand-in counts. Both stand-ins know the generated agents by
+e-mail, so labbot links each platform account to the agent already in the database on first contact.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def mattermost(plan: Layout, command_token: str, public_url: str, count: int = 3
         channel = api.add_channel(
             team, "town-square", display_name="Town Square", member_ids=[u for u, _ in users]
         )
+        # One hook for every command of the run (Mattermost gives each command its own, usable 5 times).
+        response_url = api.new_response_url(uses=10**9)
         yield PlatformSide(
             section={"url": api.url, "team": "labs", "public_url": public_url},
             env={
@@ -86,6 +88,8 @@ def mattermost(plan: Layout, command_token: str, public_url: str, count: int = 3
             users=users,
             team=team,
             channel=channel,
+            response_url=response_url,
+            delivered=lambda: len(api.responses_to(response_url)),
         )
     finally:
         api.stop()

@@ -15,6 +15,7 @@ from commands import (
     indicators,
     labs,
     meetings,
+    personal,
     questions,
     roles,
     subscriptions,
@@ -42,4 +43,5 @@ FAMILIES = [
     support.family,
     labs.family,
     exports.family,
+    personal.family,
 ]

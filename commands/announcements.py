@@ -9,13 +9,13 @@ from labbot.arguments import Arguments, LongText, Ref, Region, option
 from labbot.clock import PARIS
 from labbot.context import CommandContext
 from labbot.errors import Conflict, InvalidInput, NotFound
-from labbot.i18n import N_, _, format_moment
+from labbot.i18n import N_, _, current_language, format_moment, ngettext
 from labbot.messages import Action, Reply, Table
 from labbot.parsing import parse_day
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.scheduling.audience import announcement_reach
-from labbot.states import Role
+from labbot.states import DeliveryState, Role
 from labbot.storage import announcements, events, outbox
 from labbot.storage.models import Announcement
 from labbot.text import shorten
@@ -24,7 +24,8 @@ from labbot.vocabulary import REGIONS
 family = CommandFamily("announcements")
 _ACTION = re.compile(r"^(confirmer|confirm|annuler|cancel)\s+#?(\d{1,9})$", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2})(?:[h:](\d{2})?)?$")
-_MOMENT_EXAMPLE = 'quand:"12/06/2016 09:30"'
+# Relative, so that the example is never in the past.
+_MOMENT_EXAMPLES = {"fr": 'quand:"demain 09:30"', "en": 'when:"tomorrow 09:30"'}
 
 
 def parse_moment(text: str, today: date) -> datetime:
@@ -56,11 +57,14 @@ class AnnounceArgs(Arguments):
     greedy=True,
     role=Role.ADMIN,
     summary=N_("Announce to everyone, a region, an event, a project or a channel (preview, then confirm)"),
-    example='annonce "Dépôt des dossiers le 30/09" region:bretagne quand:"12/06/2016 09:30"',
-    example_en='announce "Files are due on 30/09" region:bretagne when:"12/06/2016 09:30"',
+    example='annonce "Dépôt des dossiers le 30/09" region:bretagne quand:"{soon} 09:30"',
+    example_en='announce "Files are due on 30/09" region:bretagne when:"{soon} 09:30"',
 )
 def announce(ctx: CommandContext, args: AnnounceArgs) -> Reply:
     """Draft an announcement and show its preview; `annonce confirmer|annuler <n>` acts on one."""
+    if not args.texte:
+        # An empty text would go out as blank messages to everyone it reaches.
+        raise InvalidInput(_("texte: the announcement is empty."), field="texte")
     if found := _ACTION.match(args.texte):
         number = int(found.group(2))
         if found.group(1).lower() in ("confirmer", "confirm"):
@@ -71,7 +75,9 @@ def announce(ctx: CommandContext, args: AnnounceArgs) -> Reply:
     if args.quand and due <= ctx.now():
         raise InvalidInput(
             _("quand: {moment} is already past.").format(moment=format_moment(due)),
-            hint=_("Give a date and a time in Paris, e.g. {example}").format(example=_MOMENT_EXAMPLE),
+            hint=_("Give a date and a time in Paris, e.g. {example}").format(
+                example=_MOMENT_EXAMPLES[current_language()]
+            ),
             field="quand",
         )
     draft = Announcement(
@@ -118,13 +124,13 @@ def _audience(ctx: CommandContext, args: AnnounceArgs) -> tuple[str, str]:
         return "tous", ""
     audience, value = given[0]
     if audience == "evenement" and events.find(ctx.session, value) is None:
-        raise NotFound(_("No event “{key}”.").format(key=shorten(value, 40)), hint=_("See: evenements"))
+        raise NotFound(_("No event “{key}”.").format(key=shorten(value, 40)), hint=_("See: events"))
     if audience == "projet":
         value = str(project_or_refuse(ctx.session, value).id)
     if audience == "canal" and not announcements.channels_of(ctx.session, "canal", value):
         raise NotFound(
             _("No lab channel named “{name}”.").format(name=shorten(value, 40)),
-            hint=_("Register one by typing “canal ajouter” in it."),
+            hint=_("Register one by typing “channel add” in it."),
         )
     return audience, value
 
@@ -143,22 +149,20 @@ def _preview(ctx: CommandContext, draft: Announcement, *, scheduled: bool) -> Re
     when = format_moment(draft.due_at) if scheduled else _("as soon as confirmed")
     reply = Reply(title=_("Announcement {number} (draft)").format(number=draft.id), text=draft.text)
     reply.add_field(_("To"), _describe(draft))
-    reply.add_field(
-        _("Recipients"), _("{people} people, {channels} channels").format(people=people, channels=channels)
-    )
+    reply.add_field(_("Recipients"), _reach(people, channels))
     reply.add_field(_("When"), when)
     reply.actions = [
         Action(label=_("Confirm"), command=f"annonce confirmer {draft.id}", style="primary"),
         Action(label=_("Discard"), command=f"annonce annuler {draft.id}", style="danger"),
     ]
-    reply.notes.append(_("Nothing is sent until you confirm: annonce confirmer {number}").format(number=draft.id))
+    reply.notes.append(_("Nothing is sent until you confirm: announce confirm {number}").format(number=draft.id))
     return reply
 
 
 def _locked(ctx: CommandContext, number: int) -> Announcement:
     item = announcements.lock(ctx.session, number)
     if item is None:
-        raise NotFound(_("No announcement {number}.").format(number=number), hint=_("See: annonces"))
+        raise NotFound(_("No announcement {number}.").format(number=number), hint=_("See: announcements"))
     return item
 
 
@@ -172,10 +176,9 @@ def _confirm(ctx: CommandContext, number: int) -> Reply:
     item.due_at = max(item.due_at, ctx.now())
     people, channels = announcement_reach(ctx.session, item)
     return Reply(
-        text=_(
-            "Announcement {number} confirmed: {people} people and {channels} channels, from {when}. "
-            "You will get a delivery report."
-        ).format(number=number, people=people, channels=channels, when=format_moment(item.due_at))
+        text=_("Announcement {number} confirmed: {reach}, from {when}. You will get a delivery report.").format(
+            number=number, reach=_reach(people, channels), when=format_moment(item.due_at)
+        )
     )
 
 
@@ -187,11 +190,21 @@ def _cancel(ctx: CommandContext, number: int) -> Reply:
     if item.state == "envoyee" and item.message_id is not None:
         stopped = outbox.cancel_open(ctx.session, item.message_id)
         return Reply(
-            text=_(
-                "Announcement {number} was already going out; {count} deliveries not yet made are cancelled."
+            text=ngettext(
+                "Announcement {number} was already going out; {count} delivery not yet made is cancelled.",
+                "Announcement {number} was already going out; {count} deliveries not yet made are cancelled.",
+                stopped,
             ).format(number=number, count=stopped)
         )
     raise Conflict(_("Announcement {number} is already {state}.").format(number=number, state=_state(item.state)))
+
+
+def _reach(people: int, channels: int) -> str:
+    """`1 person, 0 channels`, in the request's language with its plural rules."""
+    return _("{people}, {channels}").format(
+        people=ngettext("{count} person", "{count} people", people).format(count=people),
+        channels=ngettext("{count} channel", "{count} channels", channels).format(count=channels),
+    )
 
 
 def _state(state: str) -> str:
@@ -230,9 +243,9 @@ def list_announcements(ctx: CommandContext, _args: Arguments) -> Reply:
                 format_moment(item.due_at),
                 _describe(item),
                 shorten(item.text, 40),
-                str(mine.get("sent", 0)),
-                str(mine.get("pending", 0) + mine.get("sending", 0)),
-                str(mine.get("failed", 0)),
+                str(mine.get(DeliveryState.SENT, 0)),
+                str(mine.get(DeliveryState.PENDING, 0) + mine.get(DeliveryState.SENDING, 0)),
+                str(mine.get(DeliveryState.FAILED, 0)),
             ]
         )
     columns = ["N°", _("State"), _("When"), _("To"), _("Text"), _("Sent"), _("Pending"), _("Failed")]

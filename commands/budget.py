@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from commands.charts import CHART_WORDS, ChartView, budget_chart, region_hours_chart
 from labbot.arguments import Amount, Arguments, CostType, Day, OneProject, Ref, Region, ShortText, option
 from labbot.budget import BudgetReport, budget_report
 from labbot.budget_watch import crossing_note, tell_crossing
@@ -23,22 +24,28 @@ from labbot.vocabulary import COST_TYPES, PLAN_NATURES, REGIONS
 family = CommandFamily("budget")
 
 
+class BudgetArgs(OneProject):
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: the spending drawn over time"))
+
+
 @family.command(
     "budget",
     "budget-report",
-    arguments=OneProject,
-    positionals=("projet",),
+    arguments=BudgetArgs,
+    positionals=("projet", "vue"),
     role=Role.COORDINATOR,
     writes=False,
     summary=N_("A project's budget: valued time, costs, cap, PIA share"),
     example="budget 1",
     example_en="budget 1",
 )
-def show_budget(ctx: CommandContext, args: OneProject) -> Reply:
+def show_budget(ctx: CommandContext, args: BudgetArgs) -> Reply:
     """The budget breakdown and the PIA window."""
     project = project_or_refuse(ctx.session, args.projet)
     require_oversight(ctx.person, project.region)
     report = budget_report(ctx.session, project, ctx.settings.budget)
+    if args.vue:
+        return budget_chart(ctx, project, report)
     reply = Reply(title=_("Budget of #{number} {title}").format(number=project.id, title=project.title))
     reply.add_field(
         _("Valued agent time"),
@@ -87,7 +94,7 @@ def _pia_fields(ctx: CommandContext, reply: Reply, report: BudgetReport) -> None
     if window is None:
         reply.notes.append(
             _(
-                "The PIA window ({months} months) opens when the project is “en-cours”: statut <n> en-cours date:…"
+                "The PIA window ({months} months) opens when the project is “en-cours”: status <n> en-cours date:…"
             ).format(months=ctx.settings.budget.pia_window_months)
         )
         return
@@ -219,13 +226,14 @@ class HoursReport(Arguments):
         None, aliases=("by",), help=N_("agent, mois or projet")
     )
     region: Region | None = option(None, help=N_("for admins: the region (else your own)"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: a region's projects drawn"))
 
 
 @family.command(
     "rapport",
     "report",
     arguments=HoursReport,
-    positionals=("projet",),
+    positionals=("projet", "vue"),
     role=Role.COORDINATOR,
     writes=False,
     summary=N_("Hours and valued time, by agent, month or project"),
@@ -235,6 +243,16 @@ class HoursReport(Arguments):
 def report(ctx: CommandContext, args: HoursReport) -> Reply:
     """A compact table of hours and value for a project, or for a region's projects."""
     grouping = {"month": "mois", "project": "projet"}.get(args.par or "", args.par)
+    chart = args.vue is not None
+    if args.projet and args.projet.lower() in CHART_WORDS and not chart:
+        # `rapport region:bretagne graphique`: the only word is the view, not a project.
+        args, chart = args.model_copy(update={"projet": None}), True
+    if args.projet and chart:
+        raise InvalidInput(
+            _("The chart of rapport is for a region's projects."),
+            hint=_("For one project: budget {number} graphique").format(number=args.projet),
+            field="vue",
+        )
     if args.projet:
         project = project_or_refuse(ctx.session, args.projet)
         require_oversight(ctx.person, project.region)
@@ -244,11 +262,13 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
     else:
         region = args.region or ctx.person.region
         if region is None:
-            raise InvalidInput(_("region is missing."), hint=_("Example: rapport region:bretagne par:projet"))
+            raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne par:projet"))
         require_oversight(ctx.person, region)
         conditions = [hours.in_region(region)]
         title = _("Hours in {region}").format(region=REGIONS.label(region))
         grouping = grouping or "projet"
+        if chart:
+            return region_hours_chart(title, f"heures-{region}", hours.region_by_project(ctx.session, region))
         if grouping != "agent":
             # A region's totals come from the monthly totals table: ~10 rows per project, not every entry.
             summed = {"mois": hours.region_by_month, "projet": hours.region_by_project}[grouping]

@@ -16,7 +16,7 @@ from commands.events import _event_or_refuse, place_of, promote_waiting, when
 from labbot.arguments import Arguments, ShortText, option
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
-from labbot.i18n import N_, _, format_moment
+from labbot.i18n import N_, _, format_moment, ngettext
 from labbot.messages import Attachment, Reply
 from labbot.registry import CommandFamily
 from labbot.scheduling.invitation import event_invitation
@@ -48,9 +48,11 @@ Moment = Annotated[datetime, BeforeValidator(_moment)]
 
 
 class EventUpdate(Arguments):
-    cle: str = option(..., aliases=("key",), help=N_("the event's key, shown by evenements"))
-    date: Moment | None = option(None, aliases=("starts",), help=N_('start, Paris time: "12/09/2016 09:30"'))
-    fin: Moment | None = option(None, aliases=("ends",), help=N_('end, Paris time: "12/09/2016 17:30"'))
+    cle: str = option(..., aliases=("key",), help=N_("the event's key, shown by events"))
+    date: Moment | None = option(
+        None, aliases=("starts",), help=N_("start, Paris time: a day and a time, or demain 09:30")
+    )
+    fin: Moment | None = option(None, aliases=("ends",), help=N_("end, Paris time: a day and a time"))
     lieu: ShortText | None = option(None, aliases=("place",), help=N_("where it takes place"))
     places: Seats | None = option(None, aliases=("seats",), help=N_("how many seats (1 to 100 000)"))
 
@@ -62,8 +64,8 @@ class EventUpdate(Arguments):
     positionals=("cle",),
     role=Role.ADMIN,
     summary=N_("Set an event's date, end, place or seats (administrators); registrants are told"),
-    example='evenement regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',
-    example_en='event regroupement date:"12/09/2016 09:30" fin:"12/09/2016 17:30" lieu:"Paris, Ségur" places:150',
+    example='evenement regroupement date:"{soon} 09:30" fin:"{soon} 17:30" lieu:"Paris, Ségur" places:150',
+    example_en='event regroupement date:"{soon} 09:30" fin:"{soon} 17:30" lieu:"Paris, Ségur" places:150',
 )
 def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
     """Change what is given, remember it was set in chat, promote the waiting list, tell the registrants."""
@@ -97,9 +99,19 @@ def set_event(ctx: CommandContext, args: EventUpdate) -> Reply:
         )
     if promoted:
         reply.notes.append(
-            _("{count} from the waiting list now have a seat, and are told.").format(count=promoted)
+            ngettext(
+                "{count} from the waiting list now has a seat, and is told.",
+                "{count} from the waiting list now have a seat, and are told.",
+                promoted,
+            ).format(count=promoted)
         )
-    reply.notes.append(_("{count} registered people are told, with the updated invitation.").format(count=told))
+    reply.notes.append(
+        ngettext(
+            "{count} registered person is told, with the updated invitation.",
+            "{count} registered people are told, with the updated invitation.",
+            told,
+        ).format(count=told)
+    )
     return reply
 
 

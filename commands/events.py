@@ -88,12 +88,12 @@ def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
         rows=rows,
         numeric=[4, 5],
     )
-    reply.notes.append(_("Sign up with: inscription <key> [projet:<n>]"))
+    reply.notes.append(_("Sign up with: signup <key> [project:<n>]"))
     return reply
 
 
 class SignupArgs(Arguments):
-    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by evenements"))
+    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by events"))
     projet: Ref | None = option(None, aliases=("project",), help=N_("the project you come for"))
 
 
@@ -114,13 +114,13 @@ def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
             _("Signups for {title} closed when it started ({when}).").format(
                 title=event.title, when=format_moment(event.starts_at)
             ),
-            hint=_("See the coming events: evenements"),
+            hint=_("See the coming events: events"),
         )
     project = project_or_refuse(ctx.session, args.projet) if args.projet else None
     if project is not None and not projects.membership(ctx.session, project.id, ctx.person.id):
         raise Forbidden(
             _("projet: you are not on the team of #{number}.").format(number=project.id),
-            hint=_("Name a project of yours, or join it first: rejoindre {number}").format(number=project.id),
+            hint=_("Name a project of yours, or join it first: join {number}").format(number=project.id),
         )
     events.lock_event(ctx.session, event.id)
     if existing := events.live_signup(ctx.session, event.id, ctx.person.id):
@@ -161,7 +161,7 @@ def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
 
 
 class EventKey(Arguments):
-    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by evenements"))
+    cle: str = option(..., aliases=("key", "evenement", "event"), help=N_("the event's key, shown by events"))
 
 
 @family.command(
@@ -231,9 +231,11 @@ def attendees(ctx: CommandContext, args: EventKey) -> Reply:
     rows = events.attendees(ctx.session, event.id)
     confirmed = sum(1 for signup, _person in rows if signup.state == SignupState.REGISTERED)
     reply = Reply(title=f"{event.title} — {when(event)}")
-    reply.text = ngettext("{count} registered", "{count} registered", confirmed).format(count=confirmed) + _(
-        " of {capacity} seats; {waiting} waiting."
-    ).format(capacity=event.capacity, waiting=len(rows) - confirmed)
+    reply.text = (
+        ngettext("{count} registered", "{count} registered", confirmed).format(count=confirmed)
+        + ngettext(" of {capacity} seat", " of {capacity} seats", event.capacity).format(capacity=event.capacity)
+        + _("; {waiting} waiting.").format(waiting=len(rows) - confirmed)
+    )
     if confirmed >= event.capacity:
         reply.notes.append(_("Full, {waiting} on the waiting list.").format(waiting=len(rows) - confirmed))
     position = 0

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from commands.events import when
 from labbot.arguments import Arguments, Day, Ref, Region, option
 from labbot.budget import budget_report
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput, NotFound
 from labbot.exports import hours as hours_export
 from labbot.exports import lists, statement
-from labbot.exports.files import FileFormat, export_metadata, spreadsheet
+from labbot.exports.files import MEDIA_TYPES, FileFormat, export_metadata, file_name, spreadsheet
 from labbot.exports.ods import MAX_ODS_ROWS, TooManyRows
+from labbot.exports.pdf_files import signin_pdf, statement_pdf
 from labbot.exports.statement import period_label
 from labbot.exports.tables import Workbook
 from labbot.i18n import N_, _, format_day
@@ -23,7 +25,7 @@ from labbot.messages import Attachment, Reply
 from labbot.policy import project_or_refuse, require_event_lists, require_oversight, require_team_or_oversight
 from labbot.registry import CommandFamily
 from labbot.storage import events, exports, hours
-from labbot.storage.models import Project
+from labbot.storage.models import Event, Project
 from labbot.text import shorten
 from labbot.vocabulary import REGIONS
 
@@ -35,8 +37,8 @@ WHAT |= {"partenaires": "partenaires", "partners": "partenaires", "projets": "pr
 SPREADSHEETS = (FileFormat.XLSX, FileFormat.ODS, FileFormat.CSV)
 FORMATS: dict[str, tuple[FileFormat, ...]] = {
     "heures": SPREADSHEETS,
-    "budget": (FileFormat.XLSX, FileFormat.ODS),
-    "inscrits": SPREADSHEETS,
+    "budget": (FileFormat.PDF, FileFormat.XLSX, FileFormat.ODS),
+    "inscrits": (*SPREADSHEETS, FileFormat.PDF),
     "partenaires": SPREADSHEETS,
     "projets": SPREADSHEETS,
 }
@@ -72,7 +74,7 @@ class ExportArgs(Arguments):
     portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for inscrits"))
     region: Region | None = option(None, help=N_("for heures and projets: a region"))
     format: Annotated[FileFormat, BeforeValidator(_format)] | None = option(
-        None, help=N_("xlsx (default), ods, csv or pdf")
+        None, help=N_("xlsx (the default), ods, csv; pdf for budget (its default) and inscrits")
     )
     du: Day | None = option(None, aliases=("from",), help=N_("first day included"))
     au: Day | None = option(None, aliases=("to",), help=N_("last day included"))
@@ -103,23 +105,25 @@ def export(ctx: CommandContext, args: ExportArgs) -> Reply:
             hint=_("Choose one of: {choices}.").format(choices=", ".join(f.value for f in offered)),
             field="format",
         )
-    build: Callable[[CommandContext, ExportArgs], tuple[Workbook, str]] = _BUILDERS[args.quoi]
-    book, name = build(ctx, args)
+    if file_format is FileFormat.PDF:
+        attachment = _PDF_BUILDERS[args.quoi](ctx, args)
+    else:
+        book, name = _BUILDERS[args.quoi](ctx, args)
+        attachment = _spreadsheet(book, file_format, name)
+    reply = Reply(text=_("Here is {what}: {file}.").format(what=attachment.description, file=attachment.filename))
+    reply.files.append(attachment)
+    return reply
+
+
+def _spreadsheet(book: Workbook, file_format: FileFormat, name: str) -> Attachment:
     try:
-        attachment = spreadsheet(book, file_format, name)
+        return spreadsheet(book, file_format, name)
     except TooManyRows:
         raise InvalidInput(
             _("More than {limit} rows: too many for an ods file.").format(limit=MAX_ODS_ROWS),
             hint=_("Ask for xlsx or csv, or narrow the period with du: and au:."),
             field="format",
         ) from None
-    return _with_file(book.title, attachment)
-
-
-def _with_file(title: str, attachment: Attachment) -> Reply:
-    reply = Reply(text=_("Here is {what}: {file}.").format(what=title, file=attachment.filename))
-    reply.files.append(attachment)
-    return reply
 
 
 def _filters(args: ExportArgs) -> list[tuple[str, str]]:
@@ -176,6 +180,31 @@ def budget_statement(
     )
 
 
+def _budget_pdf(ctx: CommandContext, args: ExportArgs) -> Attachment:
+    project = _project(ctx, args)
+    item = budget_statement(ctx, project, args.du, args.au)
+    title = statement.heading(item)[0]
+    content = statement_pdf(item, author=ctx.person.display_name, created=ctx.now())
+    name = f"etat-depenses-{project.id}-{project.slug}-{ctx.today().isoformat()}"
+    return Attachment(
+        filename=file_name(name, extension="pdf"),
+        content=content,
+        media_type=MEDIA_TYPES[FileFormat.PDF],
+        description=title,
+    )
+
+
+def _attendees_pdf(ctx: CommandContext, args: ExportArgs) -> Attachment:
+    event = _event(ctx, args)
+    content = signin_pdf(event, when(event), events.attendees(ctx.session, event.id), created=ctx.now())
+    return Attachment(
+        filename=file_name(f"emargement-{event.key}", extension="pdf"),
+        content=content,
+        media_type=MEDIA_TYPES[FileFormat.PDF],
+        description=_("Sign-in sheet — {event}").format(event=event.title),
+    )
+
+
 def _budget(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
     project = _project(ctx, args)
     item = budget_statement(ctx, project, args.du, args.au)
@@ -184,7 +213,7 @@ def _budget(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
     return book, f"etat-depenses-{project.id}-{project.slug}-{ctx.today().isoformat()}"
 
 
-def _attendees(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+def _event(ctx: CommandContext, args: ExportArgs) -> Event:
     require_event_lists(ctx.person)
     event = events.find(ctx.session, args.portee or "")
     if event is None:
@@ -193,6 +222,11 @@ def _attendees(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
             _("No event “{key}”.").format(key=shorten(args.portee or "", 40)),
             hint=_("Events: {keys}.").format(keys=keys),
         )
+    return event
+
+
+def _attendees(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
+    event = _event(ctx, args)
     title = _("Attendees — {event}").format(event=event.title)
     sheet = lists.attendees_sheet(events.attendees(ctx.session, event.id))
     return _book(ctx, args, title, [sheet], event.title), f"inscrits-{event.key}-{ctx.today().isoformat()}"
@@ -222,4 +256,8 @@ _BUILDERS: dict[str, Callable[[CommandContext, ExportArgs], tuple[Workbook, str]
     "inscrits": _attendees,
     "partenaires": _partners,
     "projets": _projects,
+}
+_PDF_BUILDERS: dict[str, Callable[[CommandContext, ExportArgs], Attachment]] = {
+    "budget": _budget_pdf,
+    "inscrits": _attendees_pdf,
 }

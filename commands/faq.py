@@ -85,8 +85,8 @@ def _search(ctx: CommandContext, words: str) -> Reply:
     )
     for hit in hits:
         reply.add_field(
-            _("FAQ {number}: {title}").format(number=hit.entry.question_id, title=hit.entry.title),
-            faq_extract(hit.entry, stems),
+            _("FAQ {number}: {title}").format(number=hit.question_id, title=hit.title),
+            faq_extract(hit, stems),
         )
     return reply
 
@@ -116,7 +116,8 @@ def _publish(ctx: CommandContext, number: int, args: FaqArgs) -> Reply:
             hint=_('Change it with: faq modifier {number} titre:"…"').format(number=number),
         )
     # Published without who asked: names, addresses, phone numbers and mentions are taken out.
-    names = [p.display_name for p in (ctx.session.get(Person, question.asker_id),) if p is not None]
+    asker = ctx.session.get(Person, question.asker_id)
+    names = [asker.display_name, *(i.username or i.external_id for i in asker.identities)] if asker else []
     text = args.question or anonymised(question.text, names)
     entry = FaqEntry(
         question_id=number,

@@ -49,10 +49,14 @@ def _check_day(ctx: CommandContext, day: date, minutes: int, excluding: int | No
 
 class LogHours(OneProject):
     duree: Duration = option(
-        ..., aliases=("duration",), help=N_("3h30, 3h, 3,5h, 90min or 1:30"), label=N_("Duration"), example="3h30"
+        ...,
+        aliases=("duration",),
+        help=N_("3 h 30, 2 h, 45 min (spaces or not), 3,5 h or 1:30"),
+        label=N_("Duration"),
+        example="3h30",
     )
     date: Day | None = option(
-        None, help=N_("02/06/2016, 2016-06-02, aujourd'hui, hier; today by default"), label=N_("Date")
+        None, help=N_("02/06/2016, 2016-06-02, today or yesterday; today by default"), label=N_("Date")
     )
     activite: ShortText = option("", aliases=("activity",), help=N_("what you did"), label=N_("Activity"))
 
@@ -62,6 +66,8 @@ class LogHours(OneProject):
     "hours",
     arguments=LogHours,
     positionals=("projet", "duree"),
+    # `heures 1 3 h 30`: the words after the project are the duration.
+    greedy=True,
     form=N_("Log hours"),
     summary=N_("Log hours on a project"),
     example='heures 1 3h30 date:hier activite:"Atelier usagers"',
@@ -73,7 +79,7 @@ def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
     if not projects.membership(ctx.session, project.id, ctx.person.id):
         raise Forbidden(
             _("You are not on the team of #{number}.").format(number=project.id),
-            hint=_("Join it first: rejoindre {number}").format(number=project.id),
+            hint=_("Join it first: join {number}").format(number=project.id),
         )
     require_open(ctx.person, project)
     day = args.date or ctx.today()
@@ -133,7 +139,7 @@ def my_hours(ctx: CommandContext, args: MyHours) -> Reply:
     entries = hours.month_entries(ctx.session, ctx.person.id, start, end)
     title = _("Your hours, {month}").format(month=f"{month:02d}/{year}")
     if not entries:
-        return Reply(title=title, text=_("No hours logged that month. Log some with: heures 1 3h30"))
+        return Reply(title=title, text=_("No hours logged that month. Log some with: hours 1 3h30"))
     table = Table(
         columns=["N°", _("Date"), _("Project"), _("Duration"), _("Value"), _("Activity")],
         rows=[
@@ -156,7 +162,7 @@ def my_hours(ctx: CommandContext, args: MyHours) -> Reply:
     reply.add_field(
         _("Month"), f"{format_hours_total(month_total.minutes)} — {format_cents(month_total.value_cents)}"
     )
-    reply.notes.append(_("Correct an entry: corriger <n> duree:2h — delete one: supprimer <n>"))
+    reply.notes.append(_("Correct an entry: correct <n> duration:2h — delete one: delete <n>"))
     return reply
 
 
@@ -170,7 +176,7 @@ def _weeks(days: list[tuple[date, int]]) -> list[tuple[str, int]]:
 
 
 class EntryRef(Arguments):
-    numero: RowNumber = option(..., aliases=("number", "n"), help=N_("the entry's number, shown by mesheures"))
+    numero: RowNumber = option(..., aliases=("number", "n"), help=N_("the entry's number, shown by myhours"))
 
 
 class CorrectEntry(EntryRef):
@@ -184,7 +190,7 @@ def _own_entry(ctx: CommandContext, number: int) -> HourEntry:
     if entry is None or entry.person_id != ctx.person.id:
         raise NotFound(
             _("You have no hour entry number {number}.").format(number=number),
-            hint=_("Your entries and their numbers: mesheures"),
+            hint=_("Your entries and their numbers: myhours"),
         )
     project = projects.find(ctx.session, str(entry.project_id))
     if project is not None:

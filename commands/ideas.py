@@ -107,16 +107,18 @@ def new_idea(ctx: CommandContext, args: NewIdea) -> Reply:
     )
     ctx.audit("project", project.id, "create", None, {"title": project.title, "region": project.region})
     reply = project_card(ctx, project)
-    reply.text = _("Idea #{number} registered. Colleagues join it with: rejoindre {number}").format(
-        number=project.id
-    )
+    reply.text = _("Idea #{number} registered. Colleagues join it with: join {number}").format(number=project.id)
     reply.notes.extend(method_notes(args.methodes))
     return reply
 
 
 class ProjectFilter(Arguments):
     region: Region | None = option(None, help=N_("only this region"))
-    statut: Status | None = option(None, aliases=("status",), help=N_("only this status"))
+    statut: Status | None = option(
+        None,
+        aliases=("status",),
+        help=N_("only this status: idee, en-preparation, depose, retenu, non-retenu, en-cours or termine"),
+    )
 
 
 @family.command(
@@ -280,7 +282,13 @@ def edit(ctx: CommandContext, args: EditProject) -> Reply:
 
 
 class StatusChange(OneProject):
-    statut: Status = option(..., aliases=("status",))
+    statut: Status = option(
+        ...,
+        aliases=("status",),
+        help=N_(
+            "the next stage: idee → en-preparation → depose → retenu or non-retenu; retenu → en-cours → termine"
+        ),
+    )
     date: Day | None = option(None, help=N_("the date of the step (filing, start…); today by default"))
 
 

@@ -55,12 +55,12 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
         reply = Reply(text=_("No project matches."))
         reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projets region:<r>"))
         return reply
-    ids = [p.id for p in hits]
-    readable = labs.readable(ctx.session, ctx.person, ids)
+    ids = [p.id for p, _readable in hits]
+    readable = {p.id for p, can_read in hits if can_read}
     categories = labs.partner_categories(ctx.session, ids)
-    leads = labs.leads(ctx.session, [p.lead_id for p in hits if p.lead_id])
+    leads = labs.leads(ctx.session, [p.lead_id for p, _readable in hits if p.lead_id])
     reply = Reply(title=ngettext("{n} lab", "{n} labs", len(hits)).format(n=len(hits)))
-    for project in hits:
+    for project, _readable in hits:
         lead = leads.get(project.lead_id or 0)
         lines = [_passage(project, stems)] if args.mots else []
         if project.methods:

@@ -68,7 +68,7 @@ def ask(ctx: CommandContext, args: Ask) -> Reply:
         text=_("Question {number} is not sent yet. The closest answers of the FAQ:").format(number=question.id),
     )
     for hit in similar:
-        reply.add_field(_faq_label(hit.entry), faq_extract(hit.entry, stems))
+        reply.add_field(_faq_label(hit), faq_extract(hit, stems))
     reply.actions = [
         Action(label=_("Ask anyway"), command=f"question confirmer {question.id}", style="primary"),
     ]

@@ -8,7 +8,7 @@ from labbot import states
 from labbot.arguments import Arguments, HourlyRate, Name, Region, Role, option
 from labbot.context import CommandContext
 from labbot.errors import Forbidden, InvalidInput
-from labbot.i18n import N_, _, format_cents
+from labbot.i18n import N_, _, format_cents, use_locale
 from labbot.messages import Reply
 from labbot.naming import person_named
 from labbot.policy import require_profile_view, require_valuation_change
@@ -36,7 +36,7 @@ class RoleChange(Arguments):
     "grant",
     arguments=RoleChange,
     positionals=("utilisateur", "role"),
-    role="admin",
+    role=states.Role.ADMIN,
     summary=N_("Grant a role (administrators)"),
     example="role @claire coordinateur region:bretagne",
     example_en="grant @claire coordinateur region:bretagne",
@@ -109,6 +109,10 @@ def profile(ctx: CommandContext, args: ProfileArgs) -> Reply:
     after = {"category": person.category, "hourly_rate_cents": person.hourly_rate_cents}
     if after != before:
         ctx.audit("person", person.id, "valuation", before, after)
+    if args.langue is not None:
+        # Whoever just chose a language reads the answer in it.
+        with use_locale(args.langue):
+            return _profile_card(ctx, person)
     return _profile_card(ctx, person)
 
 

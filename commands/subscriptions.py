@@ -84,6 +84,6 @@ def reminders(ctx: CommandContext, args: ReminderSwitch) -> Reply:
     ctx.person.reminders_muted = args.etat == "off"
     if ctx.person.reminders_muted:
         return Reply(
-            text=_("Reminders are off. SGMAP's announcements still reach you. Turn them back on: rappels on")
+            text=_("Reminders are off. SGMAP's announcements still reach you. Turn them back on: reminders on")
         )
     return Reply(text=_("Reminders are on: events, weekly hours, deadlines and digests."))

@@ -25,7 +25,7 @@ def new_lead(ctx: CommandContext, project: Project, ref: str) -> Person:
             _("porteur: {name} is not on the team of #{number}.").format(
                 name=person.display_name, number=project.id
             ),
-            hint=_("They join first: rejoindre {number}").format(number=project.id),
+            hint=_("They join first: join {number}").format(number=project.id),
             field="porteur",
         )
     return person

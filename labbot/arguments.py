@@ -279,6 +279,18 @@ def _problem(problem: Any) -> InvalidInput:
         message = _("{field} is too long (at most {limit} characters).").format(field=field, limit=limit)
     elif kind in ("string_too_short", "too_short"):
         message = _("{field} is too short.").format(field=field)
+    elif kind == "literal_error":
+        # pydantic lists the accepted values as "'agent', 'mois' or 'projet'": show them as they are typed.
+        choices = re.findall(r"'([^']*)'", str((problem.get("ctx") or {}).get("expected", "")))
+        return InvalidInput(
+            _("{field}: “{value}” is not accepted.").format(field=field, value=shorten(str(problem["input"]), 40)),
+            hint=_("Choose one of: {choices}.").format(choices=", ".join(choices)),
+            field=field,
+        )
+    elif kind.startswith("int_"):
+        message = _("{field}: “{value}” is not a whole number.").format(
+            field=field, value=shorten(str(problem["input"]), 40)
+        )
     else:
         message = _("{field}: this value is not valid.").format(field=field)
     return InvalidInput(message, field=field)

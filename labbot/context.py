@@ -14,7 +14,6 @@ from labbot.config import Settings
 from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Address, Attachment, Notification, Reply, Request
 from labbot.registry import CommandRegistry
-from labbot.states import ROLE_RANK
 from labbot.storage import audit
 from labbot.storage.models import Person
 
@@ -44,10 +43,6 @@ class CommandContext:
     def today(self) -> date:
         """Today in Paris."""
         return today_in_paris(self.clock)
-
-    def has_role(self, role: str) -> bool:
-        """Whether the requester's role is at least `role`."""
-        return ROLE_RANK[self.person.role] >= ROLE_RANK[role]
 
     def notify(self, person: Person, build: Callable[[], Reply], attachment: Attachment | None = None) -> None:
         """Queue a message for `person`, built in their language, with an optional file; sent after the

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 MAX_COMMAND_LENGTH = 4000
 _PREFIXES = ("/lab", "lab")
 _SHARE_WORDS = ("publier", "share")
+# Separates the notes of a refusal's hint (its own advice, then the command's example).
+_NOTES = "\n"
 
 
 @dataclass
@@ -158,6 +160,8 @@ class LabBot:
                         exchange.notifications,
                     )
                     reply = self._execute(spec, context, line, request.arguments)
+                    # A command may change its author's language (`profil langue:en`): later texts follow it.
+                    exchange.language = language_of(person, request.locale)
                     # In the command's transaction: the change and its messages are kept, or lost, together.
                     notify.enqueue_notifications(session, exchange.notifications, self.clock.now())
                     if share:
@@ -191,9 +195,10 @@ class LabBot:
         except InvalidFields:
             raise  # a form shows each message beside its field: no example
         except InvalidInput as error:
-            example = _("Example: {example}").format(example=spec.example_in(context.language))
+            example = _("Example: {example}").format(example=spec.example_in(context.language, today))
+            # One sentence per note: the hint, then the example, never run together.
             raise InvalidInput(
-                error.message, hint=" ".join(filter(None, [error.hint, example])), field=error.field
+                error.message, hint=_NOTES.join(filter(None, [error.hint, example])), field=error.field
             ) from None
         reply.command = spec.name
         reply.wrote = spec.writes
@@ -229,7 +234,7 @@ class LabBot:
             hint = (
                 _("Did you mean: {verbs}?").format(verbs=", ".join(suggestions))
                 if suggestions
-                else _("Type “aide” to see the commands.")
+                else _("Type “help” to see the commands.")
             )
             raise InvalidInput(_("Unknown command “{verb}”.").format(verb=shorten(verb, 40)), hint=hint)
         if ROLE_RANK[person.role] >= ROLE_RANK[spec.role]:
@@ -288,7 +293,7 @@ def _check_shareable(spec: CommandSpec) -> None:
     if spec.writes:
         raise InvalidInput(
             _("Only commands that show something can be shared; “{verb}” changes data.").format(verb=spec.name),
-            hint=_("Example: publier projet 1"),
+            hint=_("Example: share project 1"),
         )
 
 
@@ -297,10 +302,11 @@ def _refusal(error: CommandError) -> Reply:
     if isinstance(error, InvalidFields):
         problems = error.problems
     else:
-        problems = {field: " ".join(filter(None, [error.message, error.hint]))} if field else {}
+        notes = error.hint.split(_NOTES) if error.hint else []
+        problems = {field: " ".join(filter(None, [error.message, *notes]))} if field else {}
     return Reply(
         text=error.message,
-        notes=[error.hint] if error.hint else [],
+        notes=error.hint.split(_NOTES) if error.hint else [],
         outcome=Outcome.REFUSED,
         invalid_field=field,
         field_errors=problems,

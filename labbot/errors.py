@@ -10,8 +10,6 @@ from __future__ import annotations
 class CommandError(Exception):
     """A refusal explained to the user; `hint` shows what to type instead."""
 
-    code = "refused"
-
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -20,8 +18,6 @@ class CommandError(Exception):
 
 class InvalidInput(CommandError, ValueError):
     """A value the user typed is wrong or missing (a ValueError, so pydantic reports it against its field)."""
-
-    code = "invalid_input"
 
     def __init__(self, message: str, hint: str | None = None, *, field: str | None = None) -> None:
         super().__init__(message, hint)
@@ -41,16 +37,10 @@ class InvalidFields(InvalidInput):
 class NotFound(CommandError):
     """A project, event, user or entry that does not exist (or that the user may not see)."""
 
-    code = "not_found"
-
 
 class Forbidden(CommandError):
     """The user's role does not allow this."""
 
-    code = "forbidden"
-
 
 class Conflict(CommandError):
     """The request contradicts the current state (already signed up, cap exceeded...)."""
-
-    code = "conflict"

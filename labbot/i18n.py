@@ -125,14 +125,19 @@ def format_moment(moment: datetime) -> str:
     return babel_format_datetime(moment, format="dd/MM/yyyy HH:mm", tzinfo=PARIS, locale=babel_locale())
 
 
+# Between a number and its unit: a narrow no-break space, as French typography wants (and never a line break).
+_UNIT_SPACE = "\u202f"
+
+
 def format_duration(minutes: int) -> str:
-    """`3h30`, `3h`, `45min`: how French timesheets write durations."""
+    """`3 h 30`, `3 h`, `45 min`, `1 234 h 05`: the one way every duration and total of hours is shown."""
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest}min"
-    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+        return f"{rest}{_UNIT_SPACE}min"
+    shown = f"{format_number(hours, digits=0)}{_UNIT_SPACE}h"
+    return f"{shown}{_UNIT_SPACE}{rest:02d}" if rest else shown
 
 
 def format_hours_total(minutes: int) -> str:
-    """A total of hours as a grouped decimal, `1 234,5 h`."""
-    return format_number(Decimal(minutes) / 60, digits=1) + "\u00a0h"
+    """A total of hours, shown as every duration is (`9 h 15`, never `9,2 h`)."""
+    return format_duration(minutes)

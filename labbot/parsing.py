@@ -90,8 +90,9 @@ _DURATION_FORMS = [
 
 
 def parse_duration(text: str) -> int:
-    """Minutes in `3h30`, `3h`, `3,5h`, `3.5`, `90min` or `1:30`; between 1 minute and 24 hours."""
-    cleaned = text.strip().lower().replace(" ", "")
+    """Minutes in `3 h 30`, `3h30`, `2 h`, `3,5h`, `3.5`, `45 min` or `1:30`; between 1 minute and 24 hours."""
+    # `3 h 30`, `3h30` and `3 h 30` with no-break spaces are the same duration.
+    cleaned = re.sub(f"[{_SPACES}]", "", text.strip().lower())
     minutes: int | None = None
     for form in _DURATION_FORMS:
         found = form.match(cleaned)
@@ -116,7 +117,7 @@ def parse_duration(text: str) -> int:
 
 
 def _duration_hint() -> str:
-    return _("Write it like 3h30, 3h, 3,5h, 90min or 1:30.")
+    return _("Write it like 3 h 30, 2 h, 45 min (spaces or not), 3,5 h or 1:30.")
 
 
 _RELATIVE_DAYS = {

@@ -62,7 +62,7 @@ def require_team_or_oversight(session: Session, person: Person, project: Project
         _("Only the team of #{number} and the coordinators of {region} can do this.").format(
             number=project.id, region=REGIONS.label(project.region)
         ),
-        hint=_("Join the team first: rejoindre {number}").format(number=project.id),
+        hint=_("Join the team first: join {number}").format(number=project.id),
     )
 
 
@@ -204,7 +204,7 @@ def require_team(session: Session, person: Person, project: Project) -> None:
         return
     raise Forbidden(
         _("Only the team of #{number} can ask for support for it.").format(number=project.id),
-        hint=_("Join the team first: rejoindre {number}").format(number=project.id),
+        hint=_("Join the team first: join {number}").format(number=project.id),
     )
 
 

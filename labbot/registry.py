@@ -6,13 +6,15 @@ Help, usage lines and "did you mean" are all generated from these declarations.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from slugify import slugify
 
-from labbot.arguments import Arguments
+from labbot.arguments import Arguments, field_aliases
 from labbot.i18n import Language
 from labbot.states import ROLE_RANK, Role
 
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 
 ArgsT = TypeVar("ArgsT", bound=Arguments)
+# A `key:` in an example (not a time such as 09:30, nor a link).
+_KEY = re.compile(r"(?<![\w/-])([a-zà-ÿ_]+):(?!//)")
 Handler = Callable[["CommandContext", Any], "Reply"]
 
 
@@ -53,19 +57,35 @@ class CommandSpec:
         """The verb in `language`."""
         return self.alias if language == "en" else self.name
 
-    def example_in(self, language: Language) -> str:
-        """The example in `language`."""
-        return self.example_en if language == "en" else self.example
+    def example_in(self, language: Language, today: date) -> str:
+        """The example in `language`, its keys as that language types them; `{soon}` is a day a month ahead,
+        so an example that must be in the future never is in the past."""
+        example = self.example_en if language == "en" else self.example
+        example = example.replace("{soon}", (today + timedelta(days=30)).strftime("%d/%m/%Y"))
+        if language != "en":
+            return example
+        english = {name: aliases[0] for name, aliases in self._aliases().items() if aliases}
+        return _KEY.sub(lambda found: english.get(found.group(1), found.group(1)) + ":", example)
+
+    def key(self, name: str, language: Language) -> str:
+        """How a field's key is typed in `language` (English: its first English alias, if any)."""
+        aliases = self._aliases().get(name, [])
+        return aliases[0] if language == "en" and aliases else name
+
+    def _aliases(self) -> dict[str, list[str]]:
+        return {name: field_aliases(info) for name, info in self.arguments.model_fields.items()}
 
     def usage(self, language: Language) -> str:
-        """`heures <projet> <duree> [date:…] [activite:…]`."""
+        """`heures <projet> <duree> [date:…] [activite:…]`, or in English `hours <project> <duration> …`."""
         parts = [self.verb(language)]
         fields = self.arguments.model_fields
         for name in self.positionals:
-            parts.append(f"<{name}>" if fields[name].is_required() else f"[<{name}>]")
+            key = self.key(name, language)
+            parts.append(f"<{key}>" if fields[name].is_required() else f"[<{key}>]")
         for name, info in fields.items():
             if name not in self.positionals:
-                parts.append(f"{name}:…" if info.is_required() else f"[{name}:…]")
+                key = self.key(name, language)
+                parts.append(f"{key}:…" if info.is_required() else f"[{key}:…]")
         return " ".join(parts)
 
 

@@ -42,6 +42,12 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(_PLURAL.sub(r"\1", fold(word))))
 
 
+def folded_words(text: str) -> str:
+    """`text` folded as PostgreSQL's search columns fold what they index (no accents, no final plural mark),
+    for its `french` configuration to stem."""
+    return " ".join(_PLURAL.sub(r"\1", fold(word)) for word in words(text))
+
+
 def words(text: str) -> list[str]:
     """The words of `text`, as typed."""
     return _WORD.findall(text)

@@ -44,3 +44,13 @@ class SignupState(StrEnum):
 
 
 LIVE_SIGNUPS = (SignupState.REGISTERED, SignupState.WAITING)
+
+
+class DeliveryState(StrEnum):
+    """Where one message of the outbox is: queued, being sent (its marker may be on the platform), or done."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"

@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from odfdo import Document
+from pypdf import PdfReader
 
 from tests.conftest import Conversation, Said
 from tests.filing_steps import file_and_start
@@ -125,11 +126,36 @@ def test_budget_statement_as_xlsx_matches_budget(running: Conversation) -> None:
     for label, amount in funding.items():
         assert euros(amount) in chat, label
     assert funding["Part du PIA"] == Decimal("6285.00")
+    assert (funding["PIA accordé"], funding["PIA restant"]) == (Decimal(50000), Decimal("43715.00"))
+    assert funding["Prévu — prestataire"] == Decimal(40000)
     time = book.worksheets[2]
     time_total = rows_of(time)[-1]
     assert euros(evaluate(time, str(time_total[5]))) in chat  # valued time: 771,75 €
     costs = rows_of(book.worksheets[3])
     assert [row[4] for row in costs[1:-1]] == ["hors", "dans"]  # 20/12/2016 before the window, 15/01/2017 in
+
+
+def test_budget_statement_is_a_signed_pdf_by_default(running: Conversation) -> None:
+    chat = running.ok("claire", "budget 1")
+    path = only_file(running, running.ok("claire", "export budget 1"), ".pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(path).pages).replace("\u202f", " ")
+    text = text.replace("\u00a0", " ")
+    assert "État récapitulatif des dépenses — #1 Lab Bretagne" in text
+    for amount in ("14 272,25 €", "771,75 €", "500 000,00 €", "6 285,00 €", "12 000,00 €", "1 500,50 €"):
+        assert amount in text
+        assert amount in chat
+    assert "Certifié exact par le coordinateur, claire." in text
+    assert "Le coordinateur" in text
+
+
+def test_sign_in_sheet_lists_registered_then_waiting(lab: Conversation) -> None:
+    lab.ok("sgmap", "evenement decouverte places:1")
+    lab.ok("alice", "inscription decouverte")
+    lab.ok("bruno", "inscription decouverte")
+    path = only_file(lab, lab.ok("claire", "export inscrits decouverte format:pdf"), ".pdf")
+    text = PdfReader(path).pages[0].extract_text()
+    assert "Feuille d'émargement" in text
+    assert text.index("alice") < text.index("Liste d'attente") < text.index("bruno")
 
 
 def test_hours_as_ods_carry_formulas_and_their_values(running: Conversation) -> None:
@@ -189,6 +215,7 @@ def test_english_headers_for_an_english_speaker(running: Conversation) -> None:
     [
         ("claire", "export bidule 1", "heures, budget, inscrits, partenaires, projets"),
         ("claire", "export heures 1 format:pdf", "xlsx, ods, csv"),
+        ("claire", "export budget 1 format:csv", "pdf, xlsx, ods"),
         ("claire", "export heures 1 format:docx", "xlsx, ods, csv, pdf"),
         ("claire", "export heures 1 du:02/02/2017 au:01/01/2017", "au"),
         ("alice", "export heures 1", "coordinateurs"),

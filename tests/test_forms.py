@@ -132,4 +132,4 @@ def test_the_console_asks_again_only_the_field_a_refusal_names(bot: Conversation
     assert questions[-1].startswith("Durée")  # only the duration was asked again
     assert len(questions) == 5
     assert rows(bot, HourEntry) == 1
-    assert "3h30" in text or "3 h 30" in text
+    assert "3\u202fh\u202f30" in text  # durations are written with narrow no-break spaces

@@ -16,7 +16,17 @@ def hour_rows(bot: Conversation) -> int:
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("3h30", "3h30"), ("3h", "3h"), ("3,5h", "3h30"), ("3.5", "3h30"), ("90min", "1h30"), ("1:30", "1h30")],
+    [
+        ("3h30", "3 h 30"),
+        ("3 h 30", "3 h 30"),
+        ("3h", "3 h"),
+        ("2 h", "2 h"),
+        ("3,5h", "3 h 30"),
+        ("3.5", "3 h 30"),
+        ("90min", "1 h 30"),
+        ("45 min", "45 min"),
+        ("1:30", "1 h 30"),
+    ],
 )
 def test_every_duration_form_is_understood(lab: Conversation, typed: str, shown: str) -> None:
     said = lab.ok("alice", f"heures 1 {typed} date:02/06/2016")
@@ -46,7 +56,7 @@ def test_my_hours_lists_entries_with_week_and_month_totals(lab: Conversation) ->
     assert "Atelier usagers" in said
     assert "Semaine 22" in said  # 1 June 2016 is in ISO week 22
     assert "Semaine 23" in said
-    assert "6,5 h" in said
+    assert "6 h 30" in said  # one way to show durations, totals included (never "6,5 h")
     assert "325,00 €" in said
     assert "Atelier" not in lab.ok("alice", "mesheures mois:2016-05").text
 
@@ -97,7 +107,7 @@ def test_correct_and_delete_own_entries_with_an_audit_trail(lab: Conversation) -
     lab.ok("alice", "heures 1 3h date:02/06/2016")
     assert not lab.say("bruno", "corriger 1 duree:1h").ok
     assert not lab.say("bruno", "supprimer 1").ok
-    assert "2h30" in lab.ok("alice", "corriger 1 duree:2h30")
+    assert "2 h 30" in lab.ok("alice", "corriger 1 duree:2h30")
     assert not lab.say("alice", "corriger 1").ok
     lab.ok("alice", "supprimer 1")
     assert hour_rows(lab) == 0

@@ -54,6 +54,9 @@ def test_facets_narrow_the_search(labs: Conversation) -> None:
     assert "#2" not in developers
     assert "#2" in labs.ok("alice", "labs usager region:occitanie statut:idee").text
     assert "No project" in labs.ok("alice", "labs usager statut:termine", lang="en").text
+    only_small_words = labs.ok("alice", "labs le la des region:occitanie").text  # no meaningful word: facets
+    assert "#2" in only_small_words
+    assert "#1" not in only_small_words
 
 
 def test_hallmarks_and_partners_met_stay_with_those_who_read_the_record(labs: Conversation) -> None:

@@ -16,7 +16,7 @@ from labbot.storage import digest
 from tests.conftest import Conversation
 from tests.filing_steps import file_and_start, make_ready
 
-_MONEY = r"(-?[\d ]+,\d\d) €"
+_MONEY = r"(-?\d{1,3}(?: \d{3})*,\d\d) €"
 
 
 @pytest.fixture

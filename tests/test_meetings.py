@@ -19,7 +19,7 @@ def test_meetings_and_category_coverage(lab: Conversation) -> None:
     listing = lab.ok("claire", "partenaires 1")
     assert "2/6" in listing
     assert "Rennes Métropole" in listing
-    assert "1h30" in listing
+    assert "1 h 30" in listing
     assert "✅" in listing
     assert "⬜" in listing
 

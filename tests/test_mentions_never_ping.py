@@ -15,6 +15,7 @@ from adapters.mattermost.render import render as mattermost_render
 from adapters.mattermost.signing import ContextSigner
 from adapters.mentions import typed_back, unpingable
 from adapters.slack.blocks import render as slack_render
+from adapters.slack.home import projects_text
 from adapters.slack.mrkdwn import escape as slack_escape
 from adapters.slack.mrkdwn import plain
 from labbot.messages import Action, Reply, ReplyField, Table
@@ -194,6 +195,7 @@ def test_nothing_either_adapter_renders_can_ping(text: str) -> None:
     assert objects
     for found in objects:
         assert not slack_pings(found["text"], found["type"])
+    assert not slack_pings(projects_text([(1, text), (2, text)]), "mrkdwn")  # App Home's list
 
 
 @given(texts)

@@ -4,6 +4,8 @@ and none of them can ping anyone."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
 from slack_sdk.models.views import View
@@ -14,7 +16,10 @@ from adapters.mattermost.signing import ContextSigner
 from adapters.slack.blocks import MAX_BLOCKS, render
 from adapters.slack.home import HOME_TITLE_LIMIT, projects_text
 from adapters.slack.mrkdwn import escape, split_escaped
+from labbot.i18n import use_locale
 from labbot.messages import Reply, Request
+from labbot.scheduling.reminders import digest_reply
+from labbot.storage import digest
 from tests.conftest import Conversation
 from tests.test_mentions_never_ping import mattermost_pings, slack_pings, slack_text_objects
 
@@ -139,6 +144,16 @@ def test_every_reply_family_fits_both_platforms_and_pings_nobody(crowded: Conver
         seen_tables += reply.table is not None
         assert_valid_slack(reply)
         assert_valid_mattermost(reply)
+    # Messages that reach people without a command: the coordinators' weekly digest of 31 hostile titles.
+    week = (date(2016, 6, 6), date(2016, 6, 13))
+    with crowded.app.database.transaction() as session, use_locale("fr"):
+        digest_of_region = digest_reply(
+            digest.region_digest(session, "bretagne", *week), crowded.app.settings, week
+        )
+    assert digest_of_region.table is not None
+    assert len(digest_of_region.table.rows) == 31
+    assert_valid_slack(digest_of_region)
+    assert_valid_mattermost(digest_of_region)
     # The data really is hostile where the defect was: tables whose escaped text is longer than a section.
     partners = run(crowded, "alice", "partenaires 1")
     assert partners.table is not None

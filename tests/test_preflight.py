@@ -4,6 +4,7 @@ created (no database file, no migration), never a traceback."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import pytest
 
 from adapters.cli import main
 from adapters.doctor import diagnose
+from adapters.preflight import OPTIONAL_TABLES
+from labbot.config import Settings
 
 
 @pytest.fixture
@@ -110,3 +113,11 @@ def test_a_real_process_prints_one_line_and_exits_2(workdir: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert "cannot connect" in done.stderr
+
+
+def test_every_table_of_the_example_configuration_is_known() -> None:
+    example = (Path(__file__).resolve().parents[1] / "config.example.toml").read_text(encoding="utf-8")
+    tables = {found.split(".")[0] for found in re.findall(r"^(?:# )?\[\[?([a-z_.]+)\]", example, re.MULTILINE)}
+    known = {*Settings.model_fields, *OPTIONAL_TABLES}
+    assert tables - known == set()
+    assert {"slack", "mattermost", "http", "metrics", "logging", "console"} <= tables

@@ -14,6 +14,7 @@ from adapters.mattermost.messenger import MattermostMessenger
 from adapters.mentions import typed_back
 from adapters.runner import CommandRunner, keep_reply
 from adapters.tasks import BackgroundTasks
+from labbot.attachments import split_by_size
 from labbot.engine import MAX_COMMAND_LENGTH
 from labbot.messages import Reply, Request, Visibility
 from labbot.ports import DeliveryFailed
@@ -35,6 +36,8 @@ class MattermostAdapter:
         self.directory = directory
         self.messenger = messenger
         self._background = BackgroundTasks("Mattermost")
+        # The server's largest file (FileSettings.MaxFileSize); larger ones are replaced by a note.
+        self.max_file_bytes = 100 * 1024 * 1024
 
     def request(
         self, profile: Profile, text: str, *, channel_id: str | None, key: str | None, raw: dict[str, Any]
@@ -102,12 +105,23 @@ class MattermostAdapter:
     def deliver(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
         """Post a reply later: to the channel when it is for everyone, else in the user's direct conversation."""
         try:
-            if reply.visibility is Visibility.CHANNEL and channel_id:
+            if reply.files:
+                self._deliver_with_files(reply, user_id=user_id, channel_id=channel_id, root_id=root_id)
+            elif reply.visibility is Visibility.CHANNEL and channel_id:
                 self.messenger.send_to_channel(channel_id, reply, root_id=root_id)
             else:
                 self.messenger.send_direct(user_id, reply)
         except DeliveryFailed as failure:
             log.error("could not post a reply to Mattermost user %s: %s", user_id, failure.reason)
+
+    def _deliver_with_files(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str) -> None:
+        """The answer and its files in one post: in the channel when it is for everyone, else in the person's
+        direct conversation (Mattermost's ephemeral posts carry no files, and an export is for its asker)."""
+        shared = reply.visibility is Visibility.CHANNEL and channel_id
+        destination = channel_id if shared and channel_id else self.messenger.direct_channel(user_id)
+        fitting, notes = split_by_size(reply, self.max_file_bytes)
+        answer = reply.model_copy(update={"files": fitting, "notes": [*reply.notes, *notes]})
+        self.messenger.send_with_files(destination, answer, fitting, root_id=root_id if shared else "")
 
     async def post(self, reply: Reply, *, user_id: str, channel_id: str | None, root_id: str = "") -> None:
         """`deliver`, off the event loop."""

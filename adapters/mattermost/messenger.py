@@ -11,7 +11,7 @@ from mattermostdriver import Driver
 from adapters.mattermost.buttons import ANY_MEMBER
 from adapters.mattermost.render import Buttons, render
 from adapters.mattermost.rest import call
-from labbot.messages import Address, Reply
+from labbot.messages import Address, Attachment, Reply
 
 MARKER_PROP = "labbot_marker"
 # Posts read back when looking for a marker: the outbox asks soon after a send, so recent ones suffice.
@@ -97,6 +97,22 @@ class MattermostMessenger:
             self._create_post(channel_id, post.message, dict(post.props))
         props = dict(last.props) | ({MARKER_PROP: marker} if marker is not None else {})
         return self._create_post(channel_id, last.message, props, file_ids=file_ids)
+
+    def send_with_files(self, channel_id: str, reply: Reply, files: list[Attachment], *, root_id: str = "") -> str:
+        """Upload `files` to the channel, then post `reply` with them on its last post (an export, a chart)."""
+        file_ids: list[str] = []
+        for attachment in files:
+            uploaded = call(
+                "upload a file",
+                self.driver.files.upload_file,
+                channel_id,
+                {"files": (attachment.filename, io.BytesIO(attachment.content), attachment.media_type)},
+            )
+            file_ids += [str(info["id"]) for info in uploaded["file_infos"]]
+        *leading, last = render(reply, self.buttons)
+        for post in leading:
+            self._create_post(channel_id, post.message, dict(post.props), root_id=root_id)
+        return self._create_post(channel_id, last.message, dict(last.props), root_id=root_id, file_ids=file_ids)
 
     def find_marked(self, target: Address, marker: str) -> str | None:
         """A recent post of the bot to `target` carrying `marker`, or None."""

@@ -55,6 +55,7 @@ class MattermostPlatform:
         self.messenger = connection.messenger
         self.directory = connection.directory
         self.adapter = MattermostAdapter(application.runner, self.directory, self.messenger)
+        self.adapter.max_file_bytes = self.settings.max_file_bytes
         forms = Forms(application.bot.registry)
         self.endpoints = MattermostRoutes(self.adapter, self.settings, self.secrets, connection.signer, forms)
         self._stream: MattermostEventStream | None = None

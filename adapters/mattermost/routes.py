@@ -105,6 +105,10 @@ class MattermostRoutes:
             key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
             raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
         )
+        if reply.files:
+            # A response_url cannot carry files: the answer is posted with them (the person's DM when private).
+            await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
+            return
         response_url = fields.get("response_url", "")
         body = command_response(reply, self.adapter.messenger.buttons, fields["user_id"])
         if response_url and await self._respond(response_url, body):
@@ -145,6 +149,8 @@ class MattermostRoutes:
     async def dialog(self, http: HttpRequest) -> Response:
         """A dialog submission: per-field errors back to the dialog, or the command's reply posted."""
         payload = await _json_object(http)
+        if not payload:
+            return JSONResponse({"error": "the body is not a JSON object"}, status_code=400)
         form = self.forms.get(str(payload.get("callback_id", "")))
         user_id = str(payload.get("user_id", ""))
         nonce, _dot, signature = str(payload.get("state", "")).partition(".")

@@ -37,6 +37,8 @@ class MattermostSettings(BaseModel):
     )
     trigger: str = Field(default="lab", pattern=r"^[a-z0-9_-]{1,128}$")
     ca_file: Path | None = None  # a private CA bundle for the Mattermost server's certificate
+    # The server's FileSettings.MaxFileSize (100 MiB by default): larger files are refused with a message.
+    max_file_bytes: int = Field(default=100 * 1024 * 1024, ge=1)
 
     @field_validator("url", "public_url")
     @classmethod

@@ -23,6 +23,7 @@ from adapters.slack.blocks import Rendered, render
 from adapters.slack.home import build_home
 from adapters.slack.users import SlackUser, UserDirectory
 from adapters.tasks import BackgroundTasks
+from labbot.attachments import split_by_size
 from labbot.engine import LabBot
 from labbot.forms import Forms
 from labbot.i18n import Language, _, language_from_hint, use_locale
@@ -56,6 +57,7 @@ class SlackBridge:
         self.commands = commands
         self.forms = Forms(bot.registry)
         self._http: aiohttp.ClientSession | None = None
+        self.max_file_bytes = 1_000_000_000
 
     async def open(self) -> None:
         """Share one HTTP connection pool for every Slack call (a session per call costs a TCP handshake)."""
@@ -173,6 +175,38 @@ class SlackBridge:
         await self.client.files_upload_v2(
             channel=channel, thread_ts=thread_ts, filename="labbot.txt", content=rendered.full_text
         )
+
+    async def share_files(
+        self, reply: Reply, *, user_id: str, channel_id: str | None, thread_ts: str | None = None
+    ) -> None:
+        """Upload the reply's files (files upload v2) into the conversation where the command was typed.
+
+        A private reply typed in a shared channel gets its files in the person's DM instead: Slack has no
+        ephemeral files, and an export is for the person who asked. Files too large are replaced by a note.
+        """
+        if not reply.files:
+            return
+        fitting, notes = split_by_size(reply, self.max_file_bytes)
+        shared = reply.visibility is Visibility.CHANNEL or (channel_id or "").startswith("D")
+        destination = channel_id if shared and channel_id else await self._dm_of(user_id)
+        try:
+            for attachment in fitting:
+                await self.client.files_upload_v2(
+                    channel=destination,
+                    thread_ts=thread_ts if shared else None,
+                    filename=attachment.filename,
+                    content=attachment.content,
+                    title=attachment.filename,
+                    alt_txt=attachment.description[:1000] or None,
+                )
+            if notes:
+                note = Reply(text="\n".join(notes), outcome=Outcome.REFUSED, language=reply.language)
+                await self.post(destination, Answer(note, render(note)))
+        except SlackFailure as error:
+            await self.tell_failure(user_id, error)
+
+    async def _dm_of(self, user_id: str) -> str:
+        return str((await self.client.conversations_open(users=user_id))["channel"]["id"])
 
     async def tell_failure(self, user_id: str, error: Exception, *, response_url: str | None = None) -> None:
         """Say plainly that Slack refused something, by the response_url or else by DM."""

@@ -41,7 +41,7 @@ def build_home(bot: LabBot, user: SlackUser) -> View:
 
 def _projects(facts: HomeView) -> list[Block]:
     if not facts.projects:
-        text = _("You are on no project yet. Register an idea, or join a team with: rejoindre <number>")
+        text = _("You are on no project yet. Register an idea, or join a team with: join <number>")
         return [SectionBlock(text=PlainTextObject(text=text))]
     return [SectionBlock(text=MarkdownTextObject(text=projects_text(facts.projects)))]
 

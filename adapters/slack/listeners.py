@@ -83,6 +83,7 @@ class SlashCommand:
             channel_name=body.get("channel_name"),
         )
         await self.bridge.respond(body["response_url"], answer, user_id=user_id)
+        await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=body.get("channel_id"))
 
     async def button(self, body: Body) -> None:
         """A button that runs a core command as the clicker; the message is updated in place."""
@@ -93,9 +94,11 @@ class SlashCommand:
         answer = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         if body.get("response_url"):
             await self.bridge.respond(body["response_url"], answer, user_id=user_id, replace_original=True)
+            await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=channel_id)
             return
         # A button on App Home: the answer goes to the person's DM, the home refreshes itself.
         await self.bridge.post(user_id, answer)
+        await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=None)
 
     async def open_form_button(self, body: Body) -> None:
         """A home button that opens a form."""
@@ -185,6 +188,7 @@ class Conversation:
         private = not direct and reply.visibility is not Visibility.CHANNEL
         try:
             await self.bridge.post(channel, answer, thread_ts=thread_ts, only_for=user_id if private else None)
+            await self.bridge.share_files(reply, user_id=user_id, channel_id=channel, thread_ts=thread_ts)
         except SlackFailure as error:
             await self.bridge.tell_failure(user_id, error)
 

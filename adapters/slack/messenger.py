@@ -13,8 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.slack.blocks import MARKER_PREFIX, render
-from adapters.slack.settings import SlackSettings, secrets_from_environment
-from labbot.config import Settings
+from adapters.slack.settings import SlackSettings
 from labbot.messages import Address, Reply
 from labbot.ports import DeliveryFailed
 
@@ -151,12 +150,3 @@ def _failed(reason: str, *, permanent: bool, retry_after: float | None = None) -
 def web_client(settings: SlackSettings, token: str) -> WebClient:
     """A synchronous client that never retries (the outbox decides when to retry)."""
     return WebClient(token=token, base_url=settings.api_base_url, retry_handlers=[])
-
-
-def messenger_from_settings(settings: Settings) -> SlackMessenger | None:
-    """The Slack messenger for processes that send without serving (the outbox worker); None without [slack]."""
-    slack = settings.section("slack", SlackSettings)
-    if slack is None:
-        return None
-    secrets = secrets_from_environment(slack.mode, inbound=False)
-    return SlackMessenger(web_client(slack, secrets.bot_token), history_limit=slack.history_limit)

@@ -64,6 +64,7 @@ class SlackPlatform:
         )
         users = UserDirectory(client, self.settings.user_cache_seconds)
         self.bridge = SlackBridge(application.bot, client, users, application.runner)
+        self.bridge.max_file_bytes = self.settings.max_file_bytes
         register(self.bolt, self.bridge)
         self._socket: AsyncSocketModeHandler | None = None
 

@@ -26,6 +26,8 @@ class SlackSettings(BaseModel):
     user_cache_seconds: int = Field(default=3600, ge=0, le=86_400)
     # How many recent messages of a conversation the outbox searches for a delivery's marker.
     history_limit: int = Field(default=100, ge=1, le=999)
+    # Files larger than this are not uploaded; the person is told to ask for a narrower export (Slack: 1 GB).
+    max_file_bytes: int = Field(default=1_000_000_000, ge=1)
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,6 @@ class UserDirectory:
         self._cache[user_id] = (now + self.ttl, user)
         return user
 
-    def forget(self, user_id: str) -> None:
-        """Drop a cached user (Slack told us their profile changed)."""
-        self._cache.pop(user_id, None)
-
 
 def _from_payload(user_id: str, payload: dict[str, object]) -> SlackUser:
     profile = payload.get("profile")

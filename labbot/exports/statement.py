@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from labbot.budget import BudgetReport
 from labbot.exports.tables import Cell, Column, Kind, Sheet, Total, TotalKind
 from labbot.i18n import _, format_day
-from labbot.storage import exports, hours
+from labbot.storage import exports, funding, hours
 from labbot.storage.models import CostLine, Project
-from labbot.vocabulary import COST_TYPES, REGIONS
+from labbot.vocabulary import COST_TYPES, PLAN_NATURES, REGIONS
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Statement:
     start: date | None
     end: date | None  # included
     coordinator: str
+    # The funding plan's forecast per nature (issue 12's `plan`), empty when there is none.
+    forecast: dict[str, int]
 
     @property
     def period_time_cents(self) -> int:
@@ -68,6 +70,7 @@ def statement(
         start,
         end,
         coordinator,
+        funding.forecast_by_nature(session, project.id),
     )
 
 
@@ -133,6 +136,22 @@ def funding_rows(item: Statement) -> list[list[Cell]]:
             [_("To be co-funded by the partners"), report.window.cofunding_cents],
             [_("Outside the window"), report.window.outside_cents],
         ]
+    if item.project.award_cents is not None:
+        # As `budget` shows it: what the PIA awarded, what its share of the window's costs uses of it.
+        used = min(report.window.pia_cents if report.window else 0, item.project.award_cents)
+        rows += [
+            [_("PIA awarded"), item.project.award_cents],
+            [_("PIA used"), used],
+            [_("PIA remaining"), item.project.award_cents - used],
+        ]
+    actual = {"temps": report.time_cents, **report.costs_by_kind}
+    for kind in PLAN_NATURES.codes():
+        if kind in item.forecast:
+            label = PLAN_NATURES.label(kind)
+            rows += [
+                [_("Planned — {nature}").format(nature=label), item.forecast[kind]],
+                [_("Spent — {nature}").format(nature=label), actual.get(kind, 0)],
+            ]
     return rows
 
 

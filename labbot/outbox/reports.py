@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from labbot.context import language_of
 from labbot.i18n import _, ngettext, use_locale
 from labbot.messages import Address, Reply, Table
+from labbot.states import DeliveryState
 from labbot.storage import outbox, people
 from labbot.storage.models import OutboxMessage
 from labbot.storage.outbox import Recipient
@@ -39,7 +40,7 @@ def send_reports(session: Session, now: datetime) -> None:
 
 def _report(session: Session, message: OutboxMessage) -> Reply:
     counts = outbox.counts(session, [message.id]).get(message.id, {})
-    sent, failed = counts.get("sent", 0), counts.get("failed", 0)
+    sent, failed = counts.get(DeliveryState.SENT, 0), counts.get(DeliveryState.FAILED, 0)
     original = Reply.model_validate(message.reply)
     reply = Reply(title=_("Delivery report: {what}").format(what=shorten(original.title or original.text, 60)))
     reply.text = (

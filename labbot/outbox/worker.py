@@ -24,6 +24,7 @@ from labbot.observation import SILENT, Observer
 from labbot.outbox.pacing import Pacer
 from labbot.outbox.reports import send_reports
 from labbot.ports import DeliveryFailed, Messenger
+from labbot.states import DeliveryState
 from labbot.storage import outbox
 from labbot.storage.database import Database
 from labbot.storage.models import Delivery
@@ -149,7 +150,7 @@ class DeliveryWorker:
             log.exception("delivery %d to %s raised", job.id, job.address)
             return self._failed(job, DeliveryFailed(f"{type(error).__name__}: {error}", permanent=False))
         self._record(outbox.mark_sent, job.id, platform_id, self.clock.now())
-        self.observer.delivery_done(job.address.platform, "sent")
+        self.observer.delivery_done(job.address.platform, DeliveryState.SENT)
         return True
 
     def _look_for_earlier_send(self, job: _Job, messenger: Messenger) -> bool | None:
@@ -165,7 +166,7 @@ class DeliveryWorker:
         if found is None:
             return None
         self._record(outbox.mark_sent, job.id, found, self.clock.now())
-        self.observer.delivery_done(job.address.platform, "sent")
+        self.observer.delivery_done(job.address.platform, DeliveryState.SENT)
         return True
 
     def _failed(self, job: _Job, failure: DeliveryFailed, *, unresolved: bool = False) -> bool:
@@ -175,7 +176,7 @@ class DeliveryWorker:
         if failure.permanent or attempts >= self.settings.max_attempts:
             log.warning("delivery %d to %s failed for good: %s", job.id, job.address, failure.reason)
             self._record(outbox.mark_failed, job.id, failure.reason)
-            self.observer.delivery_done(job.address.platform, "failed")
+            self.observer.delivery_done(job.address.platform, DeliveryState.FAILED)
             return True
         if failure.retry_after is not None:
             delay = failure.retry_after
@@ -242,7 +243,7 @@ def _job(delivery: Delivery, parts: tuple[dict[str, Any], str | None, bytes | No
         id=delivery.id,
         address=Address(delivery.platform, delivery.user_id, delivery.channel_id),
         marker=delivery.marker,
-        maybe_sent=delivery.state == "sending",
+        maybe_sent=delivery.state == DeliveryState.SENDING,
         attempts=delivery.attempts,
         reply=delivery.reply or reply,
         attachment_name=attachment_name,

@@ -97,7 +97,7 @@ def _nudge_reply(session: Session, person: Person, monday: date) -> Reply:
         text=_(
             "You have logged no hours for the week of {monday}. Log them with: heures <project> <duration>"
         ).format(monday=format_day(monday)),
-        notes=[_("Stop optional reminders with: rappels off")],
+        notes=[_("Stop optional reminders with: reminders off")],
     )
     reply.actions = [
         Action(label=_("Log hours on #{number}").format(number=p.id), command=f"heures {p.id}", style="primary")
@@ -196,5 +196,5 @@ def digest_reply(rows: list[DigestRow], settings: Settings, week: tuple[date, da
         rows=table_rows,
         numeric=[1, 2, 3, 4, 5],
     )
-    reply.notes.append(_("Details: budget <project>, rapport <project>"))
+    reply.notes.append(_("Details: budget-report <project>, report <project>"))
     return reply

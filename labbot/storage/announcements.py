@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from labbot.states import SignupState
 from labbot.storage.models import Announcement, Event, LabChannel, Membership, Person, Project, Signup
-
-AUDIENCES = ("tous", "region", "evenement", "projet", "canal")
 
 
 def get(session: Session, announcement_id: int) -> Announcement | None:
@@ -81,10 +78,3 @@ def channel(session: Session, platform: str, channel_id: str) -> LabChannel | No
     return session.scalar(
         select(LabChannel).where(LabChannel.platform == platform, LabChannel.channel_id == channel_id)
     )
-
-
-def due_for_release(session: Session, now: datetime) -> Sequence[Announcement]:
-    """Scheduled announcements whose time has come."""
-    return session.scalars(
-        select(Announcement).where(Announcement.state == "planifiee", Announcement.due_at <= now)
-    ).all()

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,15 +74,6 @@ class Database:
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             alembic_command.upgrade(config, "head")
-
-    def is_reachable(self) -> bool:
-        """Whether a trivial query succeeds (health checks)."""
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     case,
     column,
     exists,
@@ -21,12 +22,13 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from labbot.search import fts5_query
+from labbot.search import folded_words, fts5_query
 from labbot.states import Role
+from labbot.storage import search_index
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
-from labbot.storage.questions import ACCENTED, PLAIN
 
 # SQLite's FTS5 table of project texts (migration 0005_support), kept in step by labbot.storage.search_index.
 _PROJECT_SEARCH = table("project_search", column("rowid"))
@@ -81,37 +83,44 @@ def _facets(session: Session, viewer: Person, filters: LabFilters) -> list[Colum
 
 def search(
     session: Session, viewer: Person, words: str, stems: list[str], filters: LabFilters, *, limit: int
-) -> list[Project]:
+) -> list[tuple[Project, bool]]:
     """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
-    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
+    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them;
+    each project comes with whether the viewer reads its full record."""
     conditions = _facets(session, viewer, filters)
-    if not stems:
-        query = select(Project).where(*conditions).order_by(Project.id.desc()).limit(limit)
-        return list(session.scalars(query))
     visible = record_visible(viewer)
-    if session.get_bind().dialect.name == "postgresql":
-        terms = text(
-            "replace(plainto_tsquery('french', regexp_replace(translate(lower(:words), :accented, :plain), "
-            "'(\\w{3,})[sx]\\M', '\\1', 'g'))::text, '&', '|')::tsquery"
-        ).bindparams(words=words, accented=ACCENTED, plain=PLAIN)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    every_text, any_text = (
+        search_index.postgresql_queries(session, folded_words(words)) if postgresql and stems else ("", "")
+    )
+    if not stems or (postgresql and not any_text):  # no meaningful word: the facets alone
+        query = select(Project, visible).where(*conditions).order_by(Project.id.desc()).limit(limit)
+        return [(project, bool(readable)) for project, readable in session.execute(query)]
+    if postgresql:
+        # Any of the words matches; projects with all of them come first (as in the FAQ).
+        all_terms = bindparam("all_words", every_text, type_=TSQUERY)
+        terms = bindparam("any_word", any_text, type_=TSQUERY)
         public: ColumnElement[Any] = literal_column("projects.search_public")
         hallmarks: ColumnElement[Any] = literal_column("projects.search_hallmarks")
         in_public = public.op("@@")(terms)
         in_hallmarks = and_(visible, hallmarks.op("@@")(terms))
-        rank = func.ts_rank_cd(public, terms) + case((visible, func.ts_rank_cd(hallmarks, terms)), else_=0.0)
-        query = select(Project).where(or_(in_public, in_hallmarks), *conditions)
+        every = or_(public.op("@@")(all_terms), and_(visible, hallmarks.op("@@")(all_terms)))
+        rank = case((every, 1.0), else_=0.0) + func.ts_rank(public, terms)
+        rank = rank + case((visible, func.ts_rank(hallmarks, terms)), else_=0.0)
+        query = select(Project, visible).where(or_(in_public, in_hallmarks), *conditions)
     else:
-        every = text("project_search MATCH :every").bindparams(every=fts5_query(stems))
+        matched = text("project_search MATCH :every").bindparams(every=fts5_query(stems))
         public_only = text(
             "projects.id IN (SELECT rowid FROM project_search WHERE project_search MATCH :public)"
         ).bindparams(public=fts5_query(stems, "public"))
         rank = -literal_column("bm25(project_search)")
         query = (
-            select(Project)
+            select(Project, visible)
             .join(_PROJECT_SEARCH, _PROJECT_SEARCH.c.rowid == Project.id)
-            .where(every, or_(visible, public_only), *conditions)
+            .where(matched, or_(visible, public_only), *conditions)
         )
-    return list(session.scalars(query.order_by(rank.desc(), Project.id.desc()).limit(limit)))
+    ranked = query.order_by(rank.desc(), Project.id.desc()).limit(limit)
+    return [(project, bool(readable)) for project, readable in session.execute(ranked)]
 
 
 def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -126,14 +135,6 @@ def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int
     for project_id, category in rows:
         found[project_id].append(category)
     return found
-
-
-def readable(session: Session, viewer: Person, project_ids: Sequence[int]) -> set[int]:
-    """Which of `project_ids` the viewer reads the full record of."""
-    if not project_ids:
-        return set()
-    query = select(Project.id).where(Project.id.in_(project_ids), record_visible(viewer))
-    return set(session.scalars(query))
 
 
 def leads(session: Session, lead_ids: Sequence[int]) -> dict[int, Person]:

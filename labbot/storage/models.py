@@ -26,6 +26,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from labbot.states import DeliveryState, Role
+
 # Stable constraint names, so Alembic migrations name the same thing on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -72,7 +74,7 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     language: Mapped[str | None] = mapped_column(String(5))
-    role: Mapped[str] = mapped_column(String(20), default="agent", server_default="agent")
+    role: Mapped[str] = mapped_column(String(20), default=Role.AGENT, server_default=Role.AGENT.value)
     region: Mapped[str | None] = mapped_column(String(60))
     service: Mapped[str | None] = mapped_column(String(120))
     category: Mapped[str | None] = mapped_column(String(3))
@@ -362,7 +364,7 @@ class Delivery(Base):
     # The recipient's own version (their language) when it differs from the message's.
     reply: Mapped[dict[str, Any] | None]
     marker: Mapped[str] = mapped_column(String(40), unique=True)
-    state: Mapped[str] = mapped_column(String(10), default="pending")
+    state: Mapped[str] = mapped_column(String(10), default=DeliveryState.PENDING)
     # 0: a message for one person (a freed seat, a report) goes before 1: reminders and 2: broadcasts.
     priority: Mapped[int] = mapped_column(Integer, default=2)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,12 +12,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from labbot.messages import Address, Reply
+from labbot.states import DeliveryState
 from labbot.storage.models import Delivery, OutboxMessage, Person
 
-OPEN_STATES = ("pending", "sending")
+OPEN_STATES = (DeliveryState.PENDING, DeliveryState.SENDING)
 # Messages for one person go first; a broadcast of thousands never delays a "a seat freed up".
 PRIORITIES = {"notification": 0, "report": 0, "reminder": 1, "digest": 1, "announcement": 2}
-FINAL_STATES = ("sent", "failed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def enqueue(
                 person_id=recipient.person_id,
                 reply=recipient.reply.model_dump(mode="json") if recipient.reply else None,
                 marker=uuid.uuid4().hex,
-                state="pending",
+                state=DeliveryState.PENDING,
                 priority=PRIORITIES.get(kind, 2),
                 attempts=0,
                 next_attempt_at=now,
@@ -124,7 +124,9 @@ def message_parts(
 def mark_sending(session: Session, delivery_id: int) -> None:
     """The platform is about to be called: from now on the outcome must be checked before any resend."""
     session.execute(
-        update(Delivery).where(Delivery.id == delivery_id).values(state="sending", attempts=Delivery.attempts + 1)
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(state=DeliveryState.SENDING, attempts=Delivery.attempts + 1)
     )
 
 
@@ -133,13 +135,15 @@ def mark_sent(session: Session, delivery_id: int, platform_message_id: str, now:
     session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
-        .values(state="sent", platform_message_id=platform_message_id, sent_at=now, error=None)
+        .values(state=DeliveryState.SENT, platform_message_id=platform_message_id, sent_at=now, error=None)
     )
 
 
 def mark_failed(session: Session, delivery_id: int, reason: str) -> None:
     """Given up: the reason goes in the sender's report."""
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(state="failed", error=reason[:1000]))
+    session.execute(
+        update(Delivery).where(Delivery.id == delivery_id).values(state=DeliveryState.FAILED, error=reason[:1000])
+    )
 
 
 def reschedule(
@@ -150,7 +154,7 @@ def reschedule(
         update(Delivery)
         .where(Delivery.id == delivery_id)
         .values(
-            state="sending" if maybe_sent else "pending",
+            state=DeliveryState.SENDING if maybe_sent else DeliveryState.PENDING,
             next_attempt_at=at,
             error=reason[:1000],
             attempts=attempts,
@@ -162,8 +166,8 @@ def cancel_open(session: Session, message_id: int) -> int:
     """Cancel the deliveries of a message that have not started; return how many."""
     result = session.execute(
         update(Delivery)
-        .where(Delivery.message_id == message_id, Delivery.state == "pending")
-        .values(state="cancelled")
+        .where(Delivery.message_id == message_id, Delivery.state == DeliveryState.PENDING)
+        .values(state=DeliveryState.CANCELLED)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -201,7 +205,7 @@ def failures(session: Session, message_id: int) -> Sequence[tuple[str, str]]:
     rows = session.execute(
         select(Delivery.recipient, Person.display_name, Delivery.error)
         .outerjoin(Person, Person.id == Delivery.person_id)
-        .where(Delivery.message_id == message_id, Delivery.state == "failed")
+        .where(Delivery.message_id == message_id, Delivery.state == DeliveryState.FAILED)
         .order_by(Delivery.id)
     )
     return [(f"{name} ({recipient})" if name else recipient, error or "") for recipient, name, error in rows]

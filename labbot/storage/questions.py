@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
-from labbot.search import fts5_query
+from labbot.search import folded_words, fts5_query
 from labbot.states import Role
+from labbot.storage import search_index
 from labbot.storage.models import FaqEntry, Person, Question
 
 
@@ -60,51 +61,42 @@ def faq_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(FaqEntry)) or 0)
 
 
-@dataclass(frozen=True)
-class FaqHit:
-    """A FAQ entry found by a search, with its rank (higher is better)."""
-
-    entry: FaqEntry
-    rank: float
-
-
-# PostgreSQL: the query's words folded like the indexed text, stemmed by the `french` configuration, any of
-# them matching (`&` made `|`), ranked by cover density. SQLite: FTS5 over the stems, ranked by BM25.
+# PostgreSQL: the query's words folded like the indexed text (labbot.search.folded_words), stemmed by the
+# `french` configuration into two queries (all the words, any of them); entries with all the words come first.
+# Each query contributes at most CANDIDATES entries, so that a word found in most entries costs a bounded time.
+# SQLite: FTS5 over the stems, ranked by BM25.
 _POSTGRESQL_FAQ = text(
     """
-    WITH q AS (
-        SELECT replace(plainto_tsquery('french', regexp_replace(
-            translate(lower(:words), :accented, :plain), '(\\w{3,})[sx]\\M', '\\1', 'g'))::text, '&', '|') AS terms
+    WITH candidate AS (
+        (SELECT question_id FROM faq_entries WHERE search @@ :all_words LIMIT :candidates)
+        UNION
+        (SELECT question_id FROM faq_entries WHERE search @@ :any_word LIMIT :candidates)
     )
-    SELECT question_id, ts_rank_cd(search, terms::tsquery) AS rank
-    FROM faq_entries, q
-    WHERE q.terms <> '' AND search @@ terms::tsquery
-    ORDER BY rank DESC, question_id DESC
+    SELECT faq_entries.question_id, faq_entries.title, faq_entries.question, faq_entries.answer,
+        faq_entries.published_by_id, faq_entries.created_at, faq_entries.updated_at
+    FROM candidate JOIN faq_entries USING (question_id)
+    ORDER BY search @@ :all_words DESC, ts_rank(search, :any_word) DESC, question_id DESC
     LIMIT :limit
     """
-)
+).bindparams(bindparam("all_words", type_=TSQUERY), bindparam("any_word", type_=TSQUERY))
 _SQLITE_FAQ = text(
-    "SELECT rowid, -bm25(faq_search) AS rank FROM faq_search WHERE faq_search MATCH :match "
-    "ORDER BY bm25(faq_search), rowid DESC LIMIT :limit"
+    "SELECT faq_entries.* FROM faq_search JOIN faq_entries ON faq_entries.question_id = faq_search.rowid "
+    "WHERE faq_search MATCH :match ORDER BY bm25(faq_search), faq_search.rowid DESC LIMIT :limit"
 )
-ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿ"
-PLAIN = "aaaaaaceeeeiiiinooooouuuuyy"
+CANDIDATES = 500
 
 
-def search_faq(session: Session, words: str, stems: list[str], limit: int) -> list[FaqHit]:
+def search_faq(session: Session, words: str, stems: list[str], limit: int) -> list[FaqEntry]:
     """The FAQ entries best matching `words` (whose French stems are `stems`), best first."""
     if not stems:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        params = {"words": words, "accented": ACCENTED, "plain": PLAIN, "limit": limit}
-        ranked = [(int(i), float(r)) for i, r in session.execute(_POSTGRESQL_FAQ, params)]
+        every, any_word = search_index.postgresql_queries(session, folded_words(words))
+        if not any_word:
+            return []
+        statement = _POSTGRESQL_FAQ.bindparams(
+            all_words=every, any_word=any_word, candidates=CANDIDATES, limit=limit
+        )
     else:
-        params = {"match": fts5_query(stems), "limit": limit}
-        ranked = [(int(i), float(r)) for i, r in session.execute(_SQLITE_FAQ, params)]
-    if not ranked:
-        return []
-    entries = {
-        e.question_id: e
-        for e in session.scalars(select(FaqEntry).where(FaqEntry.question_id.in_([i for i, _r in ranked])))
-    }
-    return [FaqHit(entries[i], rank) for i, rank in ranked if i in entries]
+        statement = _SQLITE_FAQ.bindparams(match=fts5_query(stems), limit=limit)
+    return list(session.scalars(select(FaqEntry).from_statement(statement)))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import ProcessedRequest
@@ -30,9 +29,3 @@ def remember(session: Session, key: str, reply: dict[str, Any]) -> None:
     if row is not None:
         row.reply = reply
         session.flush()
-
-
-def forget_older_than(session: Session, now: datetime, age: timedelta) -> int:
-    """Drop records older than any platform retries (Slack stops after about an hour)."""
-    result = session.execute(delete(ProcessedRequest).where(ProcessedRequest.created_at < now - age))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

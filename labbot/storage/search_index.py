@@ -75,6 +75,20 @@ def keep_in_step(session: Session, _flush_context: object) -> None:
             connection.execute(_PROJECT_INSERT, row)
 
 
+_POSTGRESQL_QUERIES = text(
+    "SELECT CAST(plainto_tsquery('french', :words) AS text), "
+    "replace(CAST(plainto_tsquery('french', :words) AS text), '&', '|')"
+)
+
+
+def postgresql_queries(session: Session, folded: str) -> tuple[str, str]:
+    """The `tsquery` texts of folded words on PostgreSQL: (all the words, any of them), empty when no word is
+    meaningful. Parsed once here, then passed as typed values: inside a prepared (generic) plan an expression
+    would be parsed again for every row it filters."""
+    row = session.execute(_POSTGRESQL_QUERIES, {"words": folded}).one()
+    return str(row[0]), str(row[1])
+
+
 def rebuild(connection: Connection) -> None:
     """Index every FAQ entry and project again (SQLite), after rows were written outside the ORM."""
     if connection.dialect.name != "sqlite":

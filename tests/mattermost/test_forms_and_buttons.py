@@ -177,10 +177,11 @@ def test_a_card_shown_to_the_channel_may_be_clicked_by_any_member(mattermost: Ma
     assert mattermost.count(Membership) == 2
 
 
-def test_a_click_whose_body_is_not_a_json_object_is_400(mattermost: Mattermost) -> None:
-    for body in (b"[1, 2]", b"{oops", b"\xff\xfe", b""):
-        answer = mattermost.http.post("/mattermost/actions", content=body)
-        assert answer.status_code == 400
+def test_a_click_or_submission_whose_body_is_not_a_json_object_is_400(mattermost: Mattermost) -> None:
+    for path in ("/mattermost/actions", "/mattermost/dialog"):
+        for body in (b"[1, 2]", b"{oops", b"\xff\xfe", b"", b'"text"'):
+            answer = mattermost.http.post(path, content=body)
+            assert answer.status_code == 400, (path, body)
 
 
 def test_meeting_dialog_offers_the_partner_categories_and_logs_the_meeting(mattermost: Mattermost) -> None:

@@ -3,18 +3,15 @@ in debug logs, `@names` looked up only within bounds."""
 
 from __future__ import annotations
 
-import logging
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from adapters.body_limit import DEFAULT_MAX_BODY_BYTES
 from adapters.serve import assemble, platforms_app
-from labbot.logs import LoggingSettings, configure_logging
 from labbot.storage.models import Person
+from tests.debug_logs import debug_logs, fragments
 from tests.mattermost.conftest import (
     ACTIONS_SECRET,
     COMMAND_TOKEN,
@@ -74,50 +71,29 @@ def test_a_thousand_names_in_a_message_are_not_looked_up(mattermost: Mattermost)
     assert 0 < len(mattermost.api.calls_to("GET", USERNAME_LOOKUPS)) <= 10
 
 
-@pytest.fixture
-def debug_log(tmp_path: Path) -> Iterator[Path]:
-    """`labbot run -v`'s logging (debug, its handler and filters), written to a file for one test."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    configure_logging(LoggingSettings(), server=True, verbose=True)
-    path = tmp_path / "labbot.log"
-    with path.open("w", encoding="utf-8") as out:
-        [handler] = root.handlers
-        assert isinstance(handler, logging.StreamHandler)
-        handler.setStream(out)
-        yield path
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    for handler in saved[0]:
-        root.addHandler(handler)
-    root.setLevel(saved[1])
-
-
 def test_no_secret_reaches_the_logs_even_in_debug(
-    tmp_path_factory: pytest.TempPathFactory,
     mattermost_api: MattermostApiStandIn,
     mattermost_env: Callable[[MattermostApiStandIn], None],
-    debug_log: Path,
+    tmp_path: Path,
 ) -> None:
     api = mattermost_api
     team_id = api.add_team("labs", "Laboratoires")
     alice = api.add_user("alice", "alice@dreal.gouv.fr")
     api.add_channel(team_id, "town-square", member_ids=[alice])
     mattermost_env(api)
-    database = f"sqlite:///{tmp_path_factory.mktemp('logs')}/labbot.db"
-    application, (platform,) = assemble(mattermost_settings(database, api))
-    with Server(platforms_app(application, [platform])) as server:
-        api.wait_for_websockets(1, timeout=10)
-        dm = api.direct_channel(api.bot_user_id, alice)
-        api.emit_posted(dm, alice, "aide")
-        wait_until(lambda: [p for p in api.posts.values() if p["channel_id"] == dm and p["user_id"] != alice])
-        head = f"POST /mattermost/command HTTP/1.1\r\nHost: x\r\nContent-Length: {len(COMMAND_TOKEN) + 6}\r\n"
-        raw_exchange(server.url, (head + f"Connection: close\r\n\r\ntoken={COMMAND_TOKEN}").encode())
-    application.database.dispose()
-    logged = debug_log.read_text(encoding="utf-8")
+    with debug_logs(tmp_path / "labbot.log") as log_file:
+        application, (platform,) = assemble(mattermost_settings(f"sqlite:///{tmp_path}/labbot.db", api))
+        with Server(platforms_app(application, [platform])) as server:
+            api.wait_for_websockets(1, timeout=10)
+            dm = api.direct_channel(api.bot_user_id, alice)
+            api.emit_posted(dm, alice, "aide")
+            wait_until(lambda: [p for p in api.posts.values() if p["channel_id"] == dm and p["user_id"] != alice])
+            head = f"POST /mattermost/command HTTP/1.1\r\nHost: x\r\nContent-Length: {len(COMMAND_TOKEN) + 6}\r\n"
+            raw_exchange(server.url, (head + f"Connection: close\r\n\r\ntoken={COMMAND_TOKEN}").encode())
+        application.database.dispose()
+    logged = log_file.read_text(encoding="utf-8")
     assert " DEBUG " in logged  # the level really was debug
     assert "Connected to" in logged
     # Not the secrets, nor any part of them long enough to matter (websockets cuts long frames short).
     for secret in (api.token, COMMAND_TOKEN, ACTIONS_SECRET):
-        fragments = {secret[start : start + 10] for start in range(len(secret) - 9)}
-        assert not [fragment for fragment in fragments if fragment in logged]
+        assert not [fragment for fragment in fragments(secret) if fragment in logged]

@@ -146,6 +146,7 @@ class MattermostApiStandIn:
         self.posts: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, dict[str, Any]] = {}
         self.command_responses: dict[str, list[dict[str, Any]]] = {}
+        self._hook_uses: dict[str, int] = {}
         """Slash command response_url (hook id) → the CommandResponse bodies posted to it, in order."""
         self.websocket_attempts = 0
         """Websocket upgrade requests received, authenticated or not."""
@@ -391,11 +392,13 @@ class MattermostApiStandIn:
         self._members[channel_id] = members
         return channel_id
 
-    def new_response_url(self) -> str:
-        """A slash command's ``response_url``, as the server makes one for each command it forwards."""
+    def new_response_url(self, uses: int = 5) -> str:
+        """A slash command's ``response_url``, as the server makes one for each command it forwards (the
+        benchmark shares one among many commands: ``uses``)."""
         hook_id = new_id()
         with self._lock:
             self.command_responses[hook_id] = []
+            self._hook_uses[hook_id] = uses
         return f"{self.url}/hooks/commands/{hook_id}"
 
     def responses_to(self, response_url: str) -> list[dict[str, Any]]:
@@ -417,7 +420,7 @@ class MattermostApiStandIn:
                 return self._error(404, "app.command_webhook.get.missing", "Unable to find the webhook.")
             if not isinstance(body, dict) or body.get("response_type", "") not in ("", "ephemeral", "in_channel"):
                 return self._error(400, "app.command_webhook.handle_command_webhook.parse", "Unable to parse.")
-            if len(used) >= 5:
+            if len(used) >= self._hook_uses[hook_id]:
                 return self._error(400, "app.command_webhook.try_use.invalid", "Hook used too many times.")
             used.append(body)
         return Response("ok", media_type="text/plain")

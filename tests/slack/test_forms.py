@@ -50,7 +50,7 @@ def test_hours_form_reports_a_bad_duration_beside_it_then_saves(slack: Workspace
     assert answer.json()["response_action"] == "errors"
     error = answer.json()["errors"]["duree"]
     assert "trois heures" in error
-    assert "3h30" in error  # a correct example, in French
+    assert "3 h 30" in error  # the accepted forms, in French
     with slack.app.database.transaction() as session:
         assert session.scalars(select(HourEntry)).all() == []
 
@@ -67,7 +67,7 @@ def test_hours_form_reports_a_bad_duration_beside_it_then_saves(slack: Workspace
     )
     done = slack.interact(good)
     assert done.json()["response_action"] == "update"
-    assert "3h30" in text_of(done.json()["view"])
+    assert "3 h 30" in text_of(done.json()["view"]).replace("\u202f", " ")
     again = slack.interact(good)  # a double submit of the same view
     assert again.json()["response_action"] == "update"
     with slack.app.database.transaction() as session:

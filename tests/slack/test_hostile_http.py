@@ -8,13 +8,16 @@ import hmac
 import json
 import logging
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from adapters.body_limit import DEFAULT_MAX_BODY_BYTES
 from labbot.storage.models import Person
-from tests.slack.conftest import SIGNING_SECRET, Workspace, signed_headers
+from tests.debug_logs import debug_logs
+from tests.platforms.slack_api import SlackApiStandIn
+from tests.slack.conftest import SIGNING_SECRET, Workspace, add_people, build_workspace, signed_headers, wait_for
 
 FORM = "application/x-www-form-urlencoded"
 NOT_UTF8 = b"\xff\xfe\x00payload=\xc3"
@@ -112,3 +115,23 @@ def test_bodies_over_the_cap_are_413_before_the_signature(slack: Workspace) -> N
     answer = slack.http.post("/slack/events", content=chunks, headers={"Content-Type": FORM})
     assert answer.status_code == 413
     assert SIGNING_SECRET not in answer.text
+
+
+def test_no_slack_secret_reaches_the_logs_even_in_debug(
+    database_url: str, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    add_people(slack_api)
+    with debug_logs(tmp_path / "labbot.log") as log_file:
+        workspace = build_workspace(database_url, slack_api, monkeypatch, "http")
+        with workspace.http:
+            _, url = workspace.command("U0ALICE", 'idee "Lab Bretagne" region:bretagne services:"DREAL, DDTM"')
+            workspace.answers(url)
+            workspace.event({"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home"})
+            wait_for(lambda: slack_api.home_view_of("U0ALICE"), "the home")
+            workspace.http.post("/slack/events", content=b"x=1", headers={"Content-Type": FORM})
+        workspace.app.database.dispose()
+    logged = log_file.read_text(encoding="utf-8")
+    assert " DEBUG " in logged
+    # The stand-in's secrets are made of the test's own words ("labbot-test"): looked for whole.
+    for secret in (slack_api.token, SIGNING_SECRET, slack_api.app_token):
+        assert secret not in logged

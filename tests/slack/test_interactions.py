@@ -90,7 +90,8 @@ def test_app_home_is_published_when_opened(slack: Workspace) -> None:
     slack.answers(url)
     slack.event({"type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home"})
     home = wait_for(
-        lambda: (v := slack.api.home_view_of("U0ALICE")) and "2h30" in text_of(v) and v, "the refreshed home"
+        lambda: (v := slack.api.home_view_of("U0ALICE")) and "2 h 30" in _spaced(text_of(v)) and v,
+        "the refreshed home",
     )
     said = text_of(home)
     assert "#1 Lab Bretagne" in said
@@ -129,7 +130,7 @@ def test_direct_message_is_answered_in_thread_and_a_retry_writes_once(slack: Wor
     slack.event(message, event_id="Ev0DM", retry=1)
     [answer] = wait_for(lambda: slack.api.messages_in("D0ALICE"), "the answer to the DM")
     assert answer["thread_ts"] == "1465550000.000400"
-    assert "2h" in text_of(answer)
+    assert "2 h" in _spaced(text_of(answer))
     slack.event({**message, "text": "aide", "ts": "1465550000.000500"})
     wait_for(lambda: len(slack.api.messages_in("D0ALICE")) == 2, "the answer to the next DM")
     with slack.app.database.transaction() as session:
@@ -162,3 +163,8 @@ def test_slack_refusing_the_answer_is_told_to_the_user_by_dm(slack: Workspace) -
     [told] = wait_for(lambda: slack.api.messages_in(dm), "the failure message")
     assert "Slack a refusé" in text_of(told)
     assert "not_in_channel" in text_of(told)
+
+
+def _spaced(text: str) -> str:
+    """Durations are written with narrow no-break spaces (`2 h 30`): read them as plain spaces."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.messenger import SlackMessenger, messenger_from_settings, web_client
+from adapters.slack.messenger import SlackMessenger, web_client
 from adapters.slack.platform import from_settings
-from adapters.slack.settings import SlackSettings
+from adapters.slack.settings import SlackSettings, secrets_from_environment
 from labbot.config import ConfigError, Settings
 from labbot.messages import Action, Address, Reply, Table
 from labbot.ports import DeliveryFailed
@@ -90,15 +90,17 @@ def test_failures_are_classified(
     assert failure.value.permanent is permanent
 
 
-def test_messenger_for_the_outbox_needs_only_the_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sending_needs_only_the_bot_token_serving_needs_the_signing_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    assert messenger_from_settings(Settings()) is None
+    assert from_settings(Settings()) is None
     settings = Settings.model_validate({"slack": {"mode": "http"}})
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-        messenger_from_settings(settings)
+        secrets_from_environment("http", inbound=False)
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
-    assert messenger_from_settings(settings) is not None
+    assert secrets_from_environment("http", inbound=False).bot_token == "xoxb-1"
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
         from_settings(settings)
 
