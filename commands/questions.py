@@ -11,7 +11,7 @@ from pydantic import StringConstraints
 from labbot.arguments import Arguments, Ref, RowNumber, option, term_of
 from labbot.context import CommandContext
 from labbot.errors import Conflict, NotFound
-from labbot.i18n import N_, _, format_moment, ngettext
+from labbot.i18n import DEFAULT_LANGUAGE, N_, _, format_moment, ngettext, use_locale
 from labbot.messages import Action, Address, Reply, Table
 from labbot.outbox.notify import enqueue_channel_notice
 from labbot.policy import project_or_refuse
@@ -109,7 +109,9 @@ def _file(ctx: CommandContext, question: Question) -> Reply:
     for admin in questions.admins(ctx.session):
         ctx.notify(admin, lambda: _new_question_notice(question, asker))
     addresses = [Address(platform, "", channel) for platform, channel in ctx.settings.support.channel.items()]
-    enqueue_channel_notice(ctx.session, addresses, _new_question_notice(question, asker), ctx.now())
+    with use_locale(DEFAULT_LANGUAGE):  # a shared channel reads the default language, whoever asked
+        notice = _new_question_notice(question, asker)
+    enqueue_channel_notice(ctx.session, addresses, notice, ctx.now())
     return Reply(
         text=_("Question {number} is sent to SGMAP; the answer will come to you in a direct message.").format(
             number=question.id

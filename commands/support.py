@@ -9,7 +9,7 @@ from labbot.arguments import Arguments, LongText, Name, Ref, Region, option, ter
 from labbot.clock import PARIS
 from labbot.context import CommandContext
 from labbot.errors import Conflict, InvalidInput, NotFound
-from labbot.i18n import N_, _, format_day
+from labbot.i18n import DEFAULT_LANGUAGE, N_, _, format_day, use_locale
 from labbot.messages import Action, Address, Reply, Table
 from labbot.naming import person_named
 from labbot.outbox.notify import enqueue_channel_notice
@@ -97,7 +97,9 @@ def _open(ctx: CommandContext, ref: str, kind: str, need: str) -> Reply:
     for admin in questions.admins(ctx.session):
         ctx.notify(admin, lambda: _new_request_notice(request, project, ctx.person))
     addresses = [Address(platform, "", channel) for platform, channel in ctx.settings.support.channel.items()]
-    enqueue_channel_notice(ctx.session, addresses, _new_request_notice(request, project, ctx.person), ctx.now())
+    with use_locale(DEFAULT_LANGUAGE):  # a shared channel reads the default language, whoever asked
+        notice = _new_request_notice(request, project, ctx.person)
+    enqueue_channel_notice(ctx.session, addresses, notice, ctx.now())
     return Reply(
         text=_(
             "Support request {number} ({kind}) for #{project} is sent to SGMAP; the team will be told of each "

@@ -239,6 +239,16 @@ class SupportSettings(_Section):
     reminder_days: int = Field(default=3, ge=1, le=60)
 
 
+class RetentionSettings(_Section):
+    """`[retention]`: how long records that need not stay forever are kept, in days (None: kept)."""
+
+    requests_days: int = Field(default=30, ge=1)  # replies kept so a platform's retry is not redone
+    deliveries_days: int = Field(default=180, ge=1)  # settled outbox deliveries and their messages
+    audit_days: int | None = Field(default=None, ge=1)  # the audit trail: kept unless set
+    hour: int = Field(default=3, ge=0, le=23)  # when the daily purge runs (Paris time)
+    batch: int = Field(default=1000, ge=1, le=100_000)  # rows deleted per transaction
+
+
 class Settings(BaseModel):
     """The whole configuration. Unknown top-level tables are kept for the adapters to validate."""
 
@@ -252,6 +262,7 @@ class Settings(BaseModel):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     support: SupportSettings = Field(default_factory=SupportSettings)
     source: str = "built-in defaults"
 

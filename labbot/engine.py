@@ -20,7 +20,7 @@ from labbot.clock import Clock, SystemClock, today_in_paris
 from labbot.config import Settings
 from labbot.context import CommandContext, language_of
 from labbot.errors import CommandError, Forbidden, InvalidFields, InvalidInput
-from labbot.i18n import Language, _, language_from_hint, use_locale
+from labbot.i18n import Language, _, current_language, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.observation import SILENT, CommandRecord, Observer, command_context, new_request_id, set_family
 from labbot.outbox import notify
@@ -241,9 +241,9 @@ class LabBot:
             return spec
         raise Forbidden(
             _("“{verb}” is for the role {role}; your role is {yours}.").format(
-                verb=spec.name, role=ROLES.label(spec.role), yours=ROLES.label(person.role)
+                verb=spec.verb(current_language()), role=ROLES.label(spec.role), yours=ROLES.label(person.role)
             ),
-            hint=_("An administrator can grant roles with the command role."),
+            hint=_("An administrator can grant roles with the command grant."),
         )
 
 

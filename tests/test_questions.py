@@ -174,8 +174,9 @@ def test_the_support_channel_hears_of_new_questions_without_pings(database_url: 
     chat = Conversation(app, clock, notifier, tmp_path / "files")
     try:
         chat.ok("sgmap", "aide")
-        chat.ok("alice", 'question "Qui contacter ? @channel <!here>"')
+        chat.ok("alice", 'question "Qui contacter ? @channel <!here>"', lang="en")
         [reply] = [r for a, r in notifier.sent if a.channel_id == "support-sgmap"]
+        assert (reply.title or "").startswith("Question 1 de ")  # the channel's language, not the asker's
         assert "Qui contacter ?" in reply.text
         # Mentions are platform syntax: each chat adapter renders them harmless.
         assert not mattermost_pings(mattermost_text(reply))

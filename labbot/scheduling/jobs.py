@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from labbot.clock import Clock, today_in_paris
 from labbot.config import Settings
 from labbot.observation import SILENT, Observer
+from labbot.retention import purge_expired
 from labbot.scheduling import reminders, support_reminders
 from labbot.scheduling.audience import Reach, release
 from labbot.storage import announcements
@@ -75,6 +76,12 @@ def run_reminders(kind: str) -> None:
     runtime.observer.reminders_ran(kind, runtime.clock.now())
     if queued:
         runtime.queued()
+
+
+def run_retention() -> None:
+    """The daily purge of what `[retention]` does not keep."""
+    runtime = _current()
+    purge_expired(runtime.database, runtime.settings.retention, runtime.clock.now())
 
 
 def mark_missed(announcement_id: int) -> None:

@@ -123,6 +123,9 @@ class LabScheduler:
             # Daily: each run checks whether today is the (holiday-shifted) day for its reminders.
             trigger = CronTrigger(hour=hour, minute=0, timezone=PARIS)
             self._ensure(job_id, f"{JOBS_MODULE}:run_reminders", trigger, [kind], grace)
+        # The daily purge of `[retention]`: on the elected scheduler only, like the reminders.
+        purge = CronTrigger(hour=self.settings.retention.hour, minute=30, timezone=PARIS)
+        self._ensure("retention:daily", f"{JOBS_MODULE}:run_retention", purge, [], grace)
 
     def sync_announcements(self) -> None:
         """One date job per scheduled announcement (they are confirmed on any replica, in the database)."""
