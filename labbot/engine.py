@@ -272,7 +272,18 @@ def _complete(session: Session, person: Person, request: Request) -> None:
 
 def _check_storable(request: Request) -> None:
     """Refuse, before anything is looked up or written, a request whose text no database can store."""
-    fields = (request.text, request.user_id, request.display_name, request.email, request.channel_id)
+    fields = [
+        request.text,
+        request.user_id,
+        request.display_name,
+        request.email,
+        request.channel_id,
+        request.channel_name,
+        request.idempotency_key,
+    ]
+    # A form's answers too, each a text or a list of texts.
+    for answer in (request.arguments or {}).values():
+        fields.extend([answer] if isinstance(answer, str) else answer)
     if any(has_unstorable_characters(value) for value in fields if value):
         raise InvalidInput(
             _("This message holds a character that cannot be kept (a NUL byte or a broken Unicode character)."),
