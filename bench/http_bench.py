@@ -82,7 +82,7 @@ def _wait_for_replies(side: PlatformSide, expected: int, started_at: float) -> f
 
 
 def _median(rounds: list[dict[str, Any]], key: str) -> float:
-    return float(statistics.median(r[key] for r in rounds))
+    return round(float(statistics.median(r[key] for r in rounds)), 2)
 
 
 def _ratios(bare: list[dict[str, Any]], labbot: list[dict[str, Any]]) -> dict[str, float]:

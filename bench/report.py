@@ -126,7 +126,7 @@ def _http(http: dict[str, Any]) -> list[str]:
                 [name, f["requests_per_s"], f["p50_ms"], f["p99_ms"]] for name, f in summary["servers"].items()
             ]
             lines += [f"{clients} client(s), medians of the rounds:", ""]
-            lines += _table(["server", "req/s", "p50 ms", "p99 ms"], rows)
+            lines += [*_table(["server", "req/s", "p50 ms", "p99 ms"], rows), ""]
             if "requests_per_s_ratio" in summary:
                 lines.append(
                     f"labbot / {summary['best_bare']}: acks/s **{summary['requests_per_s_ratio']}**, p50 "

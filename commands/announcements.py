@@ -231,7 +231,7 @@ def list_announcements(ctx: CommandContext, _args: Arguments) -> Reply:
     """The latest announcements, with sent / pending / failed counts."""
     items = announcements.recent(ctx.session)
     if not items:
-        return Reply(title=_("Announcements"), text=_('No announcement yet. Example: annonce "Bonjour" a:tous'))
+        return Reply(title=_("Announcements"), text=_('No announcement yet. Example: announce "Hello" a:tous'))
     counts = outbox.counts(ctx.session, [i.message_id for i in items if i.message_id])
     rows = []
     for item in items:

@@ -134,7 +134,7 @@ def list_projects(ctx: CommandContext, args: ProjectFilter) -> Reply:
     """A table of the newest matching projects."""
     rows = projects.listing(ctx.session, region=args.region, status=args.statut, limit=LIST_LIMIT)
     if not rows:
-        return Reply(text=_("No project matches. Register one with: idee"))
+        return Reply(text=_("No project matches. Register one with: idea"))
     total = projects.count(ctx.session, region=args.region, status=args.statut)
     table = Table(
         columns=["#", _("Title"), _("Region"), _("Status"), _("Team")],
@@ -210,7 +210,7 @@ def join(ctx: CommandContext, args: Join) -> Reply:
     reply = project_card(ctx, project)
     reply.text = _("Welcome to the team of #{number}.").format(number=project.id)
     if not service:
-        reply.notes.append(_('Tell us your State service so the team\'s diversity shows: profil service:"DREAL"'))
+        reply.notes.append(_('Tell us your State service so the team\'s diversity shows: profile service:"DREAL"'))
     return reply
 
 

@@ -89,7 +89,7 @@ def remove_member(ctx: CommandContext, args: RemoveMember) -> Reply:
             _("{name} leads #{number}; hand the lead over first.").format(
                 name=person.display_name, number=project.id
             ),
-            hint=_("Example: modifier {number} porteur:@nom").format(number=project.id),
+            hint=_("Example: edit {number} lead:@name").format(number=project.id),
         )
     ctx.audit(
         "project", project.id, "remove_member", {"person_id": person.id, "competence": member.competence}, None

@@ -16,9 +16,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from labbot.config import BudgetSettings
-from labbot.documents import Document
-from labbot.documents.odt import OdtDocument
-from labbot.documents.pdf import PdfDocument, Signature
+from labbot.documents import Document, Signature
 from labbot.evaluation import indicator_columns, indicator_rows
 from labbot.funding import FundingPlan, funding_plan, line_columns, line_rows, plan_summary, plan_warnings
 from labbot.hallmarks import Hallmark, hallmarks_of
@@ -136,8 +134,12 @@ def dossier_files(record: DossierRecord, edition: Edition, created: datetime) ->
     project = record.project
     title = _("Application dossier — {title}").format(title=project.title)
     draft = _("DRAFT") if edition.draft(record) else None
+    # Imported here: the writers' libraries are heavy, and only a dossier needs them.
+    from labbot.documents.odt import OdtDocument  # noqa: PLC0415
+    from labbot.documents.pdf import PdfDocument  # noqa: PLC0415
+
     lead = record.lead.display_name if record.lead else ""
-    made = []
+    made: list[bytes] = []
     for kind in (OdtDocument, PdfDocument):
         document = kind(title=title, author=lead, created=created, draft_label=draft, language=current_language())
         write_dossier(document, record, edition)

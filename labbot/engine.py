@@ -20,7 +20,7 @@ from labbot.clock import Clock, SystemClock, today_in_paris
 from labbot.config import Settings
 from labbot.context import CommandContext, language_of
 from labbot.errors import CommandError, Forbidden, InvalidFields, InvalidInput
-from labbot.i18n import Language, _, language_from_hint, use_locale
+from labbot.i18n import Language, _, current_language, language_from_hint, use_locale
 from labbot.messages import Notification, Outcome, Reply, Request, Visibility
 from labbot.observation import SILENT, CommandRecord, Observer, command_context, new_request_id, set_family
 from labbot.outbox import notify
@@ -241,9 +241,9 @@ class LabBot:
             return spec
         raise Forbidden(
             _("“{verb}” is for the role {role}; your role is {yours}.").format(
-                verb=spec.name, role=ROLES.label(spec.role), yours=ROLES.label(person.role)
+                verb=spec.verb(current_language()), role=ROLES.label(spec.role), yours=ROLES.label(person.role)
             ),
-            hint=_("An administrator can grant roles with the command role."),
+            hint=_("An administrator can grant roles with the command grant."),
         )
 
 
@@ -272,7 +272,18 @@ def _complete(session: Session, person: Person, request: Request) -> None:
 
 def _check_storable(request: Request) -> None:
     """Refuse, before anything is looked up or written, a request whose text no database can store."""
-    fields = (request.text, request.user_id, request.display_name, request.email, request.channel_id)
+    fields = [
+        request.text,
+        request.user_id,
+        request.display_name,
+        request.email,
+        request.channel_id,
+        request.channel_name,
+        request.idempotency_key,
+    ]
+    # A form's answers too, each a text or a list of texts.
+    for answer in (request.arguments or {}).values():
+        fields.extend([answer] if isinstance(answer, str) else answer)
     if any(has_unstorable_characters(value) for value in fields if value):
         raise InvalidInput(
             _("This message holds a character that cannot be kept (a NUL byte or a broken Unicode character)."),

@@ -187,7 +187,7 @@ def project_or_refuse(session: Session, ref: str) -> Project:
     if project is None:
         raise NotFound(
             _("No project “{ref}”.").format(ref=ref),
-            hint=_("See the projects and their numbers with: projets"),
+            hint=_("See the projects and their numbers with: projects"),
         )
     return project
 

@@ -372,3 +372,17 @@ def test_not_selected_is_told_with_its_reason(ready: Conversation) -> None:
     ready.ok("sgmap", 'decision 1 non-retenu motif:"Partenariat trop étroit"')
     assert any("Partenariat trop étroit" in text for text in ready.sent_to("bruno"))
     assert "non retenu" in ready.ok("alice", "projet 1").text
+
+
+def test_a_new_filing_freezes_the_next_version_and_keeps_the_first(ready: Conversation) -> None:
+    first = _files(ready, ready.ok("claire", "deposer 1 date:08/06/2016"))
+    ready.ok("alice", 'modifier 1 lieu:"Maison des services publics"')
+    assert "Modifié depuis le dépôt (version 1)" in ready.ok("alice", "projet 1").text
+    before = ready.say("claire", "deposer 1 date:01/06/2016")
+    assert not before.ok
+    assert "date" in before
+    second = _files(ready, ready.ok("claire", "deposer 1 date:09/06/2016"))
+    assert "Maison des services publics" in _pdf_text(second[".pdf"])
+    assert "Dossier déposé : version 2" in ready.ok("alice", "projet 1").text
+    again = _files(ready, ready.ok("alice", "dossier 1 version:1"))
+    assert again[".pdf"].read_bytes() == first[".pdf"].read_bytes()

@@ -85,3 +85,15 @@ def test_a_nul_byte_in_a_display_name_is_refused_before_anyone_is_created(lab: C
     reply = lab.app.bot.handle(Request(platform="mattermost", user_id="u2", text="aide", display_name="Zo\x00é"))
     assert reply.outcome is Outcome.REFUSED
     assert _count(lab, Person) == 4
+
+
+def test_a_nul_byte_in_a_form_answer_is_refused_and_nothing_written(lab: Conversation) -> None:
+    answers = {"projet": "1", "duree": "2h", "activite": "Atelier\x00"}
+    reply = lab.app.bot.handle(Request(platform="console", user_id="alice", text="heures", arguments=answers))
+    assert reply.outcome is Outcome.REFUSED
+    assert "cannot be kept" in reply.text or "ne peut pas être conservé" in reply.text
+    assert _count(lab, HourEntry) == 0
+    fine = lab.app.bot.handle(
+        Request(platform="console", user_id="alice", text="heures", arguments={**answers, "activite": "Atelier"})
+    )
+    assert fine.outcome is Outcome.DONE

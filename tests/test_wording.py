@@ -129,6 +129,10 @@ def test_english_help_uses_english_keys_and_verbs(lab: Conversation) -> None:
         ("alice", "myhours", "corriger"),
         ("bruno", "hours 2 1h", "rejoindre"),
         ("alice", "frobnicate", "“aide”"),
+        ("alice", 'announce "x"', "command role"),
+        ("alice", "projects status:termine", "with: idee"),
+        ("claire", "remove 1 @alice", "modifier 1"),
+        ("alice", 'announce "x"', "“annonce”"),
     ],
 )
 def test_english_replies_carry_no_french_verbs(lab: Conversation, user: str, command: str, french: str) -> None:

@@ -1,15 +1,23 @@
 """Files labbot writes for people: PDF (`pdf.PdfDocument`) and OpenDocument text (`odt.OdtDocument`).
 
-Both take the same calls, described by `Document`, so one function writes a dossier into either.
+Both take the same calls, described by `Document`, so one function writes a dossier into either. Import the
+writers where a file is made, not at start: fpdf2 alone brings ~70 MiB (fontTools, numpy, Pillow) that
+every other command would carry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from labbot.documents.pdf import Signature
+
+@dataclass(frozen=True)
+class Signature:
+    """One box of a signature block: who signs (a role) and, when known, their name."""
+
+    role: str
+    name: str = ""
 
 
 class Document(Protocol):

@@ -10,13 +10,19 @@ The same content and the same `created` moment give the same bytes: frozen dossi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from fpdf import FPDF
+from labbot.documents import Signature
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+__all__ = ["PdfDocument", "Signature", "printable", "text_width"]
 
 _FONT = "DejaVu"
 _FONTS_DIR = resources.files("labbot").joinpath("documents", "fonts")
@@ -38,46 +44,46 @@ def printable(text: str) -> str:
     return text.translate(_SUBSTITUTES)
 
 
-@dataclass(frozen=True)
-class Signature:
-    """One box of a signature block: who signs (a role) and, when known, their name."""
+@cache
+def _canvas_class() -> Any:
+    """fpdf2 with labbot's running header (draft mark) and footer (title, page n / N). Built on first use:
+    importing fpdf2 brings ~70 MiB (fontTools, numpy, Pillow) that a process making no PDF should not carry."""
+    from fpdf import FPDF  # noqa: PLC0415
 
-    role: str
-    name: str = ""
+    class _Canvas(FPDF):
+        """fpdf2 with labbot's running header (draft mark) and footer (document title, page n / N)."""
 
+        def __init__(self, footer_text: str, draft_label: str | None) -> None:
+            super().__init__(orientation="portrait", unit="mm", format="A4")
+            self.footer_text = footer_text
+            self.draft_label = draft_label
 
-class _Canvas(FPDF):
-    """fpdf2 with labbot's running header (draft mark) and footer (document title, page n / N)."""
+        def header(self) -> None:
+            if not self.draft_label:
+                return
+            # A large diagonal mark no reader can miss, drawn first so the page's text prints over it.
+            self.set_font(_FONT, "B", 60)
+            self.set_text_color(*_DRAFT_GREY)
+            width = self.get_string_width(self.draft_label)
+            centre_x, centre_y = self.w / 2, self.h / 2
+            with self.rotation(45, centre_x, centre_y):
+                self.text(centre_x - width / 2, centre_y, self.draft_label)
+            self.set_font(_FONT, "B", 9)
+            self.set_text_color(180, 0, 0)
+            self.set_xy(_MARGIN, 8)
+            self.cell(self.w - 2 * _MARGIN, 5, self.draft_label, align="R")
+            self.set_text_color(0, 0, 0)
+            self.set_xy(_MARGIN, _MARGIN)
 
-    def __init__(self, footer_text: str, draft_label: str | None) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.draft_label = draft_label
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(_FONT, "", 8)
+            self.set_text_color(90, 90, 90)
+            self.cell(self.w - 2 * _MARGIN - 25, 5, self.footer_text, align="L")
+            self.cell(25, 5, f"{self.page_no()} / {{nb}}", align="R")
+            self.set_text_color(0, 0, 0)
 
-    def header(self) -> None:
-        if not self.draft_label:
-            return
-        # A large diagonal mark no reader can miss, drawn first so the page's text prints over it.
-        self.set_font(_FONT, "B", 60)
-        self.set_text_color(*_DRAFT_GREY)
-        width = self.get_string_width(self.draft_label)
-        centre_x, centre_y = self.w / 2, self.h / 2
-        with self.rotation(45, centre_x, centre_y):
-            self.text(centre_x - width / 2, centre_y, self.draft_label)
-        self.set_font(_FONT, "B", 9)
-        self.set_text_color(180, 0, 0)
-        self.set_xy(_MARGIN, 8)
-        self.cell(self.w - 2 * _MARGIN, 5, self.draft_label, align="R")
-        self.set_text_color(0, 0, 0)
-        self.set_xy(_MARGIN, _MARGIN)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(_FONT, "", 8)
-        self.set_text_color(90, 90, 90)
-        self.cell(self.w - 2 * _MARGIN - 25, 5, self.footer_text, align="L")
-        self.cell(25, 5, f"{self.page_no()} / {{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
+    return _Canvas
 
 
 class PdfDocument:
@@ -94,7 +100,7 @@ class PdfDocument:
         language: str = "fr",
     ) -> None:
         """`draft_label` (e.g. "BROUILLON"), when given, marks every page; `created` fixes the metadata date."""
-        self._pdf = _Canvas(printable(footer if footer is not None else title), draft_label)
+        self._pdf: FPDF = _canvas_class()(printable(footer if footer is not None else title), draft_label)
         pdf = self._pdf
         pdf.add_font(_FONT, "", _font_path("DejaVuSans.ttf"))
         pdf.add_font(_FONT, "B", _font_path("DejaVuSans-Bold.ttf"))
@@ -270,15 +276,24 @@ class _TableWriter:
                 pdf.rect(left, top, width, height)
             baseline = top + _PADDING + ascent
             for line in wrapped[index]:
-                if index in self.numeric:
-                    x = left + width - _PADDING - pdf.get_string_width(line)
-                else:
-                    x = left + _PADDING
+                x = left + width - _PADDING - text_width(pdf, line) if index in self.numeric else left + _PADDING
                 if line:
                     pdf.text(x, baseline, line)
                 baseline += self.line_height
             left += width
         pdf.set_xy(pdf.l_margin, top + height)
+
+
+def text_width(pdf: FPDF, text: str) -> float:
+    """The width of `text` (mm) in the current font, from its glyph widths: fpdf2's `get_string_width` does
+    bidirectional and style work per call that plain table text never needs, at ~50× the cost."""
+    from fpdf.fonts import TTFFont  # noqa: PLC0415 - loaded with fpdf2 by the time a PDF is written
+
+    font = pdf.current_font
+    if not isinstance(font, TTFFont):
+        return float(pdf.get_string_width(text))
+    widths: Mapping[int, float] = font.cw
+    return sum(widths[ord(c)] for c in text) * pdf.font_size_pt * 0.001 / pdf.k
 
 
 def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
@@ -288,13 +303,13 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
         current = ""
         for word in paragraph.split(" "):
             candidate = f"{current} {word}" if current else word
-            if pdf.get_string_width(candidate) <= width:
+            if text_width(pdf, candidate) <= width:
                 current = candidate
                 continue
             if current:
                 lines.append(current)
             current = word
-            while pdf.get_string_width(current) > width and len(current) > 1:
+            while text_width(pdf, current) > width and len(current) > 1:
                 cut = _fitting_prefix(pdf, current, width)
                 lines.append(current[:cut])
                 current = current[cut:]
@@ -305,7 +320,7 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
 def _fitting_prefix(pdf: FPDF, word: str, width: float) -> int:
     """How many leading characters of `word` fit in `width` (at least one, so wrapping always advances)."""
     count = 1
-    while count < len(word) and pdf.get_string_width(word[: count + 1]) <= width:
+    while count < len(word) and text_width(pdf, word[: count + 1]) <= width:
         count += 1
     return count
 

@@ -95,7 +95,7 @@ def _nudge_reply(session: Session, person: Person, monday: date) -> Reply:
     reply = Reply(
         title=_("Your hours this week"),
         text=_(
-            "You have logged no hours for the week of {monday}. Log them with: heures <project> <duration>"
+            "You have logged no hours for the week of {monday}. Log them with: hours <project> <duration>"
         ).format(monday=format_day(monday)),
         notes=[_("Stop optional reminders with: reminders off")],
     )
