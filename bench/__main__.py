@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import broadcast, databases, dossier, generate, http_bench, latency, machine, memory
+from bench import broadcast, databases, dossier, exports, generate, http_bench, latency, machine, memory
 from bench.report import markdown
 from bench.scale import SCALES, Scale
 
-STEPS = ("latency", "memory", "dossier", "http", "broadcast")
+STEPS = ("latency", "memory", "dossier", "exports", "http", "broadcast")
 
 
 def _dataset(dialect: str, scale: Scale, workdir: Path, steps: set[str]) -> tuple[dict[str, Any], str]:
@@ -36,6 +36,9 @@ def _dataset(dialect: str, scale: Scale, workdir: Path, steps: set[str]) -> tupl
         if "dossier" in steps:
             print(f"[{dialect}] dossier of a large project…", flush=True)
             result["dossier"] = dossier.measure(application, plan, scale.latency_samples, url, workdir)
+        if "exports" in steps:
+            print(f"[{dialect}] exports and a chart…", flush=True)
+            result["exports"] = exports.measure(application, plan, scale.latency_samples, url, workdir)
     finally:
         application.database.dispose()
     if "memory" in steps:

@@ -86,6 +86,32 @@ def _dossier(dialect: str, data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _exports(dialect: str, data: dict[str, Any]) -> list[str]:
+    exports = data["exports"]
+    aim = exports["aim"]
+    rows = [
+        [
+            name,
+            _number(entry["bytes"]),
+            entry["latency"]["p50_ms"],
+            entry["latency"]["p99_ms"],
+            entry["memory"]["peak_rss_mib"] if "memory" in entry else "—",
+        ]
+        for name, entry in exports["commands"].items()
+    ]
+    return [
+        f"### Exports and charts, {dialect}",
+        "",
+        f"Region {exports['region']} ({_number(exports['region_entries'])} entries); project "
+        f"#{exports['project']} ({_number(exports['project_entries'])} entries). Aims: exports p99 < "
+        f"{aim['export_p99_ms']:.0f} ms and peak RSS < {aim['export_rss_mib']:.0f} MiB, chart p99 < "
+        f"{aim['chart_p99_ms']:.0f} ms.",
+        "",
+        *_table(["command", "bytes", "p50 ms", "p99 ms", "peak RSS MiB (labbot say)"], rows),
+        "",
+    ]
+
+
 def _http(http: dict[str, Any]) -> list[str]:
     lines = [f"## HTTP: signed slash commands over loopback (labbot on {http['database']})", ""]
     for platform, result in http["platforms"].items():
@@ -145,6 +171,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _latency(dialect, data) if "latency" in data else []
         lines += _memory(dialect, data) if "memory" in data else []
         lines += _dossier(dialect, data) if "dossier" in data else []
+        lines += _exports(dialect, data) if "exports" in data else []
     lines += _http(results["http"]) if "http" in results else []
     lines += _broadcast(results["broadcast"]) if "broadcast" in results else []
     return "\n".join(lines) + "\n"

@@ -12,7 +12,6 @@ from pydantic import BeforeValidator
 from labbot.budget import BudgetReport
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
-from labbot.exports.charts import ProjectBar, SpendingSeries, region_chart, spending_chart
 from labbot.exports.files import file_name
 from labbot.i18n import _, format_cents, format_day, format_hours_total, format_percent, ngettext
 from labbot.messages import Attachment, Reply
@@ -47,6 +46,9 @@ def _png(name: str, content: bytes, description: str) -> Attachment:
 def budget_chart(ctx: CommandContext, project: Project, report: BudgetReport) -> Reply:
     """The project's cumulative spending (valued time and costs stacked), the cap, the plan, the award, the
     PIA window shaded; the same figures in words for screen readers."""
+    # matplotlib is imported when a chart is drawn: it would add ~60 MiB to every process otherwise.
+    from labbot.exports.charts import SpendingSeries, spending_chart  # noqa: PLC0415
+
     forecast = funding.forecast_by_nature(ctx.session, project.id)
     window = (report.window.start, report.window.end) if report.window else None
     series = SpendingSeries(
@@ -94,6 +96,8 @@ def budget_chart(ctx: CommandContext, project: Project, report: BudgetReport) ->
 
 def region_hours_chart(title: str, name: str, rows: list[HoursTotal]) -> Reply:
     """Hours and valued time per project of a region, as bars; the leaders and the total in words."""
+    from labbot.exports.charts import ProjectBar, region_chart  # noqa: PLC0415 - see budget_chart
+
     if not rows:
         return Reply(title=title, text=_("No hours logged yet."))
     bars = [ProjectBar(r.label, r.minutes, r.value_cents) for r in rows[:MAX_BARS]]

@@ -16,10 +16,9 @@ from labbot.errors import InvalidInput, NotFound
 from labbot.exports import hours as hours_export
 from labbot.exports import lists, statement
 from labbot.exports.files import MEDIA_TYPES, FileFormat, export_metadata, file_name, spreadsheet
-from labbot.exports.ods import MAX_ODS_ROWS, TooManyRows
 from labbot.exports.pdf_files import signin_pdf, statement_pdf
 from labbot.exports.statement import period_label
-from labbot.exports.tables import Workbook
+from labbot.exports.tables import MAX_ODS_ROWS, TooManyRows, Workbook
 from labbot.i18n import N_, _, format_day
 from labbot.messages import Attachment, Reply
 from labbot.policy import project_or_refuse, require_event_lists, require_oversight, require_team_or_oversight

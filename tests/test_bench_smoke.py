@@ -27,6 +27,11 @@ def _check_dataset(data: dict[str, object]) -> None:
     assert isinstance(latency, dict)
     assert set(latency) == {family.name for family in FAMILIES}
     assert all(figures["n"] == TINY.latency_samples for figures in latency.values())
+    exports = data["exports"]
+    assert isinstance(exports, dict)
+    assert exports["region_entries"] > 0
+    assert all(entry["bytes"] > 0 for entry in exports["commands"].values())
+    assert exports["commands"]["export heures (region, xlsx)"]["memory"]["status"] == 0
     memory = data["memory"]
     assert isinstance(memory, dict)
     assert memory["largest_report"]["status"] == 0

@@ -9,9 +9,7 @@ from importlib import metadata as package_metadata
 from slugify import slugify
 
 from labbot.exports.csv_file import csv_bytes
-from labbot.exports.ods import ods_bytes
 from labbot.exports.tables import Workbook
-from labbot.exports.xlsx import xlsx_bytes
 from labbot.i18n import _, format_moment
 from labbot.messages import Attachment
 
@@ -61,9 +59,14 @@ def file_name(*parts: str, extension: str) -> str:
 
 def spreadsheet(book: Workbook, file_format: FileFormat, name: str) -> Attachment:
     """The workbook as xlsx, ods, or (its first sheet) csv."""
+    # The writers are imported when used: openpyxl and odfdo would weigh on every process's memory.
     if file_format is FileFormat.XLSX:
+        from labbot.exports.xlsx import xlsx_bytes  # noqa: PLC0415
+
         content = xlsx_bytes(book)
     elif file_format is FileFormat.ODS:
+        from labbot.exports.ods import ods_bytes  # noqa: PLC0415
+
         content = ods_bytes(book)
     elif file_format is FileFormat.CSV:
         content = csv_bytes(book.sheets[0])

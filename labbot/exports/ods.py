@@ -13,12 +13,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from odfdo import Document, Element
-
-from labbot.exports.tables import Cell, Column, Kind, RunningTotal, Sheet, Workbook, sheet_name, total_formula
-from labbot.exports.xlsx import spreadsheet_value
-
-MAX_ODS_ROWS = 10_000
+from labbot.exports.tables import (
+    MAX_ODS_ROWS,
+    Cell,
+    Column,
+    Kind,
+    RunningTotal,
+    Sheet,
+    TooManyRows,
+    Workbook,
+    sheet_name,
+    spreadsheet_value,
+    total_formula,
+)
 
 _STYLES = (
     # Data styles: euros with two decimals and grouping, dd/mm/yyyy, [h]:mm durations.
@@ -45,12 +52,11 @@ _STYLES = (
 _CELL_STYLE = {Kind.CENTS: "c-euros", Kind.DATE: "c-date", Kind.MOMENT: "c-moment", Kind.MINUTES: "c-duration"}
 
 
-class TooManyRows(Exception):
-    """The export has more rows than an ods file is made for here."""
-
-
 def ods_bytes(book: Workbook) -> bytes:
     """The workbook as an .ods file; raises TooManyRows past MAX_ODS_ROWS rows in a sheet."""
+    # Imported here: odfdo (and lxml) would add ~30 MiB to every process that never writes an ods file.
+    from odfdo import Document, Element  # noqa: PLC0415
+
     document = Document("spreadsheet")
     document.body.clear()
     for style in _STYLES:

@@ -10,9 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
+from typing import Any
+
+from labbot.clock import PARIS
 
 Cell = str | int | date | datetime | None
+# odfdo holds a whole document in memory (~400 MiB for 55 000 rows): ods files stop here (labbot.exports.ods).
+MAX_ODS_ROWS = 10_000
+
+
+class TooManyRows(Exception):
+    """The export has more rows than an ods file is made for here."""
 
 
 class Kind(StrEnum):
@@ -148,3 +158,16 @@ def sheet_name(name: str) -> str:
     """A sheet name spreadsheets accept: at most 31 characters, none of `[]:*?/\\`."""
     cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in name).strip("'")
     return cleaned[:31] or "Feuille"
+
+
+def spreadsheet_value(kind: Kind, value: Cell) -> Any:
+    """The value a spreadsheet cell holds: euros (exact decimals), days for durations, naive Paris times."""
+    if value is None or value == "":
+        return None
+    if kind is Kind.CENTS and isinstance(value, int):
+        return Decimal(value) / 100
+    if kind is Kind.MINUTES and isinstance(value, int):
+        return value / 1440  # spreadsheets count time in days
+    if kind is Kind.MOMENT and isinstance(value, datetime):
+        return value.astimezone(PARIS).replace(tzinfo=None)
+    return value

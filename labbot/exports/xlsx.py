@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from labbot.clock import PARIS
-from labbot.exports.tables import Cell, Column, Kind, Sheet, Workbook, column_letter, sheet_name, total_formula
+from labbot.exports.tables import (
+    Cell,
+    Column,
+    Kind,
+    Sheet,
+    Workbook,
+    column_letter,
+    sheet_name,
+    spreadsheet_value,
+    total_formula,
+)
 
 EUROS = '#,##0.00\\ "€"'
 FORMATS = {
@@ -24,19 +31,6 @@ FORMATS = {
     Kind.INTEGER: "0",
 }
 _BOLD = Font(bold=True)
-
-
-def spreadsheet_value(kind: Kind, value: Cell) -> Any:
-    """The value a spreadsheet cell holds: euros (exact decimals), days for durations, naive Paris times."""
-    if value is None or value == "":
-        return None
-    if kind is Kind.CENTS and isinstance(value, int):
-        return Decimal(value) / 100
-    if kind is Kind.MINUTES and isinstance(value, int):
-        return value / 1440  # spreadsheets count time in days
-    if kind is Kind.MOMENT and isinstance(value, datetime):
-        return value.astimezone(PARIS).replace(tzinfo=None)
-    return value
 
 
 def xlsx_bytes(book: Workbook) -> bytes:
