@@ -12,12 +12,13 @@ from pydantic import BeforeValidator
 from labbot.budget import BudgetReport
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
+from labbot.evaluation import progress, value_text
 from labbot.exports.files import file_name
 from labbot.i18n import _, format_cents, format_day, format_hours_total, format_percent, ngettext
 from labbot.messages import Attachment, Reply
 from labbot.storage import exports, funding
 from labbot.storage.hours import HoursTotal, value_of
-from labbot.storage.models import Project
+from labbot.storage.models import Indicator, IndicatorMeasure, Project
 from labbot.text import shorten
 
 CHART_WORDS = ("graphique", "chart", "graph")
@@ -122,4 +123,30 @@ def region_hours_chart(title: str, name: str, rows: list[HoursTotal]) -> Reply:
         text += " " + _("The chart shows the {shown} projects with the most hours.").format(shown=MAX_BARS)
     reply = Reply(title=title, text=text)
     reply.files.append(_png(name, region_chart(title, bars), text))
+    return reply
+
+
+def indicators_chart_reply(
+    title: str, name: str, entries: list[tuple[Indicator, IndicatorMeasure | None]]
+) -> Reply:
+    """Each indicator against its target; every value, baseline and target also in words."""
+    from labbot.exports.charts import IndicatorBar, indicators_chart  # noqa: PLC0415 - see budget_chart
+
+    bars, words = [], []
+    for indicator, latest in entries:
+        value = latest.value if latest else None
+        done = progress(indicator, value)
+        bars.append(IndicatorBar(indicator.name, done))
+        words.append(
+            _("{name}: {value} (baseline {baseline}, target {target}) — {progress}").format(
+                name=indicator.name,
+                value=value_text(value, indicator.unit),
+                baseline=value_text(indicator.baseline, indicator.unit),
+                target=value_text(indicator.target, indicator.unit),
+                progress=format_percent(done) if done is not None else "—",
+            )
+        )
+    text = "; ".join(words) + "."
+    reply = Reply(title=title, text=text)
+    reply.files.append(_png(name, indicators_chart(title, bars), text))
     return reply

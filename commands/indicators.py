@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands.charts import ChartView, indicators_chart_reply
 from labbot.arguments import Day, EntryNumber, Name, Number, OneProject, ShortText, option
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput, NotFound
@@ -117,17 +118,21 @@ def _indicator_or_refuse(ctx: CommandContext, project: Project, number: int) -> 
     return indicator
 
 
+class IndicatorsView(OneProject):
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: each indicator and its target"))
+
+
 @family.command(
     "indicateurs",
     "indicators",
-    arguments=OneProject,
-    positionals=("projet",),
+    arguments=IndicatorsView,
+    positionals=("projet", "vue"),
     writes=False,
     summary=N_("A project's indicators with their latest value, target and progress"),
     example="indicateurs 1",
     example_en="indicators 1",
 )
-def list_indicators(ctx: CommandContext, args: OneProject) -> Reply:
+def list_indicators(ctx: CommandContext, args: IndicatorsView) -> Reply:
     """The project's indicators, numbered, with progress towards their targets."""
     project = project_or_refuse(ctx.session, args.projet)
     entries = list(indicators.with_latest(ctx.session, project.id))
@@ -139,5 +144,7 @@ def list_indicators(ctx: CommandContext, args: OneProject) -> Reply:
                 number=project.id
             ),
         )
+    if args.vue:
+        return indicators_chart_reply(title, f"indicateurs-{project.id}-{project.slug}", entries)
     rows = [[row[0], shorten(row[1], 40), *row[2:]] for row in indicator_rows(entries)]
     return Reply(title=title, table=Table(columns=indicator_columns(), rows=rows, numeric=[0, 2, 3, 4, 5]))

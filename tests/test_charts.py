@@ -47,3 +47,14 @@ def test_chart_refusals(lab: Conversation) -> None:
     assert not refused.ok
     assert "graphique" in refused
     assert not lab.say("alice", "budget 1 graphique").ok
+
+
+def test_indicators_chart_against_their_targets(lab: Conversation) -> None:
+    lab.ok("alice", 'indicateur 1 "Délai de traitement" unite:jours reference:45 cible:30 echeance:31/12/2017')
+    said = lab.ok("alice", "indicateurs 1 graphique")
+    assert "Délai de traitement" in said
+    assert "référence 45 jours, cible 30 jours" in said
+    [path] = lab.saved_files(said)
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.width == 800

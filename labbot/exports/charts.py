@@ -146,3 +146,31 @@ def region_chart(title: str, bars: Sequence[ProjectBar]) -> bytes:
         axes.tick_params(axis="x", labelsize=8, rotation=30)
     figure.suptitle(title, fontsize=13)
     return _png(figure)
+
+
+@dataclass(frozen=True)
+class IndicatorBar:
+    """One indicator's progress from its baseline (0 %) to its target (100 %), None when not measurable."""
+
+    label: str
+    progress: Decimal | None
+
+
+def indicators_chart(title: str, bars: Sequence[IndicatorBar]) -> bytes:
+    """Each indicator's progress towards its target, as a percentage of the way from the baseline."""
+    shown = list(bars)[::-1]
+    figure = Figure(figsize=(SIZE_INCHES[0], max(SIZE_INCHES[1], 1.4 + 0.4 * len(shown))), dpi=DPI)
+    figure.set_layout_engine("constrained")
+    axes = figure.add_subplot()
+    labels = [bar.label if len(bar.label) <= 40 else bar.label[:39] + "…" for bar in shown]
+    values = [float(bar.progress * 100) if bar.progress is not None else 0.0 for bar in shown]
+    colours = [AWARD_COLOUR if v >= 100 else TIME_COLOUR for v in values]
+    axes.barh(labels, values, color=colours)
+    axes.axvline(100, color=CAP_COLOUR, linewidth=2, label=_("Target"))
+    axes.axvline(0, color=PLAN_COLOUR, linewidth=1)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(Decimal(round(v)), digits=0) + " %"))
+    axes.set_xlabel(_("Progress from the baseline to the target"))
+    axes.grid(axis="x", alpha=0.3)
+    axes.legend(loc="lower right", fontsize=9)
+    axes.set_title(title, fontsize=13)
+    return _png(figure)
