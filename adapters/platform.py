@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from labbot.config import Settings
@@ -21,8 +22,14 @@ if TYPE_CHECKING:
 
     from adapters.bootstrap import Application
 
+
+def _discovered() -> tuple[str, ...]:
+    """Every package of adapters/ with a platform.py, so that a new platform is one package (README)."""
+    return tuple(sorted(path.parent.name for path in Path(__file__).parent.glob("*/platform.py")))
+
+
 # Every platform labbot knows, in the order they start. Each is imported only when configured.
-PLATFORM_NAMES = ("slack", "mattermost")
+PLATFORM_NAMES = _discovered()
 
 
 class Service(Protocol):

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from adapters.platform import PLATFORM_NAMES
 from labbot.config import ConfigError, Settings
 from labbot.storage.database import normalize_url
 
@@ -27,8 +28,8 @@ OPTIONAL_TABLES: dict[str, str] = {
     "http": "adapters.http:HttpSettings",
     "logging": "labbot.logs:LoggingSettings",
     "metrics": "labbot.metrics:MetricsSettings",
-    "slack": "adapters.slack.settings:SlackSettings",
-    "mattermost": "adapters.mattermost.settings:MattermostSettings",
+    # Each platform's table: the model its settings module names TABLE.
+    **{name: f"adapters.{name}.settings:TABLE" for name in PLATFORM_NAMES},
 }
 _DATABASES = ("sqlite", "postgresql")
 _CONNECT_SECONDS = 5

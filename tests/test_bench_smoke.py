@@ -78,5 +78,5 @@ def test_core_benchmarks_run_on_tiny_data_with_postgresql(tmp_path: Path) -> Non
         pytest.skip(message)
     finally:
         engine.dispose()
-    results = bench_main.run(TINY, ["postgresql"], {"latency", "memory"}, tmp_path)
+    results = bench_main.run(TINY, ["postgresql"], {"latency", "memory", "exports"}, tmp_path)
     _check_dataset(results["datasets"]["postgresql"])

@@ -60,6 +60,10 @@ class MattermostSettings(BaseModel):
         }
 
 
+# The model of this platform's configuration table (adapters/preflight.py validates it first).
+TABLE = MattermostSettings
+
+
 @dataclass(frozen=True)
 class MattermostSecrets:
     """Tokens read from the environment, never from the file."""

@@ -30,6 +30,10 @@ class SlackSettings(BaseModel):
     max_file_bytes: int = Field(default=1_000_000_000, ge=1)
 
 
+# The model of this platform's configuration table (adapters/preflight.py validates it first).
+TABLE = SlackSettings
+
+
 @dataclass(frozen=True)
 class SlackSecrets:
     """Secrets read from the environment."""
