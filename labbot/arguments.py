@@ -42,7 +42,6 @@ from labbot.vocabulary import (
     COST_TYPES,
     METHODS,
     PARTNER_CATEGORIES,
-    PLAN_NATURES,
     REGIONS,
     ROLES,
     Vocabulary,
@@ -169,7 +168,6 @@ EntryNumber = Annotated[int, BeforeValidator(_entry_number)]
 Number = Annotated[str, BeforeValidator(lambda v: str(parse_number(str(v))))]
 PlanHours = Annotated[int, BeforeValidator(lambda v: parse_plan_hours(str(v)))]
 CivilCategory = Annotated[str, BeforeValidator(_civil_category)]
-PlanNature = Annotated[str, term_of(PLAN_NATURES, N_("kind of forecast"))]
 CofundingStatus = Annotated[str, term_of(COFUNDING_STATUSES, N_("co-funding status"))]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
