@@ -34,9 +34,9 @@ _DELETE = ("supprimer", "delete")
 
 
 class Forecast(OneProject):
-    nature: ShortText = option(..., help=N_("temps, prestataire, materiel or autre; supprimer to remove a line"))
+    nature: ShortText = option(..., help=N_("temps, prestataire, materiel or autre; delete to remove a line"))
     montant: ShortText | None = option(
-        None, aliases=("amount",), help=N_("euros for a cost; the line's number after supprimer")
+        None, aliases=("amount",), help=N_("euros for a cost; the line's number after delete")
     )
     categorie: CivilCategory | None = option(None, aliases=("category",), help=N_("for time: A+, A, B or C"))
     heures: PlanHours | None = option(None, aliases=("hours",), help=N_("for time: hours forecast, e.g. 300"))

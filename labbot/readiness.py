@@ -104,7 +104,7 @@ def assess(
             _("{total} of {cap}").format(total=format_cents(plan.total_cents), cap=format_cents(plan.cap_cents)),
             _("forecast lines: forecast {number} temps categorie:A heures:300").format(number=number)
             if plan.total_cents <= 0
-            else _("remove lines over the cap: forecast {number} supprimer <n>").format(number=number),
+            else _("remove lines over the cap: forecast {number} delete <n>").format(number=number),
         ),
         Criterion(
             _("A lead is named"),

@@ -108,6 +108,9 @@ def test_english_invalid_values_list_the_english_ones(
         ("alice", "help decision", "retenu"),
         ("alice", "help erase-my-data", "confirmer"),
         ("sgmap", "support-requests", "appui"),
+        ("alice", "help forecast", "supprimer"),
+        ("alice", "help export", "inscrits"),
+        ("claire", "export projects 1", "projets"),
     ],
 )
 def test_english_replies_of_newer_commands_name_english_verbs(
