@@ -25,7 +25,7 @@ family = CommandFamily("budget")
 
 
 class BudgetArgs(OneProject):
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: the spending drawn over time"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: the spending drawn over time"))
 
 
 @family.command(
@@ -223,10 +223,10 @@ def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
 class HoursReport(Arguments):
     projet: Ref | None = option(None, aliases=("project",), help=N_("a project; else the region's projects"))
     par: Literal["agent", "mois", "month", "projet", "project"] | None = option(
-        None, aliases=("by",), help=N_("agent, mois or projet")
+        None, aliases=("by",), help=N_("agent, month or project")
     )
     region: Region | None = option(None, help=N_("for admins: the region (else your own)"))
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: a region's projects drawn"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: a region's projects drawn"))
 
 
 @family.command(
@@ -238,7 +238,7 @@ class HoursReport(Arguments):
     writes=False,
     summary=N_("Hours and valued time, by agent, month or project"),
     example="rapport 1 par:mois",
-    example_en="report 1 par:mois",
+    example_en="report 1 par:month",
 )
 def report(ctx: CommandContext, args: HoursReport) -> Reply:
     """A compact table of hours and value for a project, or for a region's projects."""
@@ -249,8 +249,8 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
         args, chart = args.model_copy(update={"projet": None}), True
     if args.projet and chart:
         raise InvalidInput(
-            _("The chart of rapport is for a region's projects."),
-            hint=_("For one project: budget {number} graphique").format(number=args.projet),
+            _("The chart of report is for a region's projects."),
+            hint=_("For one project: budget-report {number} chart").format(number=args.projet),
             field="vue",
         )
     if args.projet:
@@ -262,7 +262,7 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
     else:
         region = args.region or ctx.person.region
         if region is None:
-            raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne par:projet"))
+            raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne by:project"))
         require_oversight(ctx.person, region)
         conditions = [hours.in_region(region)]
         title = _("Hours in {region}").format(region=REGIONS.label(region))

@@ -68,12 +68,12 @@ def _format(value: Any) -> FileFormat:
 
 class ExportArgs(Arguments):
     quoi: Annotated[str, _choice(WHAT, N_("kind of export"))] = option(
-        ..., aliases=("what",), help=N_("heures, budget, inscrits, partenaires or projets")
+        ..., aliases=("what",), help=N_("hours, budget, attendees, partners or projects")
     )
-    portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for inscrits"))
-    region: Region | None = option(None, help=N_("for heures and projets: a region"))
+    portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for attendees"))
+    region: Region | None = option(None, help=N_("for hours and projects: a region"))
     format: Annotated[FileFormat, BeforeValidator(_format)] | None = option(
-        None, help=N_("xlsx (the default), ods, csv; pdf for budget (its default) and inscrits")
+        None, help=N_("xlsx (the default), ods, csv; pdf for budget (its default) and attendees")
     )
     du: Day | None = option(None, aliases=("from",), help=N_("first day included"))
     au: Day | None = option(None, aliases=("to",), help=N_("last day included"))
@@ -154,7 +154,7 @@ def _hours(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
         region = args.region or ctx.person.region
         if region is None:
             raise InvalidInput(
-                _("Say which project or region: export heures 1, or export heures region:bretagne."),
+                _("Say which project or region: export hours 1, or export hours region:bretagne."),
                 field="region",
             )
         require_oversight(ctx.person, region)
@@ -242,7 +242,7 @@ def _partners(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
 
 def _projects(ctx: CommandContext, args: ExportArgs) -> tuple[Workbook, str]:
     if args.portee:
-        raise InvalidInput(_("export projets takes no project; filter with region:."), field="portee")
+        raise InvalidInput(_("export projects takes no project; filter with region:."), field="portee")
     scope = REGIONS.label(args.region) if args.region else _("all regions")
     title = _("Projects — {scope}").format(scope=scope)
     sheet = lists.projects_sheet(exports.project_rows(ctx.session, args.region))

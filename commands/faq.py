@@ -54,8 +54,8 @@ def faq(ctx: CommandContext, args: FaqArgs) -> Reply:
         return _withdraw(ctx, number)
     if args.titre is not None or args.question is not None or args.reponse is not None:
         raise InvalidInput(
-            _("titre:, question: and reponse: go with faq ajouter <n> or faq modifier <n>."),
-            hint=_('Example: faq modifier 12 titre:"Frais éligibles"'),
+            _("titre:, question: and reponse: go with faq add <n> or faq edit <n>."),
+            hint=_('Example: faq edit 12 titre:"Eligible costs"'),
         )
     return _search(ctx, args.mots)
 
@@ -64,7 +64,7 @@ def _search(ctx: CommandContext, words: str) -> Reply:
     if not words:
         entries = questions.latest_faq(ctx.session, LATEST)
         if not entries:
-            return Reply(title=_("FAQ"), text=_('The FAQ is empty for now. Ask SGMAP: question "…"'))
+            return Reply(title=_("FAQ"), text=_('The FAQ is empty for now. Ask SGMAP: ask "…"'))
         table = Table(
             columns=["N°", _("Title")], rows=[[str(e.question_id), e.title] for e in entries], numeric=[0]
         )
@@ -76,7 +76,7 @@ def _search(ctx: CommandContext, words: str) -> Reply:
     hits = questions.search_faq(ctx.session, words, stems, RESULTS)
     if not hits:
         reply = Reply(text=_("No FAQ entry matches “{words}”.").format(words=shorten(words, 60)))
-        reply.notes.append(_('Ask SGMAP: question "…"'))
+        reply.notes.append(_('Ask SGMAP: ask "…"'))
         return reply
     reply = Reply(
         title=ngettext("FAQ: {n} entry for “{words}”", "FAQ: {n} entries for “{words}”", len(hits)).format(
@@ -108,12 +108,12 @@ def _publish(ctx: CommandContext, number: int, args: FaqArgs) -> Reply:
     if question.state != QuestionState.ANSWERED or question.answer is None:
         raise Conflict(
             _("Question {number} has no answer yet.").format(number=number),
-            hint=_('Answer it first: repondre {number} "…"').format(number=number),
+            hint=_('Answer it first: answer {number} "…"').format(number=number),
         )
     if questions.faq_entry(ctx.session, number) is not None:
         raise Conflict(
             _("Question {number} is already in the FAQ.").format(number=number),
-            hint=_('Change it with: faq modifier {number} titre:"…"').format(number=number),
+            hint=_('Change it with: faq edit {number} titre:"…"').format(number=number),
         )
     # Published without who asked: names, addresses, phone numbers and mentions are taken out.
     asker = ctx.session.get(Person, question.asker_id)
@@ -136,7 +136,7 @@ def _publish(ctx: CommandContext, number: int, args: FaqArgs) -> Reply:
     )
     reply.add_field(_("Question"), entry.question)
     reply.add_field(_("Answer"), entry.answer)
-    reply.notes.append(_('Reword it if needed: faq modifier {number} question:"…"').format(number=number))
+    reply.notes.append(_('Reword it if needed: faq edit {number} question:"…"').format(number=number))
     return reply
 
 

@@ -57,7 +57,9 @@ def filing_change_note(ctx: CommandContext, project: Project) -> str | None:
         return None
     number, digest = latest
     if content_digest(gather(ctx.session, project, ctx.settings.budget)) == digest:
-        return _("Filed dossier: version {n} (dossier {number} version:{n}).").format(n=number, number=project.id)
+        return _("Filed dossier: version {n} (application {number} version:{n}).").format(
+            n=number, number=project.id
+        )
     return _("Changed since filing (version {n}).").format(n=number)
 
 
@@ -66,7 +68,7 @@ def redirect_filing_steps(project: Project, status: str) -> None:
     `decision` records the award): `statut` does not take those steps."""
     if status == ProjectStatus.FILED:
         raise Conflict(
-            _("Filing goes through deposer: it checks the dossier and freezes the version filed."),
+            _("Filing goes through file: it checks the dossier and freezes the version filed."),
             hint=f"deposer {project.id} date:…",
         )
     if status in (ProjectStatus.SELECTED, ProjectStatus.NOT_SELECTED):
@@ -106,13 +108,13 @@ def check(ctx: CommandContext, args: OneProject) -> Reply:
     reply.notes.extend("⚠ " + warning for warning in readiness.warnings)
     if readiness.passed:
         reply.notes.append(
-            _("Ready to be filed: a coordinator of the region records it with: deposer {number}").format(
+            _("Ready to be filed: a coordinator of the region records it with: file {number}").format(
                 number=project.id
             )
         )
     else:
         reply.notes.append(
-            _("The dossier can be printed at any time, marked as a draft: dossier {number}").format(
+            _("The dossier can be printed at any time, marked as a draft: application {number}").format(
                 number=project.id
             )
         )
@@ -149,9 +151,9 @@ def dossier(ctx: CommandContext, args: DossierRequest) -> Reply:
     if edition.draft(record):
         failing = ", ".join(c.label for c in record.readiness.failing)
         reply.text = _("Marked as a draft: not met yet: {criteria}.").format(criteria=failing)
-        reply.notes.append(_("What to do: verifier {number}").format(number=project.id))
+        reply.notes.append(_("What to do: check {number}").format(number=project.id))
     else:
-        reply.text = _("The check passes: the dossier can be filed (deposer {number}).").format(number=project.id)
+        reply.text = _("The check passes: the dossier can be filed (file {number}).").format(number=project.id)
     return reply
 
 
@@ -163,7 +165,7 @@ def _filed_version(ctx: CommandContext, project: Project, number: int) -> Reply:
             _("version: #{number} has no filed version {n}.").format(number=project.id, n=number),
             hint=_("Filed versions: 1 to {count}.").format(count=count)
             if count
-            else _("Nothing filed yet; the working dossier: dossier {number}").format(number=project.id),
+            else _("Nothing filed yet; the working dossier: application {number}").format(number=project.id),
         )
     return Reply(
         title=_("Dossier of #{number} {title}, version {n}").format(
@@ -221,7 +223,7 @@ def file_dossier(ctx: CommandContext, args: Filing) -> Reply:
             _("#{number} cannot be filed yet: {criteria}.").format(
                 number=project.id, criteria="; ".join(c.label for c in record.readiness.failing)
             ),
-            hint=_("Each criterion and what to do: verifier {number}").format(number=project.id),
+            hint=_("Each criterion and what to do: check {number}").format(number=project.id),
         )
     number = filings.new_number(ctx.session, project.id)
     before = {"status": project.status, "filed_on": project.filed_on.isoformat() if project.filed_on else None}
@@ -252,7 +254,7 @@ def file_dossier(ctx: CommandContext, args: Filing) -> Reply:
                     number=project.id, title=project.title, day=format_day(when), n=number
                 ),
                 notes=[
-                    _("The dossier as filed: dossier {number} version:{n}").format(number=project.id, n=number)
+                    _("The dossier as filed: application {number} version:{n}").format(number=project.id, n=number)
                 ],
             ),
         )
@@ -260,7 +262,7 @@ def file_dossier(ctx: CommandContext, args: Filing) -> Reply:
         text=_("#{number} filed on {day}: version {n} of the dossier is frozen.").format(
             number=project.id, day=format_day(when), n=number
         ),
-        notes=[_("The same files again: dossier {number} version:{n}").format(number=project.id, n=number)],
+        notes=[_("The same files again: application {number} version:{n}").format(number=project.id, n=number)],
         files=_attachments(project, odt, pdf, number),
     )
 
@@ -284,7 +286,7 @@ def _check_filing_day(ctx: CommandContext, project: Project, when: date) -> None
 
 class Decision(OneProject):
     resultat: Literal["retenu", "non-retenu", "selected", "not-selected"] = option(
-        ..., aliases=("outcome",), help=N_("retenu or non-retenu")
+        ..., aliases=("outcome",), help=N_("selected or not-selected")
     )
     montant: Amount | None = option(None, aliases=("amount",), help=N_("the PIA amount awarded, in euros"))
     debut: Day | None = option(None, aliases=("start",), help=N_("the start of the PIA window"))
@@ -300,7 +302,9 @@ class Decision(OneProject):
     role=Role.ADMIN,
     summary=N_("Record the PIA decision on a filed project: the award and its start, or why not"),
     example='decision 1 retenu montant:150000 debut:01/01/2017 — decision 1 non-retenu motif:"Hors critères"',
-    example_en='decision 1 retenu montant:150000 debut:01/01/2017 — decision 1 non-retenu motif:"Out of scope"',
+    example_en=(
+        'decision 1 selected montant:150000 debut:01/01/2017 — decision 1 not-selected motif:"Out of scope"'
+    ),
 )
 def decide(ctx: CommandContext, args: Decision) -> Reply:
     """Selected with an award (at most the PIA requested and the PIA's share of the cap), or not, with why."""
@@ -310,7 +314,7 @@ def decide(ctx: CommandContext, args: Decision) -> Reply:
             _("#{number} is “{status}”: a decision is recorded on a filed project only.").format(
                 number=project.id, status=STATUSES.label(project.status)
             ),
-            hint=_("It is filed first: deposer {number}").format(number=project.id),
+            hint=_("It is filed first: file {number}").format(number=project.id),
         )
     decided = args.date or ctx.today()
     _check_decision_day(ctx, project, decided)
@@ -366,7 +370,7 @@ def _award(ctx: CommandContext, project: Project, args: Decision) -> None:
                 requested=format_cents(plan.pia_requested_cents),
                 ceiling=format_cents(plan.pia_ceiling_cents),
             ),
-            hint=_("The plan: plan {number}").format(number=project.id),
+            hint=_("The plan: funding-plan {number}").format(number=project.id),
             field="montant",
         )
     if project.filed_on and args.debut < project.filed_on:

@@ -34,9 +34,9 @@ _DELETE = ("supprimer", "delete")
 
 
 class Forecast(OneProject):
-    nature: ShortText = option(..., help=N_("temps, prestataire, materiel or autre; supprimer to remove a line"))
+    nature: ShortText = option(..., help=N_("temps, prestataire, materiel or autre; delete to remove a line"))
     montant: ShortText | None = option(
-        None, aliases=("amount",), help=N_("euros for a cost; the line's number after supprimer")
+        None, aliases=("amount",), help=N_("euros for a cost; the line's number after delete")
     )
     categorie: CivilCategory | None = option(None, aliases=("category",), help=N_("for time: A+, A, B or C"))
     heures: PlanHours | None = option(None, aliases=("hours",), help=N_("for time: hours forecast, e.g. 300"))
@@ -94,7 +94,7 @@ def forecast(ctx: CommandContext, args: Forecast) -> Reply:
             _("{field}: {amount} alone passes the cap of {cap}.").format(
                 field=field, amount=format_cents(line.amount_cents), cap=format_cents(cap)
             ),
-            hint=_("The cap covers the whole plan: plan {number}").format(number=project.id),
+            hint=_("The cap covers the whole plan: funding-plan {number}").format(number=project.id),
             field=field,
         )
     line.number = funding.new_line_number(ctx.session, project.id)
@@ -128,7 +128,7 @@ def _line_snapshot(line: PlanLine) -> dict[str, object]:
 
 
 def _delete_line(ctx: CommandContext, project: Project, number_text: str | None) -> Reply:
-    hint = _("The plan and its line numbers: plan {number}").format(number=project.id)
+    hint = _("The plan and its line numbers: funding-plan {number}").format(number=project.id)
     if not number_text or not number_text.strip().lstrip("#").isdigit():
         raise InvalidInput(_("montant: give the number of the line to remove."), hint=hint, field="montant")
     number = int(number_text.strip().lstrip("#"))
@@ -239,8 +239,6 @@ def show_plan(ctx: CommandContext, args: OneProject) -> Reply:
         rows = [[r[0], r[1], shorten(r[2], 40), r[3], r[4]] for r in line_rows(lines)]
         reply.table = Table(columns=line_columns(), rows=rows, numeric=[0, 4])
     else:
-        reply.text = _("No forecast yet: prevision {number} temps categorie:A heures:300").format(
-            number=project.id
-        )
+        reply.text = _("No forecast yet: forecast {number} temps categorie:A heures:300").format(number=project.id)
     reply.notes.extend(plan_warnings(plan))
     return reply

@@ -56,14 +56,14 @@ def define(ctx: CommandContext, args: NewIndicator) -> Reply:
     ctx.session.flush()
     ctx.audit("indicator", indicator.id, "create", None, {"project_id": project.id, "name": indicator.name})
     return Reply(
-        text=_("Indicator {n} of #{number}: {name}. Record a value with: mesure {number} {n} <valeur>").format(
+        text=_("Indicator {n} of #{number}: {name}. Record a value with: measure {number} {n} <value>").format(
             n=indicator.number, number=project.id, name=indicator.name
         )
     )
 
 
 class NewMeasure(OneProject):
-    numero: EntryNumber = option(..., aliases=("number", "n"), help=N_("the indicator's number (indicateurs)"))
+    numero: EntryNumber = option(..., aliases=("number", "n"), help=N_("the indicator's number (indicators)"))
     valeur: Number = option(..., aliases=("value",), help=N_("12, 12,5 or 1 234,5"))
     date: Day | None = option(None, help=N_("when it was measured; today by default"))
 
@@ -113,13 +113,13 @@ def _indicator_or_refuse(ctx: CommandContext, project: Project, number: int) -> 
     if indicator is None:
         raise NotFound(
             _("numero: #{number} has no indicator {n}.").format(number=project.id, n=number),
-            hint=_("Its indicators and their numbers: indicateurs {number}").format(number=project.id),
+            hint=_("Its indicators and their numbers: indicators {number}").format(number=project.id),
         )
     return indicator
 
 
 class IndicatorsView(OneProject):
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("graphique: each indicator and its target"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: each indicator and its target"))
 
 
 @family.command(
@@ -140,7 +140,7 @@ def list_indicators(ctx: CommandContext, args: IndicatorsView) -> Reply:
     if not entries:
         return Reply(
             title=title,
-            text=_('No indicator yet. Define one with: indicateur {number} "Délai de traitement" cible:30').format(
+            text=_('No indicator yet. Define one with: indicator {number} "Délai de traitement" cible:30').format(
                 number=project.id
             ),
         )

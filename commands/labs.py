@@ -53,7 +53,7 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
     hits = labs.search(ctx.session, ctx.person, args.mots, stems, filters, limit=RESULTS)
     if not hits:
         reply = Reply(text=_("No project matches."))
-        reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projets region:<r>"))
+        reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projects region:<r>"))
         return reply
     ids = [p.id for p, _readable in hits]
     readable = {p.id for p, can_read in hits if can_read}
@@ -81,7 +81,7 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
             f"#{project.id} {project.title} — {REGIONS.label(project.region)}, {STATUSES.label(project.status)}",
             "\n".join(line for line in lines if line),
         )
-    reply.notes.append(_("The whole card: projet <n>"))
+    reply.notes.append(_("The whole card: project <n>"))
     return reply
 
 

@@ -30,7 +30,7 @@ def _confirm_word(value: Any) -> bool:
         return True
     raise InvalidInput(
         _("“{value}” is not understood here.").format(value=shorten(str(value), 30)),
-        hint=_("To go ahead, add: confirmer"),
+        hint=_("To go ahead, add: confirm"),
     )
 
 
@@ -73,7 +73,7 @@ def my_data(ctx: CommandContext, _args: NoArguments) -> Reply:
 
 
 class EraseMine(Arguments):
-    confirmation: Confirmation | None = option(None, help=N_("confirmer, once you have read what is erased"))
+    confirmation: Confirmation | None = option(None, help=N_("confirm, once you have read what is erased"))
 
 
 def _what_is_erased() -> str:
@@ -107,7 +107,7 @@ def erase_mine(ctx: CommandContext, args: EraseMine) -> Reply:
         reply.actions.append(
             Action(label=_("Erase my data"), command="effacer-mes-donnees confirmer", style="danger")
         )
-        reply.notes.append(_("Or type: effacer-mes-donnees confirmer"))
+        reply.notes.append(_("Or type: erase-my-data confirm"))
         return reply
     name = pseudonym(ctx.person)
     _erase(ctx, ctx.person)
@@ -118,7 +118,7 @@ def erase_mine(ctx: CommandContext, args: EraseMine) -> Reply:
 
 class EraseSomeone(Arguments):
     utilisateur: Name = option(..., aliases=("user",), help=N_("@name or account"))
-    confirmation: Confirmation | None = option(None, help=N_("confirmer"))
+    confirmation: Confirmation | None = option(None, help=N_("confirm"))
 
 
 @family.command(

@@ -73,9 +73,7 @@ def ask(ctx: CommandContext, args: Ask) -> Reply:
         Action(label=_("Ask anyway"), command=f"question confirmer {question.id}", style="primary"),
     ]
     reply.notes.append(
-        _("Still want to ask SGMAP? question confirmer {number} — read an entry: faq <words>").format(
-            number=question.id
-        )
+        _("Still want to ask SGMAP? ask confirm {number} — read an entry: faq <words>").format(number=question.id)
     )
     return reply
 
@@ -94,7 +92,7 @@ def _confirm(ctx: CommandContext, number: int) -> Reply:
     if question is None or question.asker_id != ctx.person.id:
         raise NotFound(
             _("You have no question number {number}.").format(number=number),
-            hint=_('Ask one with: question "…"'),
+            hint=_('Ask one with: ask "…"'),
         )
     if question.state != QuestionState.DRAFT:
         raise Conflict(_("Question {number} is already sent to SGMAP.").format(number=number))
@@ -125,7 +123,7 @@ def _new_question_notice(question: Question, asker: str) -> Reply:
         title=_("Question {number} from {name}{project}").format(number=question.id, name=asker, project=project),
         text=question.text,
         actions=[Action(label=_("Questions"), command="questions")],
-        notes=[_('Answer with: repondre {number} "…"').format(number=question.id)],
+        notes=[_('Answer with: answer {number} "…"').format(number=question.id)],
     )
 
 
@@ -171,7 +169,7 @@ def list_questions(ctx: CommandContext, args: QuestionFilter) -> Reply:
     total = questions.count(ctx.session, states)
     if total > len(rows):
         reply.notes.append(_("{shown} of {total} shown.").format(shown=len(rows), total=total))
-    reply.notes.append(_('Answer one: repondre <n> "…" — publish it: faq ajouter <n>'))
+    reply.notes.append(_('Answer one: answer <n> "…" — publish it: faq add <n>'))
     return reply
 
 
@@ -211,7 +209,7 @@ def answer(ctx: CommandContext, args: AnswerArgs) -> Reply:
             _("Question {number} is already answered ({when}).").format(
                 number=question.id, when=format_moment(question.answered_at or question.created_at)
             ),
-            hint=_("Open questions: questions — correct a published answer: faq modifier {number}").format(
+            hint=_("Open questions: questions — correct a published answer: faq edit {number}").format(
                 number=question.id
             ),
         )

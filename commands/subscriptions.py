@@ -20,7 +20,7 @@ family = CommandFamily("subscriptions")
 
 
 class ChannelArgs(Arguments):
-    action: Literal["ajouter", "add", "retirer", "remove"] = option(..., help=N_("ajouter or retirer"))
+    action: Literal["ajouter", "add", "retirer", "remove"] = option(..., help=N_("add or remove"))
     region: Region | None = option(None, help=N_("the region whose announcements the channel gets"))
     projet: Ref | None = option(None, aliases=("project",), help=N_("the project whose announcements it gets"))
     nom: Name | None = option(None, aliases=("name",), help=N_("the name announcements use for this channel"))

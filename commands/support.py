@@ -129,7 +129,7 @@ def _new_request_notice(request: SupportRequest, project: Project, asker: Person
         ),
         text=request.need,
         notes=[
-            _("From {name}. Take it: appui {number} statut:en-cours responsable:@name").format(
+            _("From {name}. Take it: support {number} statut:en-cours responsable:@name").format(
                 name=asker.display_name, number=request.id
             )
         ],
@@ -142,7 +142,7 @@ def _move(ctx: CommandContext, args: SupportArgs) -> Reply:
     if found is None:
         raise InvalidInput(
             _("“{ref}” is not a request number.").format(ref=shorten(args.ref, 40)),
-            hint=_("The numbers are shown by: appuis"),
+            hint=_("The numbers are shown by: support-requests"),
             field="ref",
         )
     if args.besoin:
@@ -154,7 +154,7 @@ def _move(ctx: CommandContext, args: SupportArgs) -> Reply:
     project = ctx.session.get(Project, request.project_id) if request else None
     if request is None or project is None:
         raise NotFound(
-            _("No support request number {number}.").format(number=found.group(1)), hint=_("See: appuis")
+            _("No support request number {number}.").format(number=found.group(1)), hint=_("See: support-requests")
         )
     require_support_handling(ctx.person, project)
     if request.status == SupportStatus.CLOSED:

@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from labbot.errors import InvalidFields, InvalidInput
-from labbot.i18n import N_, _, format_number
+from labbot.i18n import N_, _, current_language, format_number
 from labbot.lifecycle import STATUSES
 from labbot.parsing import (
     CommandLine,
@@ -42,7 +42,6 @@ from labbot.vocabulary import (
     COST_TYPES,
     METHODS,
     PARTNER_CATEGORIES,
-    PLAN_NATURES,
     REGIONS,
     ROLES,
     Vocabulary,
@@ -169,7 +168,6 @@ EntryNumber = Annotated[int, BeforeValidator(_entry_number)]
 Number = Annotated[str, BeforeValidator(lambda v: str(parse_number(str(v))))]
 PlanHours = Annotated[int, BeforeValidator(lambda v: parse_plan_hours(str(v)))]
 CivilCategory = Annotated[str, BeforeValidator(_civil_category)]
-PlanNature = Annotated[str, term_of(PLAN_NATURES, N_("kind of forecast"))]
 CofundingStatus = Annotated[str, term_of(COFUNDING_STATUSES, N_("co-funding status"))]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
@@ -260,6 +258,25 @@ def _with_example(model: type[Arguments], problem: InvalidInput) -> str:
     return " ".join(filter(None, [problem.message, problem.hint, example]))
 
 
+# English spellings accepted beside a French value (`par:month`): a reader is shown the values of their language.
+_ENGLISH_VALUES = {
+    "mois": "month",
+    "projet": "project",
+    "ajouter": "add",
+    "retirer": "remove",
+    "retenu": "selected",
+    "non-retenu": "not-selected",
+}
+
+
+def _in_reader_language(choices: list[str]) -> list[str]:
+    english = {_ENGLISH_VALUES[choice] for choice in choices if _ENGLISH_VALUES.get(choice) in choices}
+    french = [choice for choice in choices if choice not in english]
+    if current_language() != "en":
+        return french
+    return [_ENGLISH_VALUES[choice] if _ENGLISH_VALUES.get(choice) in english else choice for choice in french]
+
+
 def _first_problem(error: ValidationError) -> InvalidInput:
     return _problem(error.errors()[0])
 
@@ -281,7 +298,9 @@ def _problem(problem: Any) -> InvalidInput:
         message = _("{field} is too short.").format(field=field)
     elif kind == "literal_error":
         # pydantic lists the accepted values as "'agent', 'mois' or 'projet'": show them as they are typed.
-        choices = re.findall(r"'([^']*)'", str((problem.get("ctx") or {}).get("expected", "")))
+        choices = _in_reader_language(
+            re.findall(r"'([^']*)'", str((problem.get("ctx") or {}).get("expected", "")))
+        )
         return InvalidInput(
             _("{field}: “{value}” is not accepted.").format(field=field, value=shorten(str(problem["input"]), 40)),
             hint=_("Choose one of: {choices}.").format(choices=", ".join(choices)),

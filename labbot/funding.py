@@ -67,11 +67,6 @@ class FundingPlan:
         """How much the State services' part passes the time they forecast (0 when covered)."""
         return max(self.state_cents - self.time_cents, 0)
 
-    @property
-    def balanced(self) -> bool:
-        """Whether PIA, co-funding and the State services' valued time cover the total exactly."""
-        return self.state_cents >= 0 and self.state_beyond_time_cents == 0
-
 
 def pia_requested(total_cents: int, rules: BudgetSettings) -> int:
     """The PIA's share of a forecast, at most the share of the cap."""

@@ -49,9 +49,7 @@ def hallmarks_of(
             _("A multidisciplinary team"),
             team_text,
             len(competences) >= 2,
-            _("colleagues with another competence join: rejoindre {number} competence:designer").format(
-                number=number
-            ),
+            _("colleagues with another competence join: join {number} competence:designer").format(number=number),
         ),
         written(
             "methodes",
@@ -64,7 +62,7 @@ def hallmarks_of(
             _("Evaluation indicators"),
             evaluation,
             bool(indicators),
-            _('define one: indicateur {number} "Délai de traitement" unite:jours cible:30').format(number=number),
+            _('define one: indicator {number} "Délai de traitement" unite:jours cible:30').format(number=number),
         ),
         written("lieu", _("An open place"), project.place, f'modifier {number} lieu:"…"'),
         written(

@@ -82,7 +82,7 @@ def assess(
             _("At least two State services carry it"),
             len(services) >= 2,
             ", ".join(services) or "—",
-            _('an agent of another State service joins: rejoindre {number} service:"DDTM"').format(number=number),
+            _('an agent of another State service joins: join {number} service:"DDTM"').format(number=number),
         ),
         Criterion(
             _("The seven hallmarks are written"),
@@ -94,7 +94,7 @@ def assess(
             _("At least one partner of the territory is involved"),
             partners_count > 0,
             _("{count}/6 categories: {covered}").format(count=len(covered), covered=", ".join(covered) or "—"),
-            _('log a meeting or a co-funding: reunion {number} partenaire:"…" categorie:collectivite').format(
+            _('log a meeting or a co-funding: meeting {number} partenaire:"…" categorie:collectivite').format(
                 number=number
             ),
         ),
@@ -102,15 +102,15 @@ def assess(
             _("A funding plan above 0 and at most the cap"),
             0 < plan.total_cents <= plan.cap_cents,
             _("{total} of {cap}").format(total=format_cents(plan.total_cents), cap=format_cents(plan.cap_cents)),
-            _("forecast lines: prevision {number} temps categorie:A heures:300").format(number=number)
+            _("forecast lines: forecast {number} temps categorie:A heures:300").format(number=number)
             if plan.total_cents <= 0
-            else _("remove lines over the cap: prevision {number} supprimer <n>").format(number=number),
+            else _("remove lines over the cap: forecast {number} delete <n>").format(number=number),
         ),
         Criterion(
             _("A lead is named"),
             project.lead_id is not None,
             "",
-            _("name one: modifier {number} porteur:@nom").format(number=number),
+            _("name one: edit {number} porteur:@name").format(number=number),
         ),
     ]
     warnings = []
@@ -122,7 +122,7 @@ def assess(
         )
     if plan.cofunding_cents == 0:
         warnings.append(
-            _('No co-funding yet: cofinancement {number} partenaire:"…" categorie:collectivite montant:…').format(
+            _('No co-funding yet: cofunding {number} partenaire:"…" categorie:collectivite montant:…').format(
                 number=number
             )
         )

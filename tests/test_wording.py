@@ -61,7 +61,7 @@ def test_a_hint_and_the_example_are_separate_sentences(lab: Conversation) -> Non
 @pytest.mark.parametrize(
     ("user", "command", "listed"),
     [
-        ("claire", "rapport 1 par:semaine", "agent, mois, month, projet, project"),
+        ("claire", "rapport 1 par:semaine", "agent, mois, projet"),
         ("alice", "profil langue:de", "fr, en"),
         ("claire", "profil alice categorie:D", "A+, A, B, C"),
         ("alice", "rappels peutetre", "on, off"),
@@ -74,6 +74,50 @@ def test_every_invalid_value_lists_the_valid_ones(lab: Conversation, user: str, 
     assert listed in said
     assert "valeur non valide" not in said.text
     assert "n'est pas valide" not in said.text
+    assert "month" not in said.text  # French readers see the French values only
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "listed", "french"),
+    [
+        ("claire", "report 1 by:week", "agent, month, project", "mois"),
+        ("alice", "reminders maybe", "on, off", "peutetre"),
+    ],
+)
+def test_english_invalid_values_list_the_english_ones(
+    lab: Conversation, user: str, command: str, listed: str, french: str
+) -> None:
+    said = lab.say(user, command, lang="en")
+    assert not said.ok
+    assert listed in said
+    assert french not in said.text
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "french"),
+    [
+        ("alice", "faq", 'question "'),
+        ("alice", "check 1", "verifier"),
+        ("alice", "check 1", "deposer"),
+        ("alice", "application 1", "dossier 1"),
+        ("claire", "indicators 1", "indicateur 1"),
+        ("claire", "forecast 1", "prevision 1"),
+        ("claire", "cofunding 1", "cofinancement 1"),
+        ("alice", "erase-my-data", "type: effacer-mes-donnees"),
+        ("alice", "help report", "mois"),
+        ("alice", "help decision", "retenu"),
+        ("alice", "help erase-my-data", "confirmer"),
+        ("sgmap", "support-requests", "appui"),
+        ("alice", "help forecast", "supprimer"),
+        ("alice", "help export", "inscrits"),
+        ("claire", "export projects 1", "projets"),
+    ],
+)
+def test_english_replies_of_newer_commands_name_english_verbs(
+    lab: Conversation, user: str, command: str, french: str
+) -> None:
+    said = lab.say(user, command, lang="en")
+    assert french not in said.text, said.text
 
 
 @pytest.mark.parametrize("command", ['annonce ""', "annonce “ ”", 'annonce "   " a:tous'])
