@@ -15,10 +15,12 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import psycopg
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 # Any constant shared by every replica; "labbot" in ASCII.
@@ -132,6 +134,8 @@ class Leadership(Campaign):
         return self.connection.info.backend_pid if self.connection is not None else None
 
     def _connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only: a SQLite process need not load the driver (~9 MiB)
+
         if self.connection is None or self.connection.closed:
             # Keepalives make a silently dead network fail the next check instead of hanging on it.
             self.connection = psycopg.connect(
@@ -229,6 +233,8 @@ def current_leader(url: str) -> str | None:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
         with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=5) as connection:
             # A bigint advisory key is kept as two 32-bit halves.
             row = connection.execute(
