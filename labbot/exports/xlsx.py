@@ -71,8 +71,9 @@ def _write_sheet(workbook: OpenpyxlWorkbook, sheet: Sheet) -> None:
     target.freeze_panes = f"A{header_row + 1}"
     target.append([_bold(target, column.title) for column in sheet.columns])
     count = 0
+    styled = _column_cells(target, sheet.columns)
     for row in sheet.rows:
-        target.append(_cells(target, sheet.columns, row))
+        target.append(_cells(styled, sheet.columns, row))
         count += 1
     if sheet.total is not None and count:
         first, last = header_row + 1, header_row + count
@@ -91,15 +92,28 @@ def _write_sheet(workbook: OpenpyxlWorkbook, sheet: Sheet) -> None:
         target.append([line])
 
 
-def _cells(target: Any, columns: Sequence[Column], row: Sequence[Cell]) -> list[Any]:
-    out: list[Any] = []
-    for column, value in zip(columns, row, strict=True):
-        converted = spreadsheet_value(column.kind, value)
+def _column_cells(target: Any, columns: Sequence[Column]) -> list[WriteOnlyCell | None]:
+    """One formatted cell per column, reused for every row: the write-only sheet serialises a row as soon as
+    it is appended, so only the value changes, and the number format is set once instead of once a cell."""
+    cells: list[WriteOnlyCell | None] = []
+    for column in columns:
         number_format = FORMATS.get(column.kind)
-        if number_format is None or converted is None:
+        if number_format is None:
+            cells.append(None)
+            continue
+        cell = WriteOnlyCell(target)
+        cell.number_format = number_format
+        cells.append(cell)
+    return cells
+
+
+def _cells(styled: Sequence[WriteOnlyCell | None], columns: Sequence[Column], row: Sequence[Cell]) -> list[Any]:
+    out: list[Any] = []
+    for cell, column, value in zip(styled, columns, row, strict=True):
+        converted = spreadsheet_value(column.kind, value)
+        if cell is None or converted is None:
             out.append(converted)
             continue
-        cell = WriteOnlyCell(target, value=converted)
-        cell.number_format = number_format
+        cell.value = converted
         out.append(cell)
     return out
