@@ -64,7 +64,7 @@ def forecast(ctx: CommandContext, args: Forecast) -> Reply:
     if term is None:
         raise InvalidInput(
             _("nature: “{value}” is not a kind of forecast.").format(value=shorten(args.nature, 40)),
-            hint=_("Choose one of: {choices}.").format(choices=", ".join([*PLAN_NATURES.codes(), "supprimer"])),
+            hint=_("Choose one of: {choices}.").format(choices=", ".join([*PLAN_NATURES.codes(), _("delete")])),
             field="nature",
         )
     cap = ctx.settings.budget.cap_cents

@@ -111,6 +111,7 @@ def test_english_invalid_values_list_the_english_ones(
         ("alice", "help forecast", "supprimer"),
         ("alice", "help export", "inscrits"),
         ("claire", "export projects 1", "projets"),
+        ("alice", "forecast 1 painting 10", "supprimer"),
     ],
 )
 def test_english_replies_of_newer_commands_name_english_verbs(
