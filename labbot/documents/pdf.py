@@ -10,7 +10,6 @@ The same content and the same `created` moment give the same bytes: frozen dossi
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -49,17 +48,7 @@ def printable(text: str) -> str:
 def _canvas_class() -> Any:
     """fpdf2 with labbot's running header (draft mark) and footer (title, page n / N). Built on first use:
     importing fpdf2 brings ~70 MiB (fontTools, numpy, Pillow) that a process making no PDF should not carry."""
-    # fpdf2 uses numpy only to decode images, which labbot's documents have none of; hiding it while fpdf2 is
-    # imported (a None entry makes `import numpy` fail, which fpdf2 catches) saves its ~12 MiB. matplotlib
-    # imports numpy normally afterwards; if something already loaded numpy, it stays as it is.
-    hide_numpy = "numpy" not in sys.modules
-    if hide_numpy:
-        sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        from fpdf import FPDF  # noqa: PLC0415
-    finally:
-        if hide_numpy:
-            del sys.modules["numpy"]
+    from fpdf import FPDF  # noqa: PLC0415
 
     class _Canvas(FPDF):
         """fpdf2 with labbot's running header (draft mark) and footer (document title, page n / N)."""
