@@ -268,17 +268,22 @@ def file_dossier(ctx: CommandContext, args: Filing) -> Reply:
 
 
 def _check_filing_day(ctx: CommandContext, project: Project, when: date) -> None:
-    if when > ctx.today():
-        raise InvalidInput(
-            _("date: {when} is in the future; a filing or a decision is recorded once made.").format(
-                when=format_day(when)
-            ),
-            field="date",
-        )
+    _check_recorded_day(ctx, when)
     if project.filed_on and when < project.filed_on:
         raise InvalidInput(
             _("date: {when} is before the previous filing ({previous}).").format(
                 when=format_day(when), previous=format_day(project.filed_on)
+            ),
+            field="date",
+        )
+
+
+def _check_recorded_day(ctx: CommandContext, when: date) -> None:
+    """Filings and decisions are recorded once made: never on a day still ahead."""
+    if when > ctx.today():
+        raise InvalidInput(
+            _("date: {when} is in the future; a filing or a decision is recorded once made.").format(
+                when=format_day(when)
             ),
             field="date",
         )
@@ -339,13 +344,7 @@ def decide(ctx: CommandContext, args: Decision) -> Reply:
 
 
 def _check_decision_day(ctx: CommandContext, project: Project, when: date) -> None:
-    if when > ctx.today():
-        raise InvalidInput(
-            _("date: {when} is in the future; a filing or a decision is recorded once made.").format(
-                when=format_day(when)
-            ),
-            field="date",
-        )
+    _check_recorded_day(ctx, when)
     if project.filed_on and when < project.filed_on:
         raise InvalidInput(
             _("date: {when} is before the filing ({filed}).").format(
