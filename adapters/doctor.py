@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from pydantic import BaseModel
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -87,6 +85,9 @@ def diagnose(config_path: str | None) -> Iterator[Check]:
 
 def check_database(url: str) -> Check:
     """Reachable, and at the latest migration (the doctor never changes the schema itself)."""
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415 - kept out of every other command
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
     shown = make_url(url).render_as_string(hide_password=True)
     parsed = make_url(url)
     on_disk = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
