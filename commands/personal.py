@@ -57,7 +57,7 @@ def my_data(ctx: CommandContext, _args: NoArguments) -> Reply:
         text=_(
             "Here is everything labbot holds about you: profile, accounts, role, teams, hours, meetings you "
             "logged, signups, messages received, questions and the audit entries about you. To erase what can be: "
-            "effacer-mes-donnees"
+            "erase-my-data"
         ),
     )
     reply.files.append(
