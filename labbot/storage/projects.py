@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from slugify import slugify
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
 
@@ -57,22 +57,30 @@ def count(session: Session, *, region: str | None, status: str | None) -> int:
     return int(session.scalar(query) or 0)
 
 
-def team(session: Session, project_id: int) -> Sequence[tuple[Membership, Person]]:
-    """The team, in joining order."""
-    rows = session.execute(
-        select(Membership, Person)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.project_id == project_id)
-        .order_by(Membership.id)
-    )
+# Built once: the project card runs these on every view.
+_TEAM = (
+    select(Membership, Person)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.project_id == bindparam("project_id"))
+    .order_by(Membership.id)
+)
+# The card shows names only: the members' accounts load if a command reads them (to notify them), not before.
+_TEAM_NAMES = _TEAM.options(lazyload(Person.identities))
+_MEMBERSHIP = select(Membership).where(
+    Membership.project_id == bindparam("project_id"), Membership.person_id == bindparam("person_id")
+)
+_COVERED = select(PartnerMeeting.category).where(PartnerMeeting.project_id == bindparam("project_id")).distinct()
+
+
+def team(session: Session, project_id: int, *, accounts: bool = True) -> Sequence[tuple[Membership, Person]]:
+    """The team, in joining order; with `accounts=False` their platform accounts are not loaded up front."""
+    rows = session.execute(_TEAM if accounts else _TEAM_NAMES, {"project_id": project_id})
     return [(membership, person) for membership, person in rows]
 
 
 def membership(session: Session, project_id: int, person_id: int) -> Membership | None:
     """The person's place on the team, if any."""
-    return session.scalar(
-        select(Membership).where(Membership.project_id == project_id, Membership.person_id == person_id)
-    )
+    return session.scalar(_MEMBERSHIP, {"project_id": project_id, "person_id": person_id})
 
 
 def add_member(
@@ -98,9 +106,7 @@ def of_person(session: Session, person_id: int) -> Sequence[Project]:
 
 def covered_categories(session: Session, project_id: int) -> set[str]:
     """The partner categories met at least once."""
-    return set(
-        session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct())
-    )
+    return set(session.scalars(_COVERED, {"project_id": project_id}))
 
 
 def remove_member(session: Session, member: Membership) -> None:
