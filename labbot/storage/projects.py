@@ -15,10 +15,15 @@ from labbot.storage.models import Membership, PartnerMeeting, Person, Project
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 
 
+# Built once: most commands name a project by number (`session.get` builds its statement at every call); no
+# autoflush, as `session.get`.
+_BY_NUMBER = select(Project).where(Project.id == bindparam("id")).execution_options(autoflush=False)
+
+
 def find(session: Session, ref: str) -> Project | None:
     """A project by number (`3`, `#3`) or slug."""
     if found := _NUMBER.match(ref.strip()):
-        return session.get(Project, int(found.group(1)))
+        return session.scalar(_BY_NUMBER, {"id": int(found.group(1))})
     return session.scalar(select(Project).where(Project.slug == slugify(ref)))
 
 
