@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # The newest migration (tests/test_schema_head.py holds it to Alembic's head). A database already there is not
 # handed to Alembic at start, so a one-shot `labbot say` does not import it (~11 MiB, and its script scan).
-SCHEMA_HEAD = "0007_dossier"
+SCHEMA_HEAD = "0008_search_without_pending_list"
 
 
 def normalize_url(url: str) -> str:
@@ -54,7 +54,9 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalize_url(url)
-        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        # A SQLite file cannot drop a connection: no ping (a statement) before each command there.
+        ping = make_url(self.url).get_backend_name() != "sqlite"
+        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=ping)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_immediate)
