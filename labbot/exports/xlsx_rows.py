@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -53,13 +53,17 @@ def _serial(value: date) -> str:
     return str(int(to_excel(value)))
 
 
+def days(minutes: int) -> str:
+    """Minutes as days, the unit of time of spreadsheets (the float read back is the one written)."""
+    return repr(minutes / 1440)
+
+
 def number(kind: Kind, value: int) -> str:
-    """An integer as the spreadsheet holds it: euros for cents, days for minutes (spreadsheets count in days)."""
-    if kind is Kind.CENTS:
-        return euros(value)
-    if kind is Kind.MINUTES:
-        return repr(value / 1440)
-    return str(value)
+    """An integer as the spreadsheet holds it: euros for cents, days for minutes."""
+    return _NUMBERS.get(kind, str)(value)
+
+
+_NUMBERS: dict[Kind, Callable[[int], str]] = {Kind.CENTS: euros, Kind.MINUTES: days}
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,11 @@ class SheetRows:
         self.styles = styles
         self.first_row = first_row
         self._letters = [column_letter(i) for i in range(len(sheet.columns))]
-        self._formats = [f' s="{s}"' if s is not None else "" for s in styles.columns]
+        formats = [f' s="{s}"' if s is not None else "" for s in styles.columns]
+        self._writers = [
+            self._writer(letter, column, style)
+            for letter, column, style in zip(self._letters, sheet.columns, formats, strict=True)
+        ]
 
     def __iter__(self) -> Iterator[str]:
         sheet, row_number = self.sheet, self.first_row
@@ -103,13 +111,43 @@ class SheetRows:
 
     def row(self, row_number: int, values: Sequence[Cell]) -> str:
         """One data row."""
-        cells = [
-            self._cell(f"{letter}{row_number}", column, style, value)
-            for letter, column, style, value in zip(
-                self._letters, self.sheet.columns, self._formats, values, strict=True
-            )
-        ]
+        cells = [write(row_number, value) for write, value in zip(self._writers, values, strict=True)]
         return f'<row r="{row_number}">{"".join(cells)}</row>'
+
+    def _writer(self, letter: str, column: Column, style: str) -> Callable[[int, Cell], str]:
+        """A function writing the column's cells: the type its kind expects goes the short way (most cells),
+        any other value through `_cell`."""
+        start = f'<c r="{letter}'
+
+        def other(row_number: int, value: Cell) -> str:
+            return self._cell(f"{letter}{row_number}", column, style, value)
+
+        if column.kind is Kind.TEXT:
+
+            def text(row_number: int, value: Cell) -> str:
+                if type(value) is str and value:
+                    return f'{start}{row_number}"{style} t="inlineStr">{inline_string(value)}</c>'
+                return other(row_number, value)
+
+            return text
+        if column.kind is Kind.DATE:
+
+            def day(row_number: int, value: Cell) -> str:
+                if type(value) is date:
+                    return f'{start}{row_number}"{style}><v>{_serial(value)}</v></c>'
+                return other(row_number, value)
+
+            return day
+        if column.kind is Kind.MOMENT:
+            return other
+        convert = _NUMBERS.get(column.kind, str)
+
+        def integer(row_number: int, value: Cell) -> str:
+            if type(value) is int:
+                return f'{start}{row_number}"{style}><v>{convert(value)}</v></c>'
+            return other(row_number, value)
+
+        return integer
 
     def _cell(self, ref: str, column: Column, style: str, value: Cell) -> str:
         if value is None or value == "":
@@ -152,7 +190,9 @@ def with_rows(saved: bytes, bodies: Mapping[str, Iterable[str]]) -> bytes:
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(saved)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        # Deflate level 3: a third of the default level's time (0.2 s against 0.54 s for a region's 31 MB of
+        # XML) for a file 10 % larger.
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as target,
     ):
         for info in source.infolist():
             data = source.read(info)
@@ -161,9 +201,7 @@ def with_rows(saved: bytes, bodies: Mapping[str, Iterable[str]]) -> bytes:
                 target.writestr(info, data)
                 continue
             head, tail = _split_at_rows_end(data)
-            member = zipfile.ZipInfo(info.filename, info.date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w") as stream:
+            with target.open(info.filename, "w") as stream:
                 stream.write(head)
                 chunk: list[str] = []
                 for row in body:
