@@ -147,7 +147,7 @@ def _award_fields(ctx: CommandContext, reply: Reply, project: Project, report: B
 
 class NewCost(OneProject):
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
-    type: CostType = option(..., help=N_("prestataire, materiel or autre"))
+    type: CostType = option(..., help=N_("contractor, equipment or other"))
     libelle: ShortText = option(..., aliases=("label",), help=N_("what it pays for"))
     date: Day | None = option(None, help=N_("when it was incurred (not in the future); today by default"))
 
@@ -160,7 +160,7 @@ class NewCost(OneProject):
     role=Role.COORDINATOR,
     summary=N_("Add a cost line to a project's budget"),
     example='depense 1 "12 000" type:prestataire libelle:"Agence de design" date:01/09/2016',
-    example_en='cost 1 12000 type:prestataire libelle:"Design agency" date:01/09/2016',
+    example_en='cost 1 12000 type:contractor libelle:"Design agency" date:01/09/2016',
 )
 def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
     """Record a cost; refuse one that would pass the cap, saying by how much."""

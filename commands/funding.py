@@ -34,7 +34,7 @@ _DELETE = ("supprimer", "delete")
 
 
 class Forecast(OneProject):
-    nature: ShortText = option(..., help=N_("temps, prestataire, materiel or autre; delete to remove a line"))
+    nature: ShortText = option(..., help=N_("time, contractor, equipment or other; delete to remove a line"))
     montant: ShortText | None = option(
         None, aliases=("amount",), help=N_("euros for a cost; the line's number after delete")
     )
@@ -51,8 +51,8 @@ class Forecast(OneProject):
     summary=N_("Add or remove a line of a project's funding plan"),
     example='prevision 1 temps categorie:A heures:300 libelle:"Chef de projet" — '
     'prevision 1 prestataire 20000 libelle:"Agence de design" — prevision 1 supprimer 2',
-    example_en='forecast 1 temps categorie:A heures:300 libelle:"Project lead" — '
-    'forecast 1 prestataire 20000 libelle:"Design agency" — forecast 1 delete 2',
+    example_en='forecast 1 time categorie:A heures:300 libelle:"Project lead" — '
+    'forecast 1 contractor 20000 libelle:"Design agency" — forecast 1 delete 2',
 )
 def forecast(ctx: CommandContext, args: Forecast) -> Reply:
     """One forecast line: time valued at the category's configured rate, or a cost; or remove one."""
@@ -64,7 +64,7 @@ def forecast(ctx: CommandContext, args: Forecast) -> Reply:
     if term is None:
         raise InvalidInput(
             _("nature: “{value}” is not a kind of forecast.").format(value=shorten(args.nature, 40)),
-            hint=_("Choose one of: {choices}.").format(choices=", ".join([*PLAN_NATURES.codes(), _("delete")])),
+            hint=_("Choose one of: {choices}.").format(choices=f"{PLAN_NATURES.choices()}, {_('delete')}"),
             field="nature",
         )
     cap = ctx.settings.budget.cap_cents
@@ -151,10 +151,10 @@ class NewCofunding(OneProject):
     categorie: PartnerCategory = option(
         ...,
         aliases=("category",),
-        help=N_("operateur, collectivite, recherche, entreprise, association or usagers"),
+        help=N_("operator, local-authority, research, company, association or users"),
     )
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
-    statut: CofundingStatus = option("envisage", aliases=("status",), help=N_("envisage or confirme"))
+    statut: CofundingStatus = option("envisage", aliases=("status",), help=N_("envisaged or confirmed"))
 
 
 @family.command(
@@ -164,7 +164,8 @@ class NewCofunding(OneProject):
     positionals=("projet",),
     summary=N_("Record a partner's co-funding of a project"),
     example='cofinancement 1 partenaire:"Rennes Métropole" categorie:collectivite montant:30000 statut:confirme',
-    example_en='cofunding 1 partenaire:"Rennes Métropole" categorie:collectivite montant:30000 statut:confirme',
+    example_en='cofunding 1 partenaire:"Rennes Métropole" categorie:local-authority montant:30000 '
+    "statut:confirmed",
 )
 def cofund(ctx: CommandContext, args: NewCofunding) -> Reply:
     """Record an envisaged or confirmed co-funding."""

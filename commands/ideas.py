@@ -117,7 +117,7 @@ class ProjectFilter(Arguments):
     statut: Status | None = option(
         None,
         aliases=("status",),
-        help=N_("only this status: idee, en-preparation, depose, retenu, non-retenu, en-cours or termine"),
+        help=N_("only this status: idea, in-preparation, filed, selected, not-selected, in-progress or completed"),
     )
 
 
@@ -128,7 +128,7 @@ class ProjectFilter(Arguments):
     writes=False,
     summary=N_("List projects, by region or status"),
     example="projets region:bretagne statut:idee",
-    example_en="projects region:bretagne status:idee",
+    example_en="projects region:bretagne status:idea",
 )
 def list_projects(ctx: CommandContext, args: ProjectFilter) -> Reply:
     """A table of the newest matching projects."""
@@ -286,7 +286,8 @@ class StatusChange(OneProject):
         ...,
         aliases=("status",),
         help=N_(
-            "the next stage: idee → en-preparation → depose → retenu or non-retenu; retenu → en-cours → termine"
+            "the next stage: idea → in-preparation → filed → selected or not-selected; "
+            "selected → in-progress → completed"
         ),
     )
     date: Day | None = option(None, help=N_("the date of the step (filing, start…); today by default"))
@@ -299,14 +300,14 @@ class StatusChange(OneProject):
     positionals=("projet", "statut"),
     summary=N_("Move a project to its next stage"),
     example="statut 1 en-preparation — statut 1 en-cours date:02/01/2017",
-    example_en="status 1 en-preparation — status 1 en-cours date:02/01/2017",
+    example_en="status 1 in-preparation — status 1 in-progress date:02/01/2017",
 )
 def change_status(ctx: CommandContext, args: StatusChange) -> Reply:
     """Apply one lifecycle transition, with its date."""
     project = project_or_refuse(ctx.session, args.projet)
     before = project.status
     if args.statut not in allowed_next(before):
-        choices = ", ".join(allowed_next(before)) or _("none, this is a final stage")
+        choices = ", ".join(STATUSES.typed(s) for s in allowed_next(before)) or _("none, this is a final stage")
         raise Conflict(
             _("#{number} is “{current}”; it cannot become “{wanted}”.").format(
                 number=project.id, current=STATUSES.label(before), wanted=STATUSES.label(args.statut)

@@ -28,7 +28,7 @@ class NewMeeting(OneProject):
     categorie: PartnerCategory = option(
         ...,
         aliases=("category",),
-        help=N_("operateur, collectivite, recherche, entreprise, association or usagers"),
+        help=N_("operator, local-authority, research, company, association or users"),
         label=N_("Partner category"),
     )
     date: Day | None = option(None, help=N_("when it took place; today by default"), label=N_("Date"))
@@ -46,7 +46,7 @@ class NewMeeting(OneProject):
     form=N_("Partner meeting"),
     summary=N_("Log a meeting with a partner"),
     example='reunion 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30',
-    example_en='meeting 1 partenaire:"Pôle emploi Bretagne" categorie:operateur date:03/06/2016 duree:1h30',
+    example_en='meeting 1 partenaire:"Pôle emploi Bretagne" categorie:operator date:03/06/2016 duree:1h30',
 )
 def log_meeting(ctx: CommandContext, args: NewMeeting) -> Reply:
     """Record the meeting; the team and the region's coordinators may."""

@@ -129,7 +129,7 @@ def _new_question_notice(question: Question, asker: str) -> Reply:
 
 class QuestionFilter(Arguments):
     statut: Annotated[str, term_of(QUESTION_FILTERS, N_("question status"))] = option(
-        "ouvertes", aliases=("status",), help=N_("ouvertes (default), repondues or toutes")
+        "ouvertes", aliases=("status",), help=N_("open (default), answered or all")
     )
 
 

@@ -27,7 +27,7 @@ def find_user(ctx: CommandContext, ref: str, *, known_only: bool = False) -> Per
 
 class RoleChange(Arguments):
     utilisateur: Name = option(..., aliases=("user",), help=N_("@name, or platform:id"))
-    role: Role = option(..., help=N_("agent, coordinateur or admin"))
+    role: Role = option(..., help=N_("agent, coordinator or admin"))
     region: Region | None = option(None, help=N_("the region a coordinator coordinates"))
 
 
@@ -39,7 +39,7 @@ class RoleChange(Arguments):
     role=states.Role.ADMIN,
     summary=N_("Grant a role (administrators)"),
     example="role @claire coordinateur region:bretagne",
-    example_en="grant @claire coordinateur region:bretagne",
+    example_en="grant @claire coordinator region:bretagne",
 )
 def grant(ctx: CommandContext, args: RoleChange) -> Reply:
     """Set someone's role, and the region they coordinate."""

@@ -38,10 +38,10 @@ class SupportArgs(Arguments):
     ref: Ref = option(..., help=N_("a project (to ask), or a request's number (to move it)"))
     besoin: LongText = option("", aliases=("need",), help=N_("what the team needs, in quotes"))
     type: Annotated[str, term_of(SUPPORT_TYPES, N_("support type"))] | None = option(
-        None, aliases=("kind",), help=N_("technique, methodologique or valorisation")
+        None, aliases=("kind",), help=N_("technical, methodological or promotion")
     )
     statut: Annotated[str, term_of(SUPPORT_MOVES, N_("support status"))] | None = option(
-        None, aliases=("status",), help=N_("en-cours or clos")
+        None, aliases=("status",), help=N_("in-progress or closed")
     )
     note: LongText | None = option(None, help=N_("a note for the team"))
     responsable: Name | None = option(None, aliases=("handler",), help=N_("who at SGMAP handles it, @name"))
@@ -209,7 +209,7 @@ def _move_notice(request: SupportRequest, project: Project, handler: str | None)
 
 class SupportFilter(Arguments):
     statut: Annotated[str, term_of(SUPPORT_STATUSES, N_("support status"))] | None = option(
-        None, aliases=("status",), help=N_("ouvert, en-cours or clos; open and in progress by default")
+        None, aliases=("status",), help=N_("open, in-progress or closed; open and in progress by default")
     )
     region: Region | None = option(None, help=N_("only this region (coordinators: their own)"))
 
@@ -222,7 +222,7 @@ class SupportFilter(Arguments):
     writes=False,
     summary=N_("Support requests, the longest without a move first"),
     example="appuis statut:ouvert region:bretagne",
-    example_en="support-requests status:ouvert region:bretagne",
+    example_en="support-requests status:open region:bretagne",
 )
 def list_requests(ctx: CommandContext, args: SupportFilter) -> Reply:
     """Requests of every region (administrators) or of the coordinator's region."""

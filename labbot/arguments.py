@@ -86,7 +86,7 @@ def term_of(vocabulary: Vocabulary, what: str) -> BeforeValidator:
         if term is None:
             raise InvalidInput(
                 _("“{value}” is not a known {what}.").format(value=shorten(str(value), 60), what=_(what)),
-                hint=_("Choose one of: {choices}.").format(choices=", ".join(vocabulary.codes())),
+                hint=_("Choose one of: {choices}.").format(choices=vocabulary.choices()),
             )
         return term.key
 
@@ -229,7 +229,7 @@ def bind(
     try:
         return model.model_validate(data, context={"today": today})
     except ValidationError as error:
-        raise _first_problem(error) from None
+        raise _problem(model, error.errors()[0]) from None
 
 
 def bind_values(model: type[Arguments], values: Mapping[str, Any], *, today: date) -> Arguments:
@@ -240,7 +240,7 @@ def bind_values(model: type[Arguments], values: Mapping[str, Any], *, today: dat
     try:
         return model.model_validate(data, context={"today": today})
     except ValidationError as error:
-        problems = [_problem(detail) for detail in error.errors()]
+        problems = [_problem(model, detail) for detail in error.errors()]
         first = problems[0]
         raise InvalidFields(
             first.message,
@@ -277,16 +277,21 @@ def _in_reader_language(choices: list[str]) -> list[str]:
     return [_ENGLISH_VALUES[choice] if _ENGLISH_VALUES.get(choice) in english else choice for choice in french]
 
 
-def _first_problem(error: ValidationError) -> InvalidInput:
-    return _problem(error.errors()[0])
+def _typed_key(model: type[Arguments], field: str) -> str:
+    """A field as the reader types its key: its first English alias for English readers, else its name."""
+    info = model.model_fields.get(field)
+    aliases = field_aliases(info) if info is not None else []
+    return aliases[0] if aliases and current_language() == "en" else field
 
 
-def _problem(problem: Any) -> InvalidInput:
-    field = str(problem["loc"][0]) if problem["loc"] else "?"
+def _problem(model: type[Arguments], problem: Any) -> InvalidInput:
+    """One validation problem as a refusal: `field` is the argument's name, the message names its typed key."""
+    name = str(problem["loc"][0]) if problem["loc"] else "?"
+    field = _typed_key(model, name)
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, InvalidInput):
         return InvalidInput(
-            _("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint, field=field
+            _("{field}: {message}").format(field=field, message=cause.message), hint=cause.hint, field=name
         )
     kind = problem["type"]
     if kind == "missing":
@@ -304,7 +309,7 @@ def _problem(problem: Any) -> InvalidInput:
         return InvalidInput(
             _("{field}: “{value}” is not accepted.").format(field=field, value=shorten(str(problem["input"]), 40)),
             hint=_("Choose one of: {choices}.").format(choices=", ".join(choices)),
-            field=field,
+            field=name,
         )
     elif kind.startswith("int_"):
         message = _("{field}: “{value}” is not a whole number.").format(
@@ -312,7 +317,7 @@ def _problem(problem: Any) -> InvalidInput:
         )
     else:
         message = _("{field}: this value is not valid.").format(field=field)
-    return InvalidInput(message, field=field)
+    return InvalidInput(message, field=name)
 
 
 def option(

@@ -6,13 +6,13 @@ from labbot.i18n import N_
 from labbot.vocabulary import Term, Vocabulary
 
 STATUSES = Vocabulary(
-    Term("idee", N_("idea"), ("idea",)),
-    Term("en-preparation", N_("in preparation"), ("preparation", "in-preparation")),
-    Term("depose", N_("filed by the prefect"), ("filed", "deposee")),
-    Term("retenu", N_("selected"), ("selected", "retenue")),
-    Term("non-retenu", N_("not selected"), ("not-selected", "non-retenue", "rejete")),
-    Term("en-cours", N_("under way"), ("running", "in-progress")),
-    Term("termine", N_("completed"), ("done", "completed", "terminee")),
+    Term("idee", N_("idea"), english="idea"),
+    Term("en-preparation", N_("in preparation"), ("preparation",), english="in-preparation"),
+    Term("depose", N_("filed by the prefect"), ("deposee",), english="filed"),
+    Term("retenu", N_("selected"), ("retenue",), english="selected"),
+    Term("non-retenu", N_("not selected"), ("non-retenue", "rejete"), english="not-selected"),
+    Term("en-cours", N_("under way"), ("running",), english="in-progress"),
+    Term("termine", N_("completed"), ("done", "terminee"), english="completed"),
 )
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -20,9 +20,9 @@ class QuestionState(StrEnum):
 
 # What `questions statut:` lists.
 QUESTION_FILTERS = Vocabulary(
-    Term("ouvertes", N_("open questions"), ("ouverte", "open")),
-    Term("repondues", N_("answered questions"), ("repondue", "answered")),
-    Term("toutes", N_("all questions"), ("tout", "all")),
+    Term("ouvertes", N_("open questions"), ("ouverte",), english="open"),
+    Term("repondues", N_("answered questions"), ("repondue",), english="answered"),
+    Term("toutes", N_("all questions"), ("tout",), english="all"),
 )
 FILTER_STATES: dict[str, tuple[str, ...]] = {
     "ouvertes": (QuestionState.OPEN,),
@@ -40,17 +40,17 @@ class SupportStatus(StrEnum):
 
 
 SUPPORT_STATUSES = Vocabulary(
-    Term("ouvert", N_("open"), ("open", "ouverte")),
-    Term("en-cours", N_("in progress"), ("in-progress", "encours")),
-    Term("clos", N_("closed"), ("closed", "close", "ferme")),
+    Term("ouvert", N_("open"), ("ouverte",), english="open"),
+    Term("en-cours", N_("in progress"), ("encours",), english="in-progress"),
+    Term("clos", N_("closed"), ("close", "ferme"), english="closed"),
 )
 # What a support request may be moved to (`appui <n> statut:`): it is opened by `appui <ref> type:`.
 SUPPORT_MOVES = Vocabulary(*(t for t in SUPPORT_STATUSES.terms if t.key != SupportStatus.OPEN))
 # The call's three kinds of support: technical, methodological, and promotion at events.
 SUPPORT_TYPES = Vocabulary(
-    Term("technique", N_("technical"), ("technical", "tech")),
-    Term("methodologique", N_("methodological"), ("methodological", "methode", "methodo")),
-    Term("valorisation", N_("promotion"), ("promotion", "valoriser")),
+    Term("technique", N_("technical"), ("tech",), english="technical"),
+    Term("methodologique", N_("methodological"), ("methode", "methodo"), english="methodological"),
+    Term("valorisation", N_("promotion"), ("valoriser",), english="promotion"),
 )
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -1,8 +1,9 @@
 """The call's fixed vocabularies: regions, methods, competences, partner categories, cost types, roles.
 
-Each term has a stable key (what users type and what is stored), an English label marked for translation,
-and aliases. Matching ignores case, accents and punctuation, so `Île-de-France`, `ile de france` and `idf`
-all find the same region.
+Each term has a stable key (what users type in French and what is stored), an English label marked for
+translation, the word English readers type for it, and aliases. Matching ignores case, accents and punctuation,
+so `Île-de-France`, `ile de france` and `idf` all find the same region; a refusal lists the words of the reader's
+language.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
-from labbot.i18n import N_, _
+from labbot.i18n import N_, _, current_language
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,15 @@ class Term:
     key: str
     label: str
     aliases: tuple[str, ...] = ()
+    english: str = ""  # what English readers type, when it is not the key itself
 
     def display(self) -> str:
         """The translated label."""
         return _(self.label)
+
+    def typed(self) -> str:
+        """How the reader types this term: its English word for English readers, else its key."""
+        return self.english if self.english and current_language() == "en" else self.key
 
 
 class Vocabulary:
@@ -36,7 +42,7 @@ class Vocabulary:
         self.terms = terms
         self._index: dict[str, Term] = {}
         for term in terms:
-            for name in (term.key, term.label, *term.aliases):
+            for name in (term.key, term.label, term.english, *term.aliases):
                 self._index[slugify(name)] = term
 
     def __iter__(self) -> Iterator[Term]:
@@ -53,6 +59,15 @@ class Vocabulary:
     def codes(self) -> list[str]:
         """Every term's key, in order."""
         return [term.key for term in self.terms]
+
+    def choices(self) -> str:
+        """Every term as the reader types it, in order: what a refusal lists."""
+        return ", ".join(term.typed() for term in self.terms)
+
+    def typed(self, key: str) -> str:
+        """How the reader types the term stored under `key`."""
+        term = self._index.get(slugify(key))
+        return term.typed() if term else key
 
     def label(self, key: str) -> str:
         """The translated label of `key` (the key itself if unknown, e.g. retired terms in old rows)."""
@@ -83,66 +98,77 @@ REGIONS = Vocabulary(
 )
 
 METHODS = Vocabulary(
-    Term("design-de-services", N_("service design"), ("design", "design-services")),
-    Term("co-construction", N_("co-construction"), ("co-conception", "co-design")),
+    Term("design-de-services", N_("service design"), ("design", "design-services"), english="service-design"),
+    Term("co-construction", N_("co-construction"), ("co-conception",), english="co-design"),
     Term("open-data", N_("open data"), ("donnees-ouvertes",)),
-    Term("developpement-agile", N_("agile digital development"), ("agile", "developpement-numerique-agile")),
-    Term("economie-comportementale", N_("behavioural economics"), ("nudge", "behavioral-economics")),
-    Term("datasciences", N_("data science"), ("data-science", "science-des-donnees")),
-    Term("participation-citoyenne", N_("citizen participation"), ("participation",)),
+    Term(
+        "developpement-agile", N_("agile digital development"), ("developpement-numerique-agile",), english="agile"
+    ),
+    Term("economie-comportementale", N_("behavioural economics"), ("nudge",), english="behavioral-economics"),
+    Term("datasciences", N_("data science"), ("science-des-donnees",), english="data-science"),
+    Term(
+        "participation-citoyenne", N_("citizen participation"), ("participation",), english="citizen-participation"
+    ),
     Term("open-innovation", N_("open innovation"), ("innovation-ouverte",)),
     Term("experimentation", N_("experimentation"), ("test", "prototypage", "prototyping")),
 )
 
 COMPETENCES = Vocabulary(
-    Term("expert", N_("public-policy expert"), ("expert-politique-publique", "policy-expert")),
+    Term("expert", N_("public-policy expert"), ("expert-politique-publique",), english="policy-expert"),
     Term("designer", N_("designer"), ("design",)),
-    Term("developpeur", N_("developer"), ("dev", "developpeuse")),
-    Term("communicant", N_("communicator"), ("communication", "communicante")),
-    Term("statisticien", N_("statistician"), ("statisticienne", "statistiques", "data")),
-    Term("coordinateur", N_("coordinator"), ("coordinatrice", "coordination")),
-    Term("juriste", N_("legal expert"), ("lawyer", "droit")),
-    Term("chef-de-projet", N_("project manager"), ("cheffe-de-projet", "pm")),
-    Term("autre", N_("other"), ("other",)),
+    Term("developpeur", N_("developer"), ("dev", "developpeuse"), english="developer"),
+    Term("communicant", N_("communicator"), ("communication", "communicante"), english="communicator"),
+    Term("statisticien", N_("statistician"), ("statisticienne", "statistiques", "data"), english="statistician"),
+    Term("coordinateur", N_("coordinator"), ("coordinatrice", "coordination"), english="coordinator"),
+    Term("juriste", N_("legal expert"), ("droit",), english="lawyer"),
+    Term("chef-de-projet", N_("project manager"), ("cheffe-de-projet", "pm"), english="project-manager"),
+    Term("autre", N_("other"), english="other"),
 )
 
 PARTNER_CATEGORIES = Vocabulary(
     Term(
         "operateur",
         N_("public operator (ARS, Caisse des dépôts, Pôle emploi…)"),
-        ("operateur-public", "operator"),
+        ("operateur-public",),
+        english="operator",
     ),
     Term(
         "collectivite",
         N_("local authority or local public body"),
-        ("collectivite-territoriale", "local-authority", "etablissement-public-local"),
+        ("collectivite-territoriale", "etablissement-public-local"),
+        english="local-authority",
     ),
-    Term("recherche", N_("higher education and research"), ("universite", "enseignement-superieur", "research")),
-    Term("entreprise", N_("company, incl. start-ups"), ("start-up", "startup", "company")),
+    Term(
+        "recherche",
+        N_("higher education and research"),
+        ("universite", "enseignement-superieur"),
+        english="research",
+    ),
+    Term("entreprise", N_("company, incl. start-ups"), ("start-up", "startup"), english="company"),
     Term("association", N_("association"), ("asso",)),
-    Term("usagers", N_("public-service users"), ("usager", "users", "citoyens")),
+    Term("usagers", N_("public-service users"), ("usager", "citoyens"), english="users"),
 )
 
 COST_TYPES = Vocabulary(
-    Term("prestataire", N_("contractor"), ("contractor", "prestation")),
-    Term("materiel", N_("equipment"), ("equipment", "equipement")),
-    Term("autre", N_("other"), ("other",)),
+    Term("prestataire", N_("contractor"), ("prestation",), english="contractor"),
+    Term("materiel", N_("equipment"), ("equipement",), english="equipment"),
+    Term("autre", N_("other"), english="other"),
 )
 
 # What a funding plan forecasts: agents' valued time, or a cost of one of the cost types.
 PLAN_NATURES = Vocabulary(
-    Term("temps", N_("agents' valued time"), ("time", "heures", "hours")),
+    Term("temps", N_("agents' valued time"), ("heures", "hours"), english="time"),
     *COST_TYPES.terms,
 )
 
 COFUNDING_STATUSES = Vocabulary(
-    Term("envisage", N_("envisaged"), ("envisaged", "envisagee", "prevu")),
-    Term("confirme", N_("confirmed"), ("confirmed", "confirmee", "acquis")),
+    Term("envisage", N_("envisaged"), ("envisagee", "prevu"), english="envisaged"),
+    Term("confirme", N_("confirmed"), ("confirmee", "acquis"), english="confirmed"),
 )
 
 ROLES = Vocabulary(
     Term("agent", N_("agent")),
-    Term("coordinateur", N_("coordinator"), ("coordinator", "coordinatrice")),
+    Term("coordinateur", N_("coordinator"), ("coordinatrice",), english="coordinator"),
     Term("admin", N_("administrator (SGMAP)"), ("administrateur", "sgmap")),
 )
 

@@ -57,7 +57,7 @@ def test_english_replies_are_wholly_english(lab: Conversation) -> None:
     assert "is sent to SGMAP" in asked.text
     refused = lab.say("sgmap", "questions status:pending", lang="en")
     assert not refused.ok
-    assert "ouvertes, repondues, toutes" in refused.text
+    assert "Choose one of: open, answered, all." in refused.text  # the reader's words, not the stored keys
     assert "Choose one of" in refused.text
 
 

@@ -66,6 +66,9 @@ def test_a_hint_and_the_example_are_separate_sentences(lab: Conversation) -> Non
         ("claire", "profil alice categorie:D", "A+, A, B, C"),
         ("alice", "rappels peutetre", "on, off"),
         ("alice", "supprimer abc", "de 1 à 2 147 483 647"),
+        ("bruno", 'appui 1 type:juridique "Un avis"', "technique, methodologique, valorisation"),
+        ("claire", "statut 1 termine", "en-preparation"),
+        ("alice", "question", "texte : valeur manquante"),
     ],
 )
 def test_every_invalid_value_lists_the_valid_ones(lab: Conversation, user: str, command: str, listed: str) -> None:
@@ -82,6 +85,13 @@ def test_every_invalid_value_lists_the_valid_ones(lab: Conversation, user: str, 
     [
         ("claire", "report 1 by:week", "agent, month, project", "mois"),
         ("alice", "reminders maybe", "on, off", "peutetre"),
+        # Vocabularies: the English words a reader types, not the stored French keys.
+        ("bruno", 'support 1 type:legal "An opinion"', "technical, methodological, promotion", "methodologique"),
+        ("claire", "forecast 1 painting 10", "time, contractor, equipment, other, delete", "prestataire"),
+        ("claire", "status 1 completed", "Possible next statuses: in-preparation", "en-preparation"),
+        ("sgmap", "grant alice boss", "agent, coordinator, admin", "coordinateur"),
+        # A missing argument is named by the key an English reader types.
+        ("alice", "ask", "text is missing", "texte"),
     ],
 )
 def test_english_invalid_values_list_the_english_ones(

@@ -46,7 +46,7 @@ def _question(field: FormField) -> str:
     if field.help:
         parts.append(f"({_(field.help)})")
     if field.choices is not None and field.kind in (FieldKind.CHOICE, FieldKind.CHOICES):
-        parts.append("[" + ", ".join(field.choices.codes()) + "]")
+        parts.append(f"[{field.choices.choices()}]")
     elif field.example:
         parts.append(_("e.g. {example}").format(example=field.example))
     if not field.required:

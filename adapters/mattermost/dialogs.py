@@ -69,8 +69,8 @@ def _element(field: FormField) -> dict[str, Any]:
         element["type"] = "select"
         element["options"] = [{"text": term.display(), "value": term.key} for term in field.choices]
     elif field.kind is FieldKind.CHOICES and field.choices is not None:
-        # Several terms typed, comma-separated (multiselect is not in every server): the keys as help.
-        help_text = ", ".join(field.choices.codes())
+        # Several terms typed, comma-separated (multiselect is not in every server): the reader's words as help.
+        help_text = field.choices.choices()
     placeholder = field.example or _PLACEHOLDERS.get(field.kind, "")
     if placeholder:
         element["placeholder"] = fit(placeholder, HELP_LIMIT)

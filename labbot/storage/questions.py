@@ -63,20 +63,27 @@ def faq_count(session: Session) -> int:
 
 # PostgreSQL: the query's words folded like the indexed text (labbot.search.folded_words), stemmed by the
 # `french` configuration into two queries (all the words, any of them); entries with all the words come first.
-# Each query contributes at most CANDIDATES entries, so that a word found in most entries costs a bounded time.
+# Each query contributes at most CANDIDATES entries, so that a word found in most entries costs a bounded time;
+# the candidates are ranked from their `tsvector` alone and only the best `limit` rows are read whole (joining
+# every candidate back to its row had the planner scan the whole table).
 # SQLite: FTS5 over the stems, ranked by BM25.
 _POSTGRESQL_FAQ = text(
     """
-    WITH candidate AS (
-        (SELECT question_id FROM faq_entries WHERE search @@ :all_words LIMIT :candidates)
-        UNION
-        (SELECT question_id FROM faq_entries WHERE search @@ :any_word LIMIT :candidates)
+    WITH best AS (
+        SELECT question_id, search @@ :all_words AS every, ts_rank(search, :any_word) AS rank
+        FROM (
+            (SELECT question_id, search FROM faq_entries WHERE search @@ :all_words LIMIT :candidates)
+            UNION ALL
+            (SELECT question_id, search FROM faq_entries
+             WHERE search @@ :any_word AND NOT search @@ :all_words LIMIT :candidates)
+        ) AS candidate
+        ORDER BY every DESC, rank DESC, question_id DESC
+        LIMIT :limit
     )
     SELECT faq_entries.question_id, faq_entries.title, faq_entries.question, faq_entries.answer,
         faq_entries.published_by_id, faq_entries.created_at, faq_entries.updated_at
-    FROM candidate JOIN faq_entries USING (question_id)
-    ORDER BY search @@ :all_words DESC, ts_rank(search, :any_word) DESC, question_id DESC
-    LIMIT :limit
+    FROM best JOIN faq_entries USING (question_id)
+    ORDER BY best.every DESC, best.rank DESC, question_id DESC
     """
 ).bindparams(bindparam("all_words", type_=TSQUERY), bindparam("any_word", type_=TSQUERY))
 _SQLITE_FAQ = text(
