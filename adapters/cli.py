@@ -10,12 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from adapters import serve
 from adapters.bootstrap import Application, bootstrap
 from adapters.console.adapter import ConsoleAdapter, ConsoleNotifier
-from adapters.console.repl import run_repl
 from adapters.console.settings import console_settings
-from adapters.doctor import run_doctor
 from adapters.preflight import check_configuration
 from labbot.config import ConfigError, Settings, load_settings
 from labbot.demo import DEMO_SCRIPT
@@ -23,7 +20,6 @@ from labbot.logs import configure_logging, logging_settings
 from labbot.messages import Outcome
 from labbot.metrics import prepare_multiprocess
 from labbot.storage import projects
-from labbot.storage.backup import backup_database
 
 EXIT_DONE, EXIT_REFUSED, EXIT_CONFIG = 0, 1, 2
 
@@ -69,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = args.action in ("run", "worker")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     if args.action == "doctor":
+        from adapters.doctor import run_doctor  # noqa: PLC0415
+
         return run_doctor(args.config)
     try:
         settings = load_settings(args.config)
@@ -112,6 +110,8 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
         return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
     if args.demo:
         _seed_demo(app, announce=True)
+    from adapters.console.repl import run_repl  # noqa: PLC0415 - readline and the forms: the console only
+
     # Scheduled announcements and reminders go out while the console is open; their messages are printed.
     background = app.background
     background.start()
@@ -131,6 +131,8 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, action: str) -> int:
     # Before anything imports prometheus_client, and before worker processes start (they inherit it).
     prepare_multiprocess(settings)
+    from adapters import serve  # noqa: PLC0415 - uvicorn, Starlette and the platforms: `run` and `worker` only
+
     if action == "run":
         serve.run(settings)
     else:
@@ -141,6 +143,8 @@ def _serve(settings: Settings, action: str) -> int:
 def _backup(settings: Settings, path: str | None) -> int:
     if not path:
         raise ConfigError("Say where to write the copy: labbot db backup PATH (e.g. labbot-2026-12-02.db).")
+    from labbot.storage.backup import backup_database  # noqa: PLC0415
+
     written = backup_database(settings.database.url, Path(path))
     print(f"Database copied to {written} (check it with: LABBOT_DATABASE_URL=sqlite:///{written} labbot doctor)")  # noqa: T201
     return EXIT_DONE

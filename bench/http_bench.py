@@ -4,7 +4,9 @@ Both servers run at once (uvicorn, one process each); the load client runs in a 
 alternate which server goes first, so drift on a shared machine hits both alike. Ratios are labbot / bare.
 labbot acks first and answers through the command's response_url afterwards, on both platforms: the report
 also gives the time until the last of a round's answers reached the platform's stand-in, as answers per
-second. Slack's floor is the best of four bare slack-bolt apps (sync or async, process_before_response or
+second, beside what `LabBot.handle` alone sustains on the same cores (bench/handle_alone.py: as many
+processes as labbot's command workers, the same commands by the same accounts), run in the same rounds.
+Slack's floor is the best of four bare slack-bolt apps (sync or async, process_before_response or
 not); each is measured at 1 client and at the scale's clients.
 """
 
@@ -20,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ PLATFORMS = {
     "mattermost": (("bare-mattermost",), "/mattermost/command"),
 }
 DELIVERY_TIMEOUT_S = 300
+COMMAND_PROCESSES = 2  # labbot's default `[commands] processes`, which the benchmark's configuration keeps
 
 
 def adapter_landed(platform: str) -> bool:
@@ -71,6 +75,15 @@ def _load(
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _handle_alone(platform: str, config: Path, users: Path, requests: int) -> float:
+    command = [sys.executable, "-m", "bench.handle_alone", platform, "--config", str(config), "--users",
+               str(users), "--requests", str(requests), "--processes", str(COMMAND_PROCESSES)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"LabBot.handle alone failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["commands_per_s"])
+
+
 def _wait_for_replies(side: PlatformSide, expected: int, started_at: float) -> float | None:
     """Seconds from the round's first request until `expected` replies have arrived (None: they did not)."""
     deadline = time.monotonic() + DELIVERY_TIMEOUT_S
@@ -93,9 +106,10 @@ def _ratios(bare: list[dict[str, Any]], labbot: list[dict[str, Any]]) -> dict[st
 
 
 def _summary(
-    rounds: dict[str, list[dict[str, Any]]], replies_s: list[float | None], requests: int
+    rounds: dict[str, list[dict[str, Any]]], replies_s: list[float | None], requests: int, alone: list[float]
 ) -> dict[str, Any]:
-    """Per client count: each server's medians, the best bare variant, labbot against it, answers per second."""
+    """Per client count: each server's medians, the best bare variant, labbot against it, answers per second
+    beside `LabBot.handle` alone."""
     bare = {name: r for name, r in rounds.items() if name != "labbot"}
     best = max(bare, key=lambda name: _median(bare[name], "requests_per_s"))
     summary: dict[str, Any] = {
@@ -113,7 +127,46 @@ def _summary(
         summary.update(_ratios(bare[best], rounds["labbot"]))
         answered = [requests / s for s in replies_s if s]
         summary["answered_per_s"] = round(statistics.median(answered), 1) if answered else None
+        summary["handle_alone_per_s"] = round(statistics.median(alone), 1) if alone else None
+        if summary["answered_per_s"] and summary["handle_alone_per_s"]:
+            summary["answered_ratio"] = round(summary["answered_per_s"] / summary["handle_alone_per_s"], 3)
     return summary
+
+
+@dataclass
+class _Run:
+    """One platform's measured rounds, and how many commands labbot was sent so far."""
+
+    platform: str
+    scale: Scale
+    side: PlatformSide
+    users: Path
+    env: dict[str, str]
+    config: Path
+    sent_to_labbot: int
+
+    def rounds(
+        self, clients: int, targets: dict[str, str]
+    ) -> tuple[dict[str, list[dict[str, Any]]], list[float | None], list[float]]:
+        """Every server's rounds at `clients` clients, in alternating order; labbot's answers per round, and
+        after each, the same commands through LabBot.handle alone."""
+        rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
+        replies_s: list[float | None] = []
+        alone: list[float] = []
+        requests = self.scale.http_requests
+        for round_number in range(self.scale.http_rounds):
+            order = list(targets.items())
+            order = order[round_number % len(order) :] + order[: round_number % len(order)]
+            for name, url in order:
+                figures = _load(
+                    self.platform, url, self.scale, clients, side=self.side, users=self.users, env=self.env
+                )
+                rounds[name].append(figures)
+                if name == "labbot":
+                    self.sent_to_labbot += requests
+                    replies_s.append(_wait_for_replies(self.side, self.sent_to_labbot, figures["started_at"]))
+                    alone.append(_handle_alone(self.platform, self.config, self.users, requests))
+        return rounds, replies_s, alone
 
 
 def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Path) -> dict[str, Any]:
@@ -136,9 +189,9 @@ def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Pa
             stack.enter_context(server(["bench.servers", kind, "--port", str(port)], port, env, log))
             targets[kind] = f"http://127.0.0.1:{port}{path}"
         labbot = None
+        config = workdir / f"labbot-{platform}.toml"
         sent_to_labbot = 0
         if landed:
-            config = workdir / f"labbot-{platform}.toml"
             config.write_text(_toml(database_url, labbot_port, platform, side.section))
             arguments = ["bench.servers", "labbot", "--port", str(labbot_port), "--config", str(config)]
             labbot_log = workdir / f"labbot-{platform}.log"
@@ -148,19 +201,10 @@ def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Pa
             warmup = _load(platform, targets["labbot"], scale, scale.http_clients, side=side, users=users, env=env)
             sent_to_labbot += scale.http_requests
             _wait_for_replies(side, sent_to_labbot, warmup["started_at"])
+        run = _Run(platform, scale, side, users, env, config, sent_to_labbot)
         for clients in sorted({1, scale.http_clients}):
-            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in targets}
-            replies_s: list[float | None] = []
-            for round_number in range(scale.http_rounds):
-                order = list(targets.items())
-                order = order[round_number % len(order) :] + order[: round_number % len(order)]
-                for name, url in order:
-                    figures = _load(platform, url, scale, clients, side=side, users=users, env=env)
-                    rounds[name].append(figures)
-                    if name == "labbot":
-                        sent_to_labbot += scale.http_requests
-                        replies_s.append(_wait_for_replies(side, sent_to_labbot, figures["started_at"]))
-            result["by_clients"][str(clients)] = _summary(rounds, replies_s, scale.http_requests)
+            rounds, replies_s, alone = run.rounds(clients, targets)
+            result["by_clients"][str(clients)] = _summary(rounds, replies_s, scale.http_requests, alone)
             if clients == scale.http_clients:
                 best = result["by_clients"][str(clients)]["best_bare"]
                 result["bare"] = rounds[best]

@@ -131,7 +131,13 @@ def _http(http: dict[str, Any]) -> list[str]:
                 lines.append(
                     f"labbot / {summary['best_bare']}: acks/s **{summary['requests_per_s_ratio']}**, p50 "
                     f"**{summary['p50_ack_ratio']}** ×; answered (through the response_url) "
-                    f"**{summary['answered_per_s']}**/s."
+                    f"**{summary['answered_per_s']}**/s"
+                    + (
+                        f", `LabBot.handle` alone **{summary['handle_alone_per_s']}**/s on the same cores: "
+                        f"end to end **{summary.get('answered_ratio')}** (aim ≥ 0.5)."
+                        if summary.get("handle_alone_per_s")
+                        else "."
+                    )
                 )
             lines.append("")
         if result.get("labbot"):

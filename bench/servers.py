@@ -6,13 +6,17 @@
   `bare-slack` is `bare-slack-async-pbr`;
 - `bare-mattermost`: a Starlette endpoint that checks the command token and answers a fixed ephemeral reply;
 - `labbot`: labbot's own HTTP app (`adapters.serve.http_app`), as `labbot run` builds it.
-All share the same stack: uvicorn, one worker, no access log.
+All share the same stack: uvicorn, one worker, no access log. With `LABBOT_BENCH_PROFILE=FILE` in its
+environment a server runs under cProfile (its event loop's thread) and writes the statistics to FILE on exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import signal
+import sys
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -33,6 +37,7 @@ from labbot.config import load_settings
 SLACK_SECRET_ENV = "LABBOT_BENCH_SLACK_SIGNING_SECRET"  # noqa: S105 - the variable's name, not a secret
 BARE_BOT_TOKEN = "xoxb-bench"  # noqa: S105 - never sent anywhere: the bare app calls no API
 MATTERMOST_TOKEN_ENV = "LABBOT_BENCH_MATTERMOST_TOKEN"  # noqa: S105 - the variable's name, not a secret
+PROFILE_ENV = "LABBOT_BENCH_PROFILE"
 
 
 BARE_SLACK_KINDS = ("bare-slack-async-pbr", "bare-slack-async", "bare-slack-sync-pbr", "bare-slack-sync")
@@ -115,7 +120,18 @@ def main() -> None:
     else:
         kind = "bare-slack-async-pbr" if args.kind == "bare-slack" else args.kind
         app = bare_slack_app(sync="-sync" in kind, process_before_response=kind.endswith("-pbr"))
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    profile_to = os.environ.get(PROFILE_ENV)
+    if not profile_to:
+        uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+        return
+    # uvicorn ends a graceful stop by raising the signal it caught again, with the handler found before it
+    # started: this one lets the statistics be written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(uvicorn.run, app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    finally:
+        profiler.dump_stats(profile_to)
 
 
 if __name__ == "__main__":

@@ -355,7 +355,7 @@ def _check_order(project: Project, column: str, when: date) -> None:
 
 def project_card(ctx: CommandContext, project: Project) -> Reply:
     """The public card: who, what, how far, and what the call still expects."""
-    team = projects.team(ctx.session, project.id)
+    team = projects.team(ctx.session, project.id, accounts=False)
     reply = Reply(title=f"#{project.id} {project.title}", text=project.summary)
     reply.add_field(_("Region"), REGIONS.label(project.region))
     lead = people.get(ctx.session, project.lead_id) if project.lead_id else None

@@ -135,14 +135,16 @@ class LabBot:
             verb = line.positionals.pop(0) if line.positionals else "aide"
         try:
             with self.database.transaction() as session:
-                if request.idempotency_key and (seen := requests.stored_reply(session, request.idempotency_key)):
-                    exchange.family = "replayed"
-                    return Reply.model_validate(seen)
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
-                exchange.language = language
                 with use_locale(language):
                     spec = self._command(verb, person)
+                    # Only a write's reply is recorded (below): a read has none to replay, and costs no lookup.
+                    key = request.idempotency_key
+                    if key and spec.writes and (seen := requests.stored_reply(session, key)):
+                        exchange.family = "replayed"
+                        return Reply.model_validate(seen)
+                    exchange.language = language
                     exchange.family = spec.family
                     set_family(spec.family)
                     if share:
@@ -205,7 +207,7 @@ class LabBot:
         return reply
 
     def _requester(self, session: Session, request: Request) -> Person:
-        person = people.by_identity(session, request.platform, request.user_id)
+        person = people.requester(session, request.platform, request.user_id)
         if person is None and request.email:
             person = people.by_email(session, request.email)
             if person is not None:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -87,9 +87,14 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
     return message
 
 
+@cache
+def _babel_locale(language: Language) -> Locale:
+    return Locale.parse(_BABEL_LOCALES[language])
+
+
 def babel_locale() -> Locale:
-    """The Babel locale of the current language."""
-    return Locale.parse(_BABEL_LOCALES[current_language()])
+    """The Babel locale of the current language (parsed once per language, not at every number)."""
+    return _babel_locale(current_language())
 
 
 def format_money(amount: Decimal) -> str:
@@ -99,7 +104,13 @@ def format_money(amount: Decimal) -> str:
 
 def format_cents(cents: int) -> str:
     """Format an amount held in integer cents."""
-    return format_money(Decimal(cents) / 100)
+    return _cents_text(current_language(), cents)
+
+
+# A report shows the same few amounts and durations again and again: Babel formats each once per language.
+@lru_cache(maxsize=4096)
+def _cents_text(language: Language, cents: int) -> str:
+    return format_currency(Decimal(cents) / 100, "EUR", locale=_babel_locale(language))
 
 
 def format_number(value: Decimal | int, digits: int = 2) -> str:
@@ -131,10 +142,16 @@ _UNIT_SPACE = "\u202f"
 
 def format_duration(minutes: int) -> str:
     """`3 h 30`, `3 h`, `45 min`, `1 234 h 05`: the one way every duration and total of hours is shown."""
+    return _duration_text(current_language(), minutes)
+
+
+@lru_cache(maxsize=4096)
+def _duration_text(language: Language, minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if not hours:
         return f"{rest}{_UNIT_SPACE}min"
-    shown = f"{format_number(hours, digits=0)}{_UNIT_SPACE}h"
+    grouped = format_decimal(hours, format="#,##0", locale=_babel_locale(language))
+    shown = f"{grouped}{_UNIT_SPACE}h"
     return f"{shown}{_UNIT_SPACE}{rest:02d}" if rest else shown
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-
-import snowballstemmer
+from functools import cache, lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # The most frequent French words: they say nothing of what a question is about.
@@ -22,7 +21,6 @@ _STOPWORD_LINES = (
 )
 STOPWORDS = frozenset(word for line in _STOPWORD_LINES for word in line.split())
 MAX_TERMS = 12
-_stemmer = snowballstemmer.stemmer("french")
 
 
 def fold(text: str) -> str:
@@ -36,10 +34,19 @@ def fold(text: str) -> str:
 _PLURAL = re.compile(r"^(\w{3,})[sx]$")
 
 
+@cache
+def _french_stemmer() -> Any:  # snowballstemmer is untyped
+    # Built on first use: the Snowball stemmers (~3 MiB) serve SQLite's index and queries only; a PostgreSQL
+    # process, or a command that searches nothing, never loads them.
+    import snowballstemmer  # noqa: PLC0415
+
+    return snowballstemmer.stemmer("french")
+
+
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The French stem of one word, folded and without its plural mark."""
-    return str(_stemmer.stemWord(_PLURAL.sub(r"\1", fold(word))))
+    return str(_french_stemmer().stemWord(_PLURAL.sub(r"\1", fold(word))))
 
 
 def folded_words(text: str) -> str:

@@ -73,3 +73,22 @@ def test_the_console_shows_who_you_are_and_switches_user(workdir: Path) -> None:
     assert "bruno@labbot>" in done.stdout
     assert "Lab Corse" in done.stdout
     assert "bruno" in done.stdout
+
+
+def test_say_loads_no_server_scheduler_or_file_library(workdir: Path) -> None:
+    """A one-shot `labbot say` keeps its peak memory low (the dossier's aim is < 150 MiB): the HTTP server,
+    the scheduler, reminders' calendars, invitations, SQLite's stemmer and the file writers load only where
+    they are used."""
+    env = {**os.environ, "LABBOT_DATABASE_URL": f"sqlite:///{workdir / 'm.db'}"}
+    unused = ["uvicorn", "starlette", "apscheduler", "holidays", "icalendar", "snowballstemmer", "readline",
+              "alembic", "psycopg", "fpdf", "odfdo", "numpy", "openpyxl", "matplotlib"]  # fmt: skip
+    probe = (
+        "import sys\nfrom adapters.cli import main\ncode = main(['say', '--as', 'alice', 'aide'])\n"
+        f"print(code, sorted(m for m in {unused!r} if m in sys.modules))\n"
+    )
+    # The first run creates the database (Alembic); the second finds it at the newest migration.
+    for _run in range(2):
+        done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60,
+                              check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

@@ -68,6 +68,26 @@ class MattermostAdapter:
         channel_name: str | None = None,
     ) -> Reply:
         """Look the user up (cached; the API is asked off the event loop) and run the command."""
+        request = await self.request_of(
+            user_id, username, text, channel_id=channel_id, key=key, raw=raw, arguments=arguments,
+            channel_name=channel_name,
+        )  # fmt: skip
+        return (await self.runner.run(request, keep_reply)).reply
+
+    async def request_of(
+        self,
+        user_id: str,
+        username: str,
+        text: str,
+        *,
+        channel_id: str | None,
+        key: str | None,
+        raw: dict[str, Any],
+        arguments: Mapping[str, str | list[str]] | None = None,
+        channel_name: str | None = None,
+    ) -> Request:
+        """The neutral request of a Mattermost user typing `text`: their profile from the cache when it holds
+        it and the text names nobody, else from the API, off the event loop."""
 
         def lookup() -> Request:
             profile = self.directory.profile(user_id, username)
@@ -75,8 +95,11 @@ class MattermostAdapter:
             request = self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
             return replace(request, arguments=arguments, channel_name=channel_name)
 
-        request = await asyncio.to_thread(lookup)
-        return (await self.runner.run(request, keep_reply)).reply
+        known = self.directory.cached(user_id) if "@" not in text else None
+        if known is None:
+            return await asyncio.to_thread(lookup)
+        request = self.request(known, typed_back(text), channel_id=channel_id, key=key, raw=raw)
+        return replace(request, arguments=arguments, channel_name=channel_name)
 
     def with_user_ids(self, text: str) -> str:
         """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account

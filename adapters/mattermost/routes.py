@@ -7,21 +7,20 @@ import hashlib
 import hmac
 import logging
 import secrets
-import ssl
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-import httpx
 from starlette.requests import Request as HttpRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.mattermost import dialogs
 from adapters.mattermost.adapter import PLATFORM, MattermostAdapter
-from adapters.mattermost.buttons import ANY_MEMBER, Click, check_click, refusal_text
+from adapters.mattermost.buttons import Click, check_click, refusal_text
 from adapters.mattermost.clicks import RecentClicks
-from adapters.mattermost.render import Buttons, Post, as_text, render
+from adapters.mattermost.render import as_text
+from adapters.mattermost.respond import RespondOnce, command_response
 from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
@@ -31,6 +30,7 @@ from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
 
+__all__ = ["ACTIONS_PATH", "COMMAND_PATH", "DIALOG_PATH", "MattermostRoutes", "command_response", "request_key"]
 log = logging.getLogger(__name__)
 COMMAND_PATH = "/mattermost/command"
 ACTIONS_PATH = "/mattermost/actions"
@@ -60,12 +60,10 @@ class MattermostRoutes:
         self.signer = signer
         self.clicks = RecentClicks()
         # The response_url is on the Mattermost server: the same certificate check as the API's.
-        verify = ssl.create_default_context(cafile=str(settings.ca_file)) if settings.ca_file else True
-        self._http = httpx.AsyncClient(verify=verify, timeout=10)
+        self._ca_file = str(settings.ca_file) if settings.ca_file else None
 
     async def close(self) -> None:
-        """Release the response_url connections (on shutdown)."""
-        await self._http.aclose()
+        """Nothing to release: the workers hold the response_url connections."""
 
     def routes(self) -> list[Route]:
         """Mounted on the shared HTTP app."""
@@ -97,36 +95,24 @@ class MattermostRoutes:
         return JSONResponse({})
 
     async def _answer(self, fields: Mapping[str, str]) -> None:
-        reply = await self.adapter.run(
-            fields["user_id"],
+        user_id = fields["user_id"]
+        request = await self.adapter.request_of(
+            user_id,
             fields.get("user_name", ""),
             fields.get("text", ""),
             channel_id=fields.get("channel_id") or None,
             key=request_key("command", fields.get("trigger_id") or secrets.token_hex(16)),
             raw={key: value for key, value in fields.items() if key != "token"},  # the secret stays here
         )
-        if reply.files:
-            # A response_url cannot carry files: the answer is posted with them (the person's DM when private).
-            await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
-            return
-        response_url = fields.get("response_url", "")
-        body = command_response(reply, self.adapter.messenger.buttons, fields["user_id"])
-        if response_url and await self._respond(response_url, body):
-            return
-        # No response_url (or it refused): the person still gets the answer, in their direct conversation.
-        await self.adapter.post(reply, user_id=fields["user_id"], channel_id=fields.get("channel_id"))
-
-    async def _respond(self, response_url: str, body: dict[str, Any]) -> bool:
-        """POST the answer to the command's response_url (Mattermost's `/hooks/commands/…`)."""
-        try:
-            answered = await self._http.post(response_url, json=body)
-        except httpx.HTTPError as error:
-            log.warning("the response_url could not be reached: %s", type(error).__name__)
-            return False
-        if answered.status_code != 200:
-            log.warning("the response_url answered %s", answered.status_code)
-            return False
-        return True
+        # The worker that runs the command answers through the response_url (adapters/mattermost/respond.py).
+        present = RespondOnce(
+            fields.get("response_url", ""), user_id, self.adapter.messenger.buttons, self._ca_file
+        )
+        answer = await self.adapter.runner.run(request, present)
+        if not answer.presented:
+            # Files (a response_url cannot carry them), no response_url, or it refused: the person still gets
+            # the answer, posted (in their direct conversation when it is private).
+            await self.adapter.post(answer.reply, user_id=user_id, channel_id=fields.get("channel_id"))
 
     # ----- dialogs ---------------------------------------------------------------------------
 
@@ -214,20 +200,6 @@ class MattermostRoutes:
             self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
             return JSONResponse({})
         return JSONResponse({"ephemeral_text": as_text(reply)})
-
-
-def command_response(reply: Reply, buttons: Buttons | None, user_id: str) -> dict[str, Any]:
-    """The slash command's JSON answer; a long reply continues in `extra_responses`. Its buttons are for the
-    person who typed the command, or for any member when the answer is shown to the channel."""
-    shared = reply.visibility is Visibility.CHANNEL
-    kind = "in_channel" if shared else "ephemeral"
-    audience = ANY_MEMBER if shared else user_id
-    first, *more = [_post_response(post, kind) for post in render(reply, buttons, audience)]
-    return {**first, "extra_responses": more} if more else first
-
-
-def _post_response(post: Post, kind: str) -> dict[str, Any]:
-    return {"response_type": kind, "text": post.message, **post.props}
 
 
 def _at_fault(reply: Reply) -> dict[str, str]:

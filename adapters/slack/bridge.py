@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Coroutine, Mapping
-from typing import Any
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -21,6 +21,7 @@ from adapters.mentions import typed_back
 from adapters.runner import Answer, CommandRunner
 from adapters.slack.blocks import Rendered, render
 from adapters.slack.home import build_home
+from adapters.slack.respond import Responded, RespondOnce
 from adapters.slack.users import SlackUser, UserDirectory
 from adapters.tasks import BackgroundTasks
 from labbot.attachments import split_by_size
@@ -32,6 +33,7 @@ from labbot.messages import Outcome, Reply, Request, Visibility
 log = logging.getLogger(__name__)
 SlackFailure = (SlackApiError, SlackClientError, OSError)
 SlackAnswer = Answer[Rendered]
+P = TypeVar("P")
 _SEEN_LIMIT = 10_000
 
 
@@ -85,7 +87,26 @@ class SlackBridge:
         arguments: Mapping[str, str | list[str]] | None = None,
         channel_name: str | None = None,
     ) -> SlackAnswer:
-        """Run `text` as the Slack user; refresh their home when it changed something."""
+        """Run `text` as the Slack user, rendered for Slack; refresh their home when it changed something."""
+        return await self.run_presented(
+            user_id, text, render, channel_id=channel_id, key=key, raw=raw, arguments=arguments,
+            channel_name=channel_name,
+        )  # fmt: skip
+
+    async def run_presented(
+        self,
+        user_id: str,
+        text: str,
+        present: Callable[[Reply], P],
+        *,
+        channel_id: str | None,
+        key: str | None,
+        raw: Mapping[str, Any],
+        arguments: Mapping[str, str | list[str]] | None = None,
+        channel_name: str | None = None,
+    ) -> Answer[P]:
+        """Run `text` as the Slack user and `present` the reply where it ran; refresh their home when it
+        changed something."""
         user = await self.users.get(user_id)
         request = Request(
             platform="slack",
@@ -100,8 +121,8 @@ class SlackBridge:
             arguments=arguments,
             channel_name=channel_name,
         )
-        # Rendered where the command ran, off the event loop.
-        answer = await self.commands.run(request, render)
+        # Presented where the command ran, off the event loop.
+        answer = await self.commands.run(request, present)
         if answer.reply.wrote and answer.reply.outcome is Outcome.DONE:
             self.in_background(self.refresh_home(user))
         return answer
@@ -121,6 +142,34 @@ class SlackBridge:
         return language_from_hint(user.locale) or "fr"
 
     # ---- answering -------------------------------------------------------------------------
+
+    async def answer_through(
+        self, response_url: str, user_id: str, text: str, *, replace_original: bool = False, **command: Any
+    ) -> Reply:
+        """Run `text` and answer through `response_url` from the command's worker (the server posts only what
+        the worker handed back: a rate-limited or unreachable response_url, a reply's full text as a file)."""
+        answer = await self.run_presented(
+            user_id, text, RespondOnce(response_url, replace_original=replace_original), **command
+        )
+        await self.finish(response_url, answer, user_id=user_id, replace_original=replace_original)
+        return answer.reply
+
+    async def finish(
+        self, response_url: str, answer: Answer[Responded], *, user_id: str, replace_original: bool = False
+    ) -> None:
+        """What is left of an answer after its worker tried the response_url."""
+        responded = answer.presented
+        if not responded.posted:
+            rendered = responded.rendered or render(answer.reply)
+            await self.respond(
+                response_url, Answer(answer.reply, rendered), user_id=user_id, replace_original=replace_original
+            )
+            return
+        if responded.rendered is not None and responded.rendered.full_text:
+            try:
+                await self.attach_full_text(responded.rendered, channel=user_id)
+            except SlackFailure as error:
+                await self.tell_failure(user_id, error, response_url=response_url)
 
     async def respond(
         self, response_url: str, answer: SlackAnswer, *, user_id: str | None = None, replace_original: bool = False

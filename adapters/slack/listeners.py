@@ -74,7 +74,8 @@ class SlashCommand:
         if form is not None:
             await self.open_form(form, body["trigger_id"], user_id, body.get("channel_id"), body["response_url"])
             return
-        answer = await self.bridge.run(
+        reply = await self.bridge.answer_through(
+            body["response_url"],
             user_id,
             text,
             channel_id=body.get("channel_id"),
@@ -82,8 +83,7 @@ class SlashCommand:
             raw=body,
             channel_name=body.get("channel_name"),
         )
-        await self.bridge.respond(body["response_url"], answer, user_id=user_id)
-        await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=body.get("channel_id"))
+        await self.bridge.share_files(reply, user_id=user_id, channel_id=body.get("channel_id"))
 
     async def button(self, body: Body) -> None:
         """A button that runs a core command as the clicker; the message is updated in place."""
@@ -91,11 +91,14 @@ class SlashCommand:
         user_id = body["user"]["id"]
         key = f"slack:button:{action['block_id']}:{action['action_id']}:{user_id}"
         channel_id = (body.get("channel") or {}).get("id")
-        answer = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         if body.get("response_url"):
-            await self.bridge.respond(body["response_url"], answer, user_id=user_id, replace_original=True)
-            await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=channel_id)
+            reply = await self.bridge.answer_through(
+                body["response_url"], user_id, action["value"], replace_original=True,
+                channel_id=channel_id, key=key, raw=body,
+            )  # fmt: skip
+            await self.bridge.share_files(reply, user_id=user_id, channel_id=channel_id)
             return
+        answer = await self.bridge.run(user_id, action["value"], channel_id=channel_id, key=key, raw=body)
         # A button on App Home: the answer goes to the person's DM, the home refreshes itself.
         await self.bridge.post(user_id, answer)
         await self.bridge.share_files(answer.reply, user_id=user_id, channel_id=None)

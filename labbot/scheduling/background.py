@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
@@ -16,8 +17,10 @@ from labbot.outbox.worker import DeliveryWorker
 from labbot.scheduling.audience import Reach
 from labbot.scheduling.jobs import JobRuntime
 from labbot.scheduling.leadership import Campaign, FileLeadership, Leadership
-from labbot.scheduling.scheduler import LabScheduler
 from labbot.storage.database import Database
+
+if TYPE_CHECKING:
+    from labbot.scheduling.scheduler import LabScheduler
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ class BackgroundWork:
         with self._lock:
             if self.scheduler is not None:
                 return
+            # Imported here: APScheduler serves the leading process only, never a one-shot `labbot say`.
+            from labbot.scheduling.scheduler import LabScheduler  # noqa: PLC0415
+
             self.worker.start()
             self.scheduler = LabScheduler(self.runtime)
             self.scheduler.start()

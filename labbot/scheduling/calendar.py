@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 @cache
 def _french_holidays(year: int) -> holidays.HolidayBase:
+    # Imported on first use: holidays (~3.5 MiB) is for reminders, which one-shot commands never compute.
+    import holidays  # noqa: PLC0415
+
     return holidays.country_holidays("FR", years=year)
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import icalendar
-
 from labbot.storage.models import Event
 
 
@@ -15,6 +13,9 @@ def event_invitation(event: Event, now: datetime) -> bytes:
     (RFC 5545 §3.8.7.2), so calendars replace the invitation they already hold (RFC 5546)."""
     if event.starts_at is None:
         raise ValueError(f"event {event.key} has no date")
+    # Imported here: icalendar (~2 MiB with dateutil) is needed only when an invitation is attached.
+    import icalendar  # noqa: PLC0415
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//labbot//laboratoires d'innovation territoriale//FR")
     calendar.add("version", "2.0")

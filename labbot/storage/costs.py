@@ -5,16 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import CostLine
+
+# Built once: the budget card runs both.
+_TOTALS = (
+    select(CostLine.kind, func.sum(CostLine.amount_cents))
+    .where(CostLine.project_id == bindparam("project_id"))
+    .group_by(CostLine.kind)
+)
+_LATEST = (
+    select(CostLine)
+    .where(CostLine.project_id == bindparam("project_id"))
+    .order_by(CostLine.incurred_on.desc(), CostLine.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def totals_by_kind(
     session: Session, project_id: int, start: date | None = None, end: date | None = None
 ) -> dict[str, int]:
     """Cents per cost type, optionally for costs incurred in [start, end)."""
+    if not start and not end:
+        return {kind: int(cents) for kind, cents in session.execute(_TOTALS, {"project_id": project_id})}
     query = (
         select(CostLine.kind, func.sum(CostLine.amount_cents))
         .where(CostLine.project_id == project_id)
@@ -29,11 +44,4 @@ def totals_by_kind(
 
 def lines(session: Session, project_id: int, limit: int = 20) -> Sequence[CostLine]:
     """The latest cost lines."""
-    return list(
-        session.scalars(
-            select(CostLine)
-            .where(CostLine.project_id == project_id)
-            .order_by(CostLine.incurred_on.desc(), CostLine.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_LATEST, {"project_id": project_id, "limit": limit}))

@@ -54,7 +54,9 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalize_url(url)
-        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        # A SQLite file cannot drop a connection: no ping (a statement) before each command there.
+        ping = make_url(self.url).get_backend_name() != "sqlite"
+        self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=ping)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
             event.listen(self.engine, "begin", _begin_immediate)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.config import EventSettings
@@ -79,19 +79,27 @@ def find(session: Session, key: str) -> Event | None:
     return session.scalar(select(Event).where(Event.key == key.strip().lower()))
 
 
+# Built once: `evenements` runs these three on every view.
+_ALL_EVENTS = select(Event).order_by(Event.id)
+_LIVE_COUNTS = (
+    select(Signup.event_id, Signup.state, func.count(Signup.id))
+    .where(Signup.state.in_(LIVE))
+    .group_by(Signup.event_id, Signup.state)
+)
+_LIVE_STATES = select(Signup.event_id, Signup.state).where(
+    Signup.person_id == bindparam("person_id"), Signup.state.in_(LIVE)
+)
+
+
 def all_events(session: Session) -> Sequence[Event]:
     """Every event, dated ones first in date order."""
-    events = list(session.scalars(select(Event).order_by(Event.id)))
+    events = list(session.scalars(_ALL_EVENTS))
     return sorted(events, key=lambda e: (e.starts_at is None, e.starts_at or e.id))
 
 
 def counts(session: Session) -> dict[int, dict[str, int]]:
     """Live signups per event and state."""
-    rows = session.execute(
-        select(Signup.event_id, Signup.state, func.count(Signup.id))
-        .where(Signup.state.in_(LIVE))
-        .group_by(Signup.event_id, Signup.state)
-    )
+    rows = session.execute(_LIVE_COUNTS)
     result: dict[int, dict[str, int]] = {}
     for event_id, state, number in rows:
         result.setdefault(event_id, {})[state] = int(number)
@@ -107,10 +115,7 @@ def live_signup(session: Session, event_id: int, person_id: int) -> Signup | Non
 
 def states_of(session: Session, person_id: int) -> dict[int, str]:
     """The person's live state per event."""
-    rows = session.execute(
-        select(Signup.event_id, Signup.state).where(Signup.person_id == person_id, Signup.state.in_(LIVE))
-    )
-    return dict(rows.all())
+    return dict(session.execute(_LIVE_STATES, {"person_id": person_id}).all())
 
 
 def confirmed_count(session: Session, event_id: int) -> int:

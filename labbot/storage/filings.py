@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import DossierVersion
@@ -21,14 +21,18 @@ def get(session: Session, project_id: int, number: int) -> DossierVersion | None
     )
 
 
+# Built once: every project card runs it.
+_LATEST_DIGEST = (
+    select(DossierVersion.number, DossierVersion.content_digest)
+    .where(DossierVersion.project_id == bindparam("project_id"))
+    .order_by(DossierVersion.number.desc())
+    .limit(1)
+)
+
+
 def latest_digest(session: Session, project_id: int) -> tuple[int, str] | None:
     """The number and content digest of the latest filed version (not its files), if any."""
-    row = session.execute(
-        select(DossierVersion.number, DossierVersion.content_digest)
-        .where(DossierVersion.project_id == project_id)
-        .order_by(DossierVersion.number.desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_LATEST_DIGEST, {"project_id": project_id}).first()
     return (int(row[0]), str(row[1])) if row else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import Cofunding, PlanLine
@@ -33,14 +33,17 @@ def lines(session: Session, project_id: int) -> Sequence[PlanLine]:
     )
 
 
+# Built once: the budget card runs it.
+_FORECAST = (
+    select(PlanLine.kind, func.sum(PlanLine.amount_cents))
+    .where(PlanLine.project_id == bindparam("project_id"))
+    .group_by(PlanLine.kind)
+)
+
+
 def forecast_by_nature(session: Session, project_id: int) -> dict[str, int]:
     """Cents forecast per nature (temps, prestataire, materiel, autre), summed in SQL."""
-    rows = session.execute(
-        select(PlanLine.kind, func.sum(PlanLine.amount_cents))
-        .where(PlanLine.project_id == project_id)
-        .group_by(PlanLine.kind)
-    )
-    return {kind: int(cents) for kind, cents in rows}
+    return {kind: int(cents) for kind, cents in session.execute(_FORECAST, {"project_id": project_id})}
 
 
 def cofundings(session: Session, project_id: int) -> Sequence[Cofunding]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import ColumnElement, Date, bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import HourEntry, HourMonthTotal, Person, Project
@@ -43,6 +43,26 @@ _MINUTES = func.coalesce(func.sum(HourEntry.minutes), 0)
 _MINUTE_RATE = func.coalesce(func.sum(HourEntry.minutes * HourEntry.rate_cents), 0)
 
 
+# Built once (`mesheures` runs both on every view), bound to a person and a period when run.
+_IN_PERIOD = (
+    HourEntry.person_id == bindparam("person_id"),
+    HourEntry.worked_on >= bindparam("start", type_=Date),
+    HourEntry.worked_on < bindparam("end", type_=Date),
+)
+_MONTH_ENTRIES = (
+    select(HourEntry, Project.title)
+    .join(Project, Project.id == HourEntry.project_id)
+    .where(*_IN_PERIOD)
+    .order_by(HourEntry.worked_on, HourEntry.id)
+)
+_DAILY_MINUTES = (
+    select(HourEntry.worked_on, _MINUTES)
+    .where(*_IN_PERIOD)
+    .group_by(HourEntry.worked_on)
+    .order_by(HourEntry.worked_on)
+)
+
+
 def minutes_on_day(session: Session, person_id: int, day: date, *, excluding: int | None = None) -> int:
     """The person's minutes already logged on `day`, on every project."""
     query = select(_MINUTES).where(HourEntry.person_id == person_id, HourEntry.worked_on == day)
@@ -58,23 +78,13 @@ def get(session: Session, entry_id: int) -> HourEntry | None:
 
 def month_entries(session: Session, person_id: int, start: date, end: date) -> Sequence[tuple[HourEntry, str]]:
     """The person's entries in [start, end), with the project's title, by date."""
-    rows = session.execute(
-        select(HourEntry, Project.title)
-        .join(Project, Project.id == HourEntry.project_id)
-        .where(HourEntry.person_id == person_id, HourEntry.worked_on >= start, HourEntry.worked_on < end)
-        .order_by(HourEntry.worked_on, HourEntry.id)
-    )
+    rows = session.execute(_MONTH_ENTRIES, {"person_id": person_id, "start": start, "end": end})
     return [(entry, title) for entry, title in rows]
 
 
 def daily_minutes(session: Session, person_id: int, start: date, end: date) -> list[tuple[date, int]]:
     """Minutes per day in [start, end)."""
-    rows = session.execute(
-        select(HourEntry.worked_on, _MINUTES)
-        .where(HourEntry.person_id == person_id, HourEntry.worked_on >= start, HourEntry.worked_on < end)
-        .group_by(HourEntry.worked_on)
-        .order_by(HourEntry.worked_on)
-    )
+    rows = session.execute(_DAILY_MINUTES, {"person_id": person_id, "start": start, "end": end})
     return [(day, int(minutes)) for day, minutes in rows]
 
 
@@ -155,33 +165,36 @@ _TOTAL_MINUTES = func.coalesce(func.sum(HourMonthTotal.minutes), 0)
 _TOTAL_MINUTE_RATE = func.coalesce(func.sum(HourMonthTotal.minute_rate_cents), 0)
 
 
+# Built once: the region reports are read often.
+_REGION_BY_PROJECT = (
+    select(Project.id, Project.title, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
+    .join(HourMonthTotal, HourMonthTotal.project_id == Project.id)
+    .where(Project.region == bindparam("region"))
+    .group_by(Project.id, Project.title)
+    .having(_TOTAL_MINUTES > 0)
+    .order_by(_TOTAL_MINUTES.desc())
+)
+_REGION_BY_MONTH = (
+    select(HourMonthTotal.month, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
+    .join(Project, Project.id == HourMonthTotal.project_id)
+    .where(Project.region == bindparam("region"))
+    .group_by(HourMonthTotal.month)
+    .having(_TOTAL_MINUTES > 0)
+    .order_by(HourMonthTotal.month)
+)
+
+
 def region_by_project(session: Session, region: str) -> list[HoursTotal]:
     """A region's totals per project, most hours first, read from the monthly totals."""
-    query = (
-        select(Project.id, Project.title, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
-        .join(HourMonthTotal, HourMonthTotal.project_id == Project.id)
-        .where(Project.region == region)
-        .group_by(Project.id, Project.title)
-        .having(_TOTAL_MINUTES > 0)
-        .order_by(_TOTAL_MINUTES.desc())
-    )
     return [
         HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
-        for pid, title, m, r in session.execute(query)
+        for pid, title, m, r in session.execute(_REGION_BY_PROJECT, {"region": region})
     ]
 
 
 def region_by_month(session: Session, region: str) -> list[HoursTotal]:
     """A region's totals per calendar month, oldest first, read from the monthly totals."""
-    query = (
-        select(HourMonthTotal.month, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
-        .join(Project, Project.id == HourMonthTotal.project_id)
-        .where(Project.region == region)
-        .group_by(HourMonthTotal.month)
-        .having(_TOTAL_MINUTES > 0)
-        .order_by(HourMonthTotal.month)
-    )
     return [
         HoursTotal(f"{month:%Y-%m}", int(minutes), _value(rate), f"{month:%Y-%m}", int(rate))
-        for month, minutes, rate in session.execute(query)
+        for month, minutes, rate in session.execute(_REGION_BY_MONTH, {"region": region})
     ]

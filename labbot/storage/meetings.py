@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import PartnerMeeting
 
+# Built once: `partenaires` runs both on every view.
+_LATEST = (
+    select(PartnerMeeting)
+    .where(PartnerMeeting.project_id == bindparam("project_id"))
+    .order_by(PartnerMeeting.held_on.desc(), PartnerMeeting.id.desc())
+    .limit(bindparam("limit"))
+)
+_COVERAGE = (
+    select(PartnerMeeting.category, func.count(PartnerMeeting.id))
+    .where(PartnerMeeting.project_id == bindparam("project_id"))
+    .group_by(PartnerMeeting.category)
+)
+
 
 def of_project(session: Session, project_id: int, limit: int = 30) -> Sequence[PartnerMeeting]:
     """The latest meetings of a project."""
-    return list(
-        session.scalars(
-            select(PartnerMeeting)
-            .where(PartnerMeeting.project_id == project_id)
-            .order_by(PartnerMeeting.held_on.desc(), PartnerMeeting.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_LATEST, {"project_id": project_id, "limit": limit}))
 
 
 def coverage(session: Session, project_id: int) -> dict[str, int]:
     """Meetings per partner category."""
-    rows = session.execute(
-        select(PartnerMeeting.category, func.count(PartnerMeeting.id))
-        .where(PartnerMeeting.project_id == project_id)
-        .group_by(PartnerMeeting.category)
-    )
+    rows = session.execute(_COVERAGE, {"project_id": project_id})
     return {category: int(number) for category, number in rows}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import Session, lazyload
 
 from labbot.states import Role
 from labbot.storage.models import HourEntry, Identity, Membership, Person
@@ -16,6 +16,21 @@ def by_identity(session: Session, platform: str, external_id: str) -> Person | N
     return session.scalar(
         select(Person).join(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
     )
+
+
+# Built once: the requester is looked up on every command. Their accounts load only if a command reads them
+# (most do not), instead of a second statement each time.
+_REQUESTER = (
+    select(Person)
+    .join(Identity)
+    .where(Identity.platform == bindparam("platform"), Identity.external_id == bindparam("external_id"))
+    .options(lazyload(Person.identities))
+)
+
+
+def requester(session: Session, platform: str, external_id: str) -> Person | None:
+    """The person behind the account a command comes from (`by_identity`, without loading their accounts)."""
+    return session.scalar(_REQUESTER, {"platform": platform, "external_id": external_id})
 
 
 def by_email(session: Session, email: str) -> Person | None:

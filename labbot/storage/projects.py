@@ -7,18 +7,23 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from slugify import slugify
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, lazyload
 
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 
 
+# Built once: most commands name a project by number (`session.get` builds its statement at every call); no
+# autoflush, as `session.get`.
+_BY_NUMBER = select(Project).where(Project.id == bindparam("id")).execution_options(autoflush=False)
+
+
 def find(session: Session, ref: str) -> Project | None:
     """A project by number (`3`, `#3`) or slug."""
     if found := _NUMBER.match(ref.strip()):
-        return session.get(Project, int(found.group(1)))
+        return session.scalar(_BY_NUMBER, {"id": int(found.group(1))})
     return session.scalar(select(Project).where(Project.slug == slugify(ref)))
 
 
@@ -57,22 +62,30 @@ def count(session: Session, *, region: str | None, status: str | None) -> int:
     return int(session.scalar(query) or 0)
 
 
-def team(session: Session, project_id: int) -> Sequence[tuple[Membership, Person]]:
-    """The team, in joining order."""
-    rows = session.execute(
-        select(Membership, Person)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.project_id == project_id)
-        .order_by(Membership.id)
-    )
+# Built once: the project card runs these on every view.
+_TEAM = (
+    select(Membership, Person)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.project_id == bindparam("project_id"))
+    .order_by(Membership.id)
+)
+# The card shows names only: the members' accounts load if a command reads them (to notify them), not before.
+_TEAM_NAMES = _TEAM.options(lazyload(Person.identities))
+_MEMBERSHIP = select(Membership).where(
+    Membership.project_id == bindparam("project_id"), Membership.person_id == bindparam("person_id")
+)
+_COVERED = select(PartnerMeeting.category).where(PartnerMeeting.project_id == bindparam("project_id")).distinct()
+
+
+def team(session: Session, project_id: int, *, accounts: bool = True) -> Sequence[tuple[Membership, Person]]:
+    """The team, in joining order; with `accounts=False` their platform accounts are not loaded up front."""
+    rows = session.execute(_TEAM if accounts else _TEAM_NAMES, {"project_id": project_id})
     return [(membership, person) for membership, person in rows]
 
 
 def membership(session: Session, project_id: int, person_id: int) -> Membership | None:
     """The person's place on the team, if any."""
-    return session.scalar(
-        select(Membership).where(Membership.project_id == project_id, Membership.person_id == person_id)
-    )
+    return session.scalar(_MEMBERSHIP, {"project_id": project_id, "person_id": person_id})
 
 
 def add_member(
@@ -98,9 +111,7 @@ def of_person(session: Session, person_id: int) -> Sequence[Project]:
 
 def covered_categories(session: Session, project_id: int) -> set[str]:
     """The partner categories met at least once."""
-    return set(
-        session.scalars(select(PartnerMeeting.category).where(PartnerMeeting.project_id == project_id).distinct())
-    )
+    return set(session.scalars(_COVERED, {"project_id": project_id}))
 
 
 def remove_member(session: Session, member: Membership) -> None:

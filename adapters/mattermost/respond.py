@@ -1,0 +1,77 @@
+"""A slash command's answer posted to its response_url by the command worker that ran it.
+
+The server's event loop only checks the token, acks and hands the command over: rendering the answer and
+POSTing it happen in the worker. What the worker cannot answer there (a reply with files, which a
+response_url cannot carry; a response_url that refused or could not be reached) goes back to the server,
+which posts it through the API, in the person's direct conversation when it is private.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from adapters.mattermost.buttons import ANY_MEMBER
+from adapters.mattermost.render import Buttons, Post, render
+from labbot.messages import Reply, Visibility
+
+log = logging.getLogger(__name__)
+RESPONSE_TIMEOUT_S = 10
+# One connection pool per certificate setting, per process (a worker answers many commands).
+_clients: dict[str, httpx.Client] = {}
+_clients_lock = threading.Lock()
+
+
+def command_response(reply: Reply, buttons: Buttons | None, user_id: str) -> dict[str, Any]:
+    """The slash command's JSON answer; a long reply continues in `extra_responses`. Its buttons are for the
+    person who typed the command, or for any member when the answer is shown to the channel."""
+    shared = reply.visibility is Visibility.CHANNEL
+    kind = "in_channel" if shared else "ephemeral"
+    audience = ANY_MEMBER if shared else user_id
+    first, *more = [_post_response(post, kind) for post in render(reply, buttons, audience)]
+    return {**first, "extra_responses": more} if more else first
+
+
+def _post_response(post: Post, kind: str) -> dict[str, Any]:
+    return {"response_type": kind, "text": post.message, **post.props}
+
+
+def _client(ca_file: str | None) -> httpx.Client:
+    with _clients_lock:
+        client = _clients.get(ca_file or "")
+        if client is None:
+            # The response_url is on the Mattermost server: the same certificate check as the API's.
+            verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
+            client = _clients[ca_file or ""] = httpx.Client(verify=verify, timeout=RESPONSE_TIMEOUT_S)
+        return client
+
+
+@dataclass(frozen=True)
+class RespondOnce:
+    """Presents a reply by POSTing it to the command's response_url (picklable, run in the worker).
+
+    Returns whether it was answered there; False leaves the answer to the server."""
+
+    response_url: str
+    user_id: str
+    buttons: Buttons | None = None
+    ca_file: str | None = None
+
+    def __call__(self, reply: Reply) -> bool:
+        if reply.files or not self.response_url:
+            return False
+        body = command_response(reply, self.buttons, self.user_id)
+        try:
+            answered = _client(self.ca_file).post(self.response_url, json=body)
+        except httpx.HTTPError as error:
+            log.warning("the response_url could not be reached: %s", type(error).__name__)
+            return False
+        if answered.status_code != 200:
+            log.warning("the response_url answered %s", answered.status_code)
+            return False
+        return True
