@@ -1,5 +1,6 @@
 """The .xlsx rows labbot writes as XML itself, read back by openpyxl and by a bare zip + lxml reader: typed
-values, formats, escaping of hostile text, never a formula from a text, totals with their values."""
+values, formats, escaping of hostile text, never a formula from a text, totals with their values (and the
+same hostile texts in an ods file)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from typing import Any
 
 import openpyxl
 from lxml import etree
+from odfdo import Document
 
 from labbot.clock import PARIS
+from labbot.exports.ods import ods_bytes
 from labbot.exports.tables import Cell, Column, Kind, Sheet, Total, TotalKind, Workbook
 from labbot.exports.xlsx import xlsx_bytes
 
@@ -146,3 +149,10 @@ def test_a_bare_xml_reader_sees_the_same_cells_and_the_totals_values() -> None:
     pane = root.find(f".//{MAIN}pane")
     assert pane is not None
     assert (pane.get("topLeftCell"), pane.get("state")) == ("A3", "frozen")
+
+
+def test_the_ods_file_of_the_same_hostile_texts_is_readable() -> None:
+    document = Document(io.BytesIO(ods_bytes(workbook())))
+    table = document.body.get_tables()[0]
+    texts = [row.get_cell(2).value for row in table.get_rows()[2 : 2 + len(HOSTILE)]]
+    assert texts == [expected_value(COLUMNS[2], text) for text in HOSTILE]

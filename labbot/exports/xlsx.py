@@ -11,8 +11,8 @@ from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from labbot.exports.tables import Kind, Sheet, Workbook, column_letter, sheet_name
-from labbot.exports.xlsx_rows import SheetRows, SheetStyles, clean_text, with_rows
+from labbot.exports.tables import Kind, Sheet, Workbook, clean_text, column_letter, sheet_name
+from labbot.exports.xlsx_rows import SheetRows, SheetStyles, with_rows
 
 EUROS = '#,##0.00\\ "€"'
 FORMATS = {

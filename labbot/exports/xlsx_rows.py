@@ -9,7 +9,6 @@ rows use are registered through openpyxl before it saves (`SheetStyles`), so its
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,18 +18,19 @@ from functools import lru_cache
 from openpyxl.utils.datetime import to_excel
 
 from labbot.clock import PARIS
-from labbot.exports.tables import Cell, Column, Kind, RunningTotal, Sheet, column_letter, total_formula
+from labbot.exports.tables import (
+    Cell,
+    Column,
+    Kind,
+    RunningTotal,
+    Sheet,
+    clean_text,
+    column_letter,
+    total_formula,
+)
 
-# Characters XML 1.0 forbids (openpyxl's ILLEGAL_CHARACTERS_RE, plus lone surrogates and U+FFFE/U+FFFF):
-# a file holding one is unreadable, so they are dropped from every text.
-ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DATE_KINDS = (Kind.DATE, Kind.MOMENT)
 _ROWS_PER_WRITE = 500
-
-
-def clean_text(text: str) -> str:
-    """The text without the characters XML 1.0 cannot hold."""
-    return ILLEGAL_CHARACTERS.sub("", text)
 
 
 @lru_cache(maxsize=4096)  # agents, services and projects repeat on every row
