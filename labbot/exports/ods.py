@@ -22,6 +22,7 @@ from labbot.exports.tables import (
     Sheet,
     TooManyRows,
     Workbook,
+    clean_text,
     sheet_name,
     spreadsheet_value,
     total_formula,
@@ -117,9 +118,8 @@ def _wrap(name: str, widths: Sequence[int], rows: list[list[str]]) -> str:
 
 def _text(value: str, *, bold: bool = False) -> str:
     style = ' table:style-name="c-bold"' if bold else ""
-    return (
-        f'<table:table-cell office:value-type="string"{style}><text:p>{escape(value)}</text:p></table:table-cell>'
-    )
+    text = escape(clean_text(value))
+    return f'<table:table-cell office:value-type="string"{style}><text:p>{text}</text:p></table:table-cell>'
 
 
 def _row(columns: Sequence[Column], row: Sequence[Cell]) -> list[str]:

@@ -7,6 +7,7 @@ the spreadsheet computes from the rows, never a number typed in beside them, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,9 @@ from typing import Any
 from labbot.clock import PARIS
 
 Cell = str | int | date | datetime | None
+# Characters XML 1.0 forbids (openpyxl's ILLEGAL_CHARACTERS_RE, plus lone surrogates and U+FFFE/U+FFFF): an
+# xlsx or ods file holding one is unreadable, so they are dropped from every text.
+ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # odfdo holds a whole document in memory (~400 MiB for 55 000 rows): ods files stop here (labbot.exports.ods).
 MAX_ODS_ROWS = 10_000
 
@@ -152,6 +156,11 @@ class RunningTotal:
             return self._sums[index]
         # Σ(minutes × cents per hour) / 60 → cents, half up: as labbot.storage.hours.value_of.
         return (self._sums[index] * 2 + 60) // 120
+
+
+def clean_text(text: str) -> str:
+    """The text without the characters XML 1.0 cannot hold."""
+    return ILLEGAL_CHARACTERS.sub("", text)
 
 
 def sheet_name(name: str) -> str:
