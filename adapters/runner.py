@@ -94,13 +94,15 @@ class CommandRunner:
         self._pause = FIRST_PAUSE
         self._watchers: set[asyncio.Task[None]] = set()
         self._stopped = False
+        self._switch_interval: float | None = None  # the interpreter's, given back at stop
 
     async def start(self) -> None:
         """Start the workers and wait until one answers (the first command should not pay for imports)."""
         if self.processes == 0:
             self._executor = ThreadPoolExecutor(THREADS, thread_name_prefix="labbot-command")
             return
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL_S))
         executor = self._new_pool()
         self._executor = executor
         try:
@@ -118,6 +120,10 @@ class CommandRunner:
         if self._executor is not None:
             await asyncio.to_thread(self._executor.shutdown, wait=True)
             self._executor = None
+        if self._switch_interval is not None:
+            # Process-wide: a process that goes on after the server (a test session) must not keep paying for it.
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     def down(self) -> str | None:
         """`"commands"` while no worker can run a command, else None."""

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -118,4 +119,20 @@ def test_workers_that_cannot_start_are_apologised_for_and_healthz_names_them(dat
     assert response.json() == {"status": "unavailable", "down": "commands"}
     assert reply.outcome is Outcome.FAILED
     assert reply.text.startswith(APOLOGY)
+    app.database.dispose()
+
+
+def test_the_shorter_switch_interval_lasts_only_while_workers_run(database_url: str) -> None:
+    # Process-wide: a test session (or any program) that goes on after the server must get the default back.
+    app = workers(database_url, processes=1)
+    before = sys.getswitchinterval()
+
+    async def scenario() -> float:
+        await app.runner.start()
+        during = sys.getswitchinterval()
+        await app.runner.stop()
+        return during
+
+    assert asyncio.run(scenario()) < before
+    assert sys.getswitchinterval() == before
     app.database.dispose()
