@@ -50,3 +50,9 @@ class Document(Protocol):
     def page_break(self) -> None: ...
 
     def to_bytes(self) -> bytes: ...
+
+
+def fields_as_table(document: Document, pairs: Sequence[tuple[str, str]]) -> None:
+    """Label/value lines (label in bold), as on a card: a borderless two-column table, in either writer."""
+    rows = [[label, value] for label, value in pairs]
+    document.table(["", ""], rows, widths=[1, 2.2], header=False, bold_first=True)

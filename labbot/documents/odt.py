@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from odfdo import Cell, Document, Element, Header, List, ListItem, Paragraph, Row, Span, Style, Table
 
-from labbot.documents import Signature
+from labbot.documents import Signature, fields_as_table
 
 _TEXT_WIDTH_CM = 17.0
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -103,8 +103,7 @@ class OdtDocument:
 
     def fields(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Label/value lines (label in bold), as on a card."""
-        rows = [[label, value] for label, value in pairs]
-        self.table(["", ""], rows, widths=[1, 2.2], header=False, bold_first=True)
+        fields_as_table(self, pairs)
 
     def table(
         self,

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labbot.documents import Signature
+from labbot.documents import Signature, fields_as_table
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -165,8 +165,7 @@ class PdfDocument:
 
     def fields(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Label/value lines (label in bold), as on a card."""
-        rows = [[label, value] for label, value in pairs]
-        self.table(["", ""], rows, widths=[1, 2.2], header=False, bold_first=True)
+        fields_as_table(self, pairs)
 
     def table(
         self,
