@@ -41,6 +41,7 @@ class FaqArgs(Arguments):
     summary=N_("Search the FAQ; administrators: faq ajouter|modifier|retirer <n>"),
     example="faq évaluation indicateurs",
     example_en="faq evaluation indicators",
+    writes_when=lambda words: _ACTION.match(" ".join(words)) is not None,
 )
 def faq(ctx: CommandContext, args: FaqArgs) -> Reply:
     """Search the FAQ, or (administrators) publish, edit or withdraw an entry."""

@@ -139,17 +139,18 @@ class LabBot:
                 language = language_of(person, request.locale)
                 with use_locale(language):
                     spec = self._command(verb, person)
+                    writes = spec.writes_with(line.positionals if request.arguments is None else None)
                     # Only a write's reply is recorded (below): a read has none to replay, and costs no lookup.
                     key = request.idempotency_key
-                    if key and spec.writes and (seen := requests.stored_reply(session, key)):
+                    if key and writes and (seen := requests.stored_reply(session, key)):
                         exchange.family = "replayed"
                         return Reply.model_validate(seen)
                     exchange.language = language
                     exchange.family = spec.family
                     set_family(spec.family)
                     if share:
-                        _check_shareable(spec)
-                    if request.idempotency_key and spec.writes:
+                        _check_shareable(spec, writes)
+                    if request.idempotency_key and writes:
                         requests.claim(session, request.idempotency_key, self.clock.now())
                     context = CommandContext(
                         session,
@@ -162,13 +163,14 @@ class LabBot:
                         exchange.notifications,
                     )
                     reply = self._execute(spec, context, line, request.arguments)
+                    reply.wrote = writes
                     # A command may change its author's language (`profil langue:en`): later texts follow it.
                     exchange.language = language_of(person, request.locale)
                     # In the command's transaction: the change and its messages are kept, or lost, together.
                     notify.enqueue_notifications(session, exchange.notifications, self.clock.now())
                     if share:
                         reply.visibility = Visibility.CHANNEL
-                    if request.idempotency_key and spec.writes:
+                    if request.idempotency_key and writes:
                         requests.remember(session, request.idempotency_key, reply.model_dump(mode="json"))
                     return reply
         except IntegrityError:
@@ -203,7 +205,6 @@ class LabBot:
                 error.message, hint=_NOTES.join(filter(None, [error.hint, example])), field=error.field
             ) from None
         reply.command = spec.name
-        reply.wrote = spec.writes
         return reply
 
     def _requester(self, session: Session, request: Request) -> Person:
@@ -301,9 +302,9 @@ def _strip_prefix(text: str) -> str:
     return stripped
 
 
-def _check_shareable(spec: CommandSpec) -> None:
+def _check_shareable(spec: CommandSpec, writes: bool) -> None:
     """`publier <command>` posts a reply to the channel for everyone: only for commands that change nothing."""
-    if spec.writes:
+    if writes:
         raise InvalidInput(
             _("Only commands that show something can be shared; “{verb}” changes data.").format(verb=spec.name),
             hint=_("Example: share project 1"),

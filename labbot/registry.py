@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -52,6 +52,15 @@ class CommandSpec:
     writes: bool = True
     # The title of its form (a message id, at most 24 bytes translated); empty: no form (labbot/forms.py).
     form: str = ""
+    # A command that mostly reads (a search) and writes only in some uses: whether the words after the verb
+    # write. A read keeps the idempotency record's statements off its path.
+    writes_when: Callable[[Sequence[str]], bool] | None = None
+
+    def writes_with(self, words: Sequence[str] | None) -> bool:
+        """Whether this use writes (`words`: the words after the verb; None for a form's answers)."""
+        if not self.writes or self.writes_when is None or words is None:
+            return self.writes
+        return self.writes_when(words)
 
     def verb(self, language: Language) -> str:
         """The verb in `language`."""
@@ -110,6 +119,7 @@ class CommandFamily:
         greedy: bool = False,
         writes: bool = True,
         form: str = "",
+        writes_when: Callable[[Sequence[str]], bool] | None = None,
     ) -> Callable[[Callable[[CommandContext, ArgsT], Reply]], Callable[[CommandContext, ArgsT], Reply]]:
         """Register the decorated function as the handler of `name` / `alias`."""
 
@@ -131,6 +141,7 @@ class CommandFamily:
                     greedy,
                     writes,
                     form,
+                    writes_when,
                 )
             )
             return handler

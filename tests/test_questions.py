@@ -11,9 +11,9 @@ from adapters.bootstrap import bootstrap
 from adapters.mattermost.render import as_text as mattermost_text
 from adapters.slack.blocks import render
 from labbot.clock import FixedClock
-from labbot.messages import Outcome
+from labbot.messages import Outcome, Reply, Request, Visibility
 from labbot.ports import RecordingNotifier
-from labbot.storage.models import AuditEntry, FaqEntry, Question
+from labbot.storage.models import AuditEntry, FaqEntry, ProcessedRequest, Question
 from tests.conftest import TEST_START, Conversation, make_settings
 from tests.test_mentions_never_ping import mattermost_pings, slack_pings, slack_text_objects
 
@@ -201,3 +201,31 @@ def test_search_syntax_in_the_words_is_just_text(lab: Conversation) -> None:
             said = lab.say("bruno", f"{verb} {words}")
             assert said.outcome is not Outcome.FAILED, (verb, words, said.text)
     assert "Plafond" in lab.ok("bruno", 'faq "plafond" OR "x"').text
+
+
+def test_a_faq_search_is_a_read_and_a_faq_change_is_a_write_answered_once(lab: Conversation) -> None:
+    number = published(lab, "Quel est le délai de dépôt ?", "Le 30/09.", "Délai")
+
+    def handle(text: str, key: str, user: str = "bruno") -> Reply:
+        request = Request(platform="console", user_id=user, text=text, idempotency_key=key)
+        return lab.app.bot.handle(request)
+
+    def recorded(key: str) -> bool:
+        with lab.app.database.transaction() as session:
+            return session.get(ProcessedRequest, key) is not None
+
+    search = handle("faq délai", "search-1")
+    assert search.outcome is Outcome.DONE
+    assert not search.wrote
+    assert not recorded("search-1")  # a read: no idempotency record, nothing to replay
+    shared = handle("publier faq délai", "share-1")  # and it may be shared to the channel
+    assert shared.outcome is Outcome.DONE
+    assert shared.visibility is Visibility.CHANNEL
+    withdrawn = handle(f"faq retirer {number}", "withdraw-1", user="sgmap")
+    again = handle(f"faq retirer {number}", "withdraw-1", user="sgmap")  # a platform's retry
+    assert withdrawn.outcome is Outcome.DONE
+    assert withdrawn.wrote
+    assert recorded("withdraw-1")
+    assert again.text == withdrawn.text
+    assert again.outcome is Outcome.DONE
+    assert count(lab, FaqEntry) == 0
