@@ -55,19 +55,16 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
         reply = Reply(text=_("No project matches."))
         reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projects region:<r>"))
         return reply
-    ids = [p.id for p, _readable in hits]
-    readable = {p.id for p, can_read in hits if can_read}
-    categories = labs.partner_categories(ctx.session, ids)
-    leads = labs.leads(ctx.session, [p.lead_id for p, _readable in hits if p.lead_id])
+    categories = labs.partner_categories(ctx.session, [hit.project.id for hit in hits])
     reply = Reply(title=ngettext("{n} lab", "{n} labs", len(hits)).format(n=len(hits)))
-    for project, _readable in hits:
-        lead = leads.get(project.lead_id or 0)
+    for hit in hits:
+        project = hit.project
         lines = [_passage(project, stems)] if args.mots else []
         if project.methods:
             lines.append(
                 _("Methods: {methods}").format(methods=", ".join(METHODS.label(m) for m in project.methods))
             )
-        if project.id in readable:
+        if hit.readable:
             met = ", ".join(PARTNER_CATEGORIES.label(c) for c in categories.get(project.id, [])) or "—"
         else:
             # What the public card shows of partners: how many categories were met, not which.
@@ -76,7 +73,7 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
                 count=count, total=len(PARTNER_CATEGORIES.terms)
             )
         lines.append(_("Partners met: {categories}").format(categories=met))
-        lines.append(_("Contact: {lead}").format(lead=lead.display_name if lead else "—"))
+        lines.append(_("Contact: {lead}").format(lead=hit.lead or "—"))
         reply.add_field(
             f"#{project.id} {project.title} — {REGIONS.label(project.region)}, {STATUSES.label(project.status)}",
             "\n".join(line for line in lines if line),
