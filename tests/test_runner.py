@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
-import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,17 +122,21 @@ def test_workers_that_cannot_start_are_apologised_for_and_healthz_names_them(dat
     app.database.dispose()
 
 
-def test_the_shorter_switch_interval_lasts_only_while_workers_run(database_url: str) -> None:
-    # Process-wide: a test session (or any program) that goes on after the server must get the default back.
-    app = workers(database_url, processes=1)
-    before = sys.getswitchinterval()
+def test_commands_reach_the_workers_without_a_thread_in_the_server(database_url: str) -> None:
+    # The event loop writes to the workers' pipes and reads their answers itself: no manager or feeder
+    # thread wakes at each command to take the GIL from the acks.
+    app = workers(database_url, processes=2)
 
-    async def scenario() -> float:
+    async def scenario() -> tuple[int, int, list[Reply]]:
+        before = threading.active_count()
         await app.runner.start()
-        during = sys.getswitchinterval()
+        replies = await asyncio.gather(*(answer(app.runner, f"U0{n}", "aide") for n in range(6)))
+        during = threading.active_count()
         await app.runner.stop()
-        return during
+        return before, during, list(replies)
 
-    assert asyncio.run(scenario()) < before
-    assert sys.getswitchinterval() == before
+    before, during, replies = asyncio.run(scenario())
+    assert during == before
+    assert [reply.outcome for reply in replies] == [Outcome.DONE] * 6
+    assert multiprocessing.active_children() == []
     app.database.dispose()
