@@ -28,7 +28,7 @@ from typing import Any
 
 from bench import stand_ins
 from bench.generate import Layout
-from bench.processes import free_port, peak_rss_mib, server
+from bench.processes import cpu_seconds, free_port, peak_rss_mib, server
 from bench.scale import Scale
 from bench.servers import BARE_SLACK_KINDS, MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
 from bench.stand_ins import PlatformSide
@@ -118,6 +118,7 @@ def _summary(
                 "requests_per_s": _median(r, "requests_per_s"),
                 "p50_ms": _median(r, "p50_ms"),
                 "p99_ms": _median(r, "p99_ms"),
+                "server_cpu_ms": _median(r, "server_cpu_ms"),
             }
             for name, r in rounds.items()
         },
@@ -125,6 +126,11 @@ def _summary(
     }
     if "labbot" in rounds:
         summary.update(_ratios(bare[best], rounds["labbot"]))
+        # What the acks would be on idle cores, if CPU alone bound them: the best bare app's CPU per request
+        # over labbot's.
+        summary["server_cpu_ratio"] = round(
+            _median(bare[best], "server_cpu_ms") / max(_median(rounds["labbot"], "server_cpu_ms"), 0.001), 3
+        )
         answered = [requests / s for s in replies_s if s]
         summary["answered_per_s"] = round(statistics.median(answered), 1) if answered else None
         summary["handle_alone_per_s"] = round(statistics.median(alone), 1) if alone else None
@@ -144,6 +150,7 @@ class _Run:
     env: dict[str, str]
     config: Path
     sent_to_labbot: int
+    pids: dict[str, int]  # each server's process, by name
 
     def rounds(
         self, clients: int, targets: dict[str, str]
@@ -158,6 +165,7 @@ class _Run:
             order = list(targets.items())
             order = order[round_number % len(order) :] + order[: round_number % len(order)]
             for name, url in order:
+                cpu_before = cpu_seconds(self.pids[name])
                 figures = _load(
                     self.platform, url, self.scale, clients, side=self.side, users=self.users, env=self.env
                 )
@@ -165,6 +173,11 @@ class _Run:
                 if name == "labbot":
                     self.sent_to_labbot += requests
                     replies_s.append(_wait_for_replies(self.side, self.sent_to_labbot, figures["started_at"]))
+                # The server process's own CPU per request (labbot's: acks and hand-offs until every answer
+                # arrived; its command workers are other processes): steady when other work shares the cores.
+                used = cpu_seconds(self.pids[name]) - cpu_before
+                figures["server_cpu_ms"] = round(used * 1000 / requests, 3)
+                if name == "labbot":
                     alone.append(_handle_alone(self.platform, self.config, self.users, requests))
         return rounds, replies_s, alone
 
@@ -183,10 +196,12 @@ def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Pa
         users = workdir / f"users-{platform}.json"
         users.write_text(json.dumps(side.users))
         targets: dict[str, str] = {}
+        pids: dict[str, int] = {}
         for kind in bare_kinds:
             port = free_port()
             log = workdir / f"{kind}.log"
-            stack.enter_context(server(["bench.servers", kind, "--port", str(port)], port, env, log))
+            bare = stack.enter_context(server(["bench.servers", kind, "--port", str(port)], port, env, log))
+            pids[kind] = bare.pid
             targets[kind] = f"http://127.0.0.1:{port}{path}"
         labbot = None
         config = workdir / f"labbot-{platform}.toml"
@@ -197,11 +212,12 @@ def measure_platform(platform: str, plan: Layout, database_url: str, workdir: Pa
             labbot_log = workdir / f"labbot-{platform}.log"
             labbot = stack.enter_context(server(arguments, labbot_port, {**env, **side.env}, labbot_log))
             targets["labbot"] = f"http://127.0.0.1:{labbot_port}{path}"
+            pids["labbot"] = labbot.pid
             # Unmeasured: labbot links each platform account to its agent on first contact.
             warmup = _load(platform, targets["labbot"], scale, scale.http_clients, side=side, users=users, env=env)
             sent_to_labbot += scale.http_requests
             _wait_for_replies(side, sent_to_labbot, warmup["started_at"])
-        run = _Run(platform, scale, side, users, env, config, sent_to_labbot)
+        run = _Run(platform, scale, side, users, env, config, sent_to_labbot, pids)
         for clients in sorted({1, scale.http_clients}):
             rounds, replies_s, alone = run.rounds(clients, targets)
             result["by_clients"][str(clients)] = _summary(rounds, replies_s, scale.http_requests, alone)

@@ -123,14 +123,16 @@ def _http(http: dict[str, Any]) -> list[str]:
         lines.append("")
         for clients, summary in result.get("by_clients", {}).items():
             rows = [
-                [name, f["requests_per_s"], f["p50_ms"], f["p99_ms"]] for name, f in summary["servers"].items()
+                [name, f["requests_per_s"], f["p50_ms"], f["p99_ms"], f.get("server_cpu_ms", "")]
+                for name, f in summary["servers"].items()
             ]
             lines += [f"{clients} client(s), medians of the rounds:", ""]
-            lines += [*_table(["server", "req/s", "p50 ms", "p99 ms"], rows), ""]
+            lines += [*_table(["server", "req/s", "p50 ms", "p99 ms", "server CPU ms / request"], rows), ""]
             if "requests_per_s_ratio" in summary:
                 lines.append(
                     f"labbot / {summary['best_bare']}: acks/s **{summary['requests_per_s_ratio']}**, p50 "
-                    f"**{summary['p50_ack_ratio']}** ×; answered (through the response_url) "
+                    f"**{summary['p50_ack_ratio']}** ×; server CPU per request, bare / labbot "
+                    f"**{summary.get('server_cpu_ratio')}**; answered (through the response_url) "
                     f"**{summary['answered_per_s']}**/s"
                     + (
                         f", `LabBot.handle` alone **{summary['handle_alone_per_s']}**/s on the same cores: "

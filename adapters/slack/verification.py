@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 log = logging.getLogger(__name__)
 _TIMESTAMP_DIGITS = 12
+_ESCAPED_KEY = re.compile(r"(?:^|&)[^=&]*%")
 
 
 class RequestCheck:
@@ -61,9 +63,18 @@ def malformed(body: bytes, content_type: str) -> str | None:
         return "empty body"
     if content_type.split(";", maxsplit=1)[0].strip().lower() == "application/json":
         return None if isinstance(_json(text), dict) else "body is not a JSON object"
-    fields = dict(parse_qsl(text, keep_blank_values=True))
-    if not fields:
+    if not text.strip("&"):  # only separators: no field at all
         return "body is not a form"
+    return _malformed_payload(text)
+
+
+def _malformed_payload(form: str) -> str | None:
+    """What is wrong with a form's `payload` (interactivity), or None."""
+    if "payload=" not in form and not _ESCAPED_KEY.search(form):
+        # A slash command (the acks' hot path): a form without a payload always parses, so it is not parsed
+        # twice (Bolt parses it next). A key written with %-escapes could spell `payload`: parsed below.
+        return None
+    fields = dict(parse_qsl(form, keep_blank_values=True))
     if "payload" in fields and not isinstance(_json(fields["payload"]), dict):
         return "payload is not a JSON object"
     return None

@@ -71,6 +71,7 @@ def signed_malformed_shapes() -> list[tuple[str, bytes, str]]:
         ("payload not JSON", urlencode({"payload": "{oops"}).encode(), FORM),
         ("payload a list", urlencode({"payload": json.dumps([{"type": "block_actions"}])}).encode(), FORM),
         ("payload a number", urlencode({"payload": "3"}).encode(), FORM),
+        ("payload's key %-escaped", b"user_id=U1&pay%6Coad=%7Boops", FORM),
         ("empty body", b"", FORM),
         ("not a form", b"&&&", FORM),
     ]
