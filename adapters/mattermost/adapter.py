@@ -55,23 +55,8 @@ class MattermostAdapter:
             raw=raw,
         )
 
-    async def run(
-        self,
-        user_id: str,
-        username: str,
-        text: str,
-        *,
-        channel_id: str | None,
-        key: str | None,
-        raw: dict[str, Any],
-        arguments: Mapping[str, str | list[str]] | None = None,
-        channel_name: str | None = None,
-    ) -> Reply:
-        """Look the user up (cached; the API is asked off the event loop) and run the command."""
-        request = await self.request_of(
-            user_id, username, text, channel_id=channel_id, key=key, raw=raw, arguments=arguments,
-            channel_name=channel_name,
-        )  # fmt: skip
+    async def run(self, request: Request) -> Reply:
+        """Run a request (`request_of`) and keep its reply for the server to post."""
         return (await self.runner.run(request, keep_reply)).reply
 
     async def request_of(

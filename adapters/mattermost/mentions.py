@@ -49,14 +49,11 @@ class MentionListener:
                 return
             message = message[found.end() :]  # "merci @labbot aide" asks for "aide"
         channel_id = str(post.get("channel_id", ""))
-        reply = await self.adapter.run(
-            user_id,
-            "",
-            message.strip(),
-            channel_id=channel_id,
-            key=request_key("post", str(post.get("id", ""))),
+        request = await self.adapter.request_of(
+            user_id, "", message.strip(), channel_id=channel_id, key=request_key("post", str(post.get("id", ""))),
             raw=post,
-        )
+        )  # fmt: skip
+        reply = await self.adapter.run(request)
         if channel_type == DIRECT:
             await self.adapter.post(reply, user_id=user_id, channel_id=channel_id)
             return

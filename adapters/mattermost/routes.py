@@ -147,7 +147,7 @@ class MattermostRoutes:
             return JSONResponse({})
         submission = payload.get("submission")
         channel_id = str(payload.get("channel_id") or "") or None
-        reply = await self.adapter.run(
+        request = await self.adapter.request_of(
             user_id,
             "",
             form.verb,
@@ -156,6 +156,7 @@ class MattermostRoutes:
             raw=payload,
             arguments=dialogs.answers(form, submission if isinstance(submission, dict) else {}),
         )
+        reply = await self.adapter.run(request)
         if reply.outcome is not Outcome.DONE:
             message = " ".join([reply.text, *reply.notes]).strip()
             return JSONResponse(dialogs.dialog_errors(form, reply.field_errors or _at_fault(reply), message))
@@ -184,9 +185,9 @@ class MattermostRoutes:
             return JSONResponse({"ephemeral_text": refusal})
         channel_id = str(payload.get("channel_id") or "") or None
         click = (str(payload.get("post_id", "")), user_id, command)
-        reply = await self.clicks.answer(
-            click,
-            lambda: self.adapter.run(
+
+        async def run_click() -> Reply:
+            request = await self.adapter.request_of(
                 user_id,
                 str(payload.get("user_name", "")),
                 command,
@@ -194,8 +195,10 @@ class MattermostRoutes:
                 # Each click has its own trigger id: only a redelivery of this very click is answered again.
                 key=request_key("action", str(payload.get("trigger_id") or secrets.token_hex(16)), *click),
                 raw=payload,
-            ),
-        )
+            )
+            return await self.adapter.run(request)
+
+        reply = await self.clicks.answer(click, run_click)
         if reply.visibility is Visibility.CHANNEL and channel_id:
             self.adapter.in_background(self.adapter.post(reply, user_id=user_id, channel_id=channel_id))
             return JSONResponse({})
