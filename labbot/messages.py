@@ -108,6 +108,19 @@ class Reply(BaseModel):
     wrote: bool = False
     queued: bool = False
 
+    def receipt(self) -> Reply:
+        """What an adapter still acts on once the platform has shown this reply: how it ended, what it changed,
+        its files and its language. Its text stays where it was rendered (a command worker)."""
+        return Reply(
+            outcome=self.outcome,
+            command=self.command,
+            visibility=self.visibility,
+            files=self.files,
+            language=self.language,
+            wrote=self.wrote,
+            queued=self.queued,
+        )
+
     def add_field(self, label: str, value: str) -> None:
         """Append a label/value pair."""
         self.fields.append(ReplyField(label=label, value=value))

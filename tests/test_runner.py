@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import psycopg
 from starlette.testclient import TestClient
@@ -139,4 +140,37 @@ def test_commands_reach_the_workers_without_a_thread_in_the_server(database_url:
     assert during == before
     assert [reply.outcome for reply in replies] == [Outcome.DONE] * 6
     assert multiprocessing.active_children() == []
+    app.database.dispose()
+
+
+@dataclass(frozen=True)
+class ShownOnPlatform:
+    """A presenter that says whether the platform showed the reply (as the response_url POSTs do)."""
+
+    shown: bool
+
+    def __call__(self, reply: Reply) -> ShownOnPlatform:
+        return self
+
+
+def test_only_a_receipt_crosses_back_once_the_platform_showed_the_reply(database_url: str) -> None:
+    app = workers(database_url, processes=0)
+
+    async def scenario() -> tuple[Reply, Reply]:
+        await app.runner.start()
+        idea = 'idee "Lab" region:bretagne services:"A, B"'
+        shown = await app.runner.run(ask("U0ALICE", idea), ShownOnPlatform(shown=True))
+        kept = await app.runner.run(ask("U0BRUNO", idea), ShownOnPlatform(shown=False))
+        await app.runner.stop()
+        return shown.reply, kept.reply
+
+    receipt, whole = asyncio.run(scenario())
+    # What the server still acts on: how it ended and what it changed (App Home, deliveries, files).
+    assert (receipt.outcome, receipt.wrote, receipt.command) == (Outcome.DONE, True, "idee")
+    assert receipt.language == "fr"
+    assert (receipt.text, receipt.title, receipt.fields, receipt.actions) == ("", None, [], [])
+    # Not shown: the server posts it, so all of it comes back.
+    assert whole.outcome is Outcome.DONE
+    assert whole.wrote
+    assert "#2" in whole.text + str(whole.title) + " ".join(f.value for f in whole.fields)
     app.database.dispose()

@@ -52,26 +52,33 @@ def _client(ca_file: str | None) -> httpx.Client:
 
 
 @dataclass(frozen=True)
+class Responded:
+    """Whether the worker answered through the response_url; if not, the server posts the whole reply."""
+
+    shown: bool
+
+
+@dataclass(frozen=True)
 class RespondOnce:
     """Presents a reply by POSTing it to the command's response_url (picklable, run in the worker).
 
-    Returns whether it was answered there; False leaves the answer to the server."""
+    Says whether it was answered there; not shown leaves the answer to the server."""
 
     response_url: str
     user_id: str
     buttons: Buttons | None = None
     ca_file: str | None = None
 
-    def __call__(self, reply: Reply) -> bool:
+    def __call__(self, reply: Reply) -> Responded:
         if reply.files or not self.response_url:
-            return False
+            return Responded(shown=False)
         body = command_response(reply, self.buttons, self.user_id)
         try:
             answered = _client(self.ca_file).post(self.response_url, json=body)
         except httpx.HTTPError as error:
             log.warning("the response_url could not be reached: %s", type(error).__name__)
-            return False
+            return Responded(shown=False)
         if answered.status_code != 200:
             log.warning("the response_url answered %s", answered.status_code)
-            return False
-        return True
+            return Responded(shown=False)
+        return Responded(shown=True)

@@ -109,7 +109,7 @@ class MattermostRoutes:
             fields.get("response_url", ""), user_id, self.adapter.messenger.buttons, self._ca_file
         )
         answer = await self.adapter.runner.run(request, present)
-        if not answer.presented:
+        if not answer.presented.shown:
             # Files (a response_url cannot carry them), no response_url, or it refused: the person still gets
             # the answer, posted (in their direct conversation when it is private).
             await self.adapter.post(answer.reply, user_id=user_id, channel_id=fields.get("channel_id"))

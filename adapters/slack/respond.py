@@ -30,6 +30,11 @@ class Responded:
     # is shared as a file in the person's DM). None otherwise: nothing more crosses back.
     rendered: Rendered | None = None
 
+    @property
+    def shown(self) -> bool:
+        """Slack shows the answer (adapters/runner.py: then only the reply's receipt crosses back)."""
+        return self.posted
+
 
 @dataclass(frozen=True)
 class RespondOnce:
