@@ -41,6 +41,8 @@ class Vocabulary:
     def __init__(self, *terms: Term) -> None:
         self.terms = terms
         self._index: dict[str, Term] = {}
+        # Stored rows hold a term's key exactly: found without slugifying (reports label every row).
+        self._keys = {term.key: term for term in terms}
         for term in terms:
             for name in (term.key, term.label, term.english, *term.aliases):
                 self._index[slugify(name)] = term
@@ -54,7 +56,7 @@ class Vocabulary:
 
     def get(self, key: str) -> Term:
         """The term stored under `key`."""
-        return self._index[slugify(key)]
+        return self._keys.get(key) or self._index[slugify(key)]
 
     def codes(self) -> list[str]:
         """Every term's key, in order."""
@@ -66,12 +68,12 @@ class Vocabulary:
 
     def typed(self, key: str) -> str:
         """How the reader types the term stored under `key`."""
-        term = self._index.get(slugify(key))
+        term = self._keys.get(key) or self._index.get(slugify(key))
         return term.typed() if term else key
 
     def label(self, key: str) -> str:
         """The translated label of `key` (the key itself if unknown, e.g. retired terms in old rows)."""
-        term = self._index.get(slugify(key))
+        term = self._keys.get(key) or self._index.get(slugify(key))
         return term.display() if term else key
 
 
