@@ -256,29 +256,27 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
     if args.projet:
         project = project_or_refuse(ctx.session, args.projet)
         require_oversight(ctx.person, project.region)
-        conditions = hours.for_project(project.id)
         title = _("Hours of #{number} {title}").format(number=project.id, title=project.title)
         grouping = grouping or "agent"
-    else:
-        region = args.region or ctx.person.region
-        if region is None:
-            raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne by:project"))
-        require_oversight(ctx.person, region)
-        conditions = [hours.in_region(region)]
-        title = _("Hours in {region}").format(region=REGIONS.label(region))
-        grouping = grouping or "projet"
-        if chart:
-            return region_hours_chart(title, f"heures-{region}", hours.region_by_project(ctx.session, region))
-        if grouping != "agent":
-            # A region's totals come from the monthly totals table: ~10 rows per project, not every entry.
-            summed = {"mois": hours.region_by_month, "projet": hours.region_by_project}[grouping]
-            return _hours_table(title, grouping, summed(ctx.session, region))
-    if grouping == "projet" and args.projet:
-        raise Forbidden(_("par:projet is for a region; for one project use par:agent or par:mois."))
-    rows = {"agent": hours.by_agent, "mois": hours.by_month, "projet": hours.by_project}[grouping](
-        ctx.session, *conditions
-    )
-    return _hours_table(title, grouping, rows)
+        if grouping == "projet":
+            raise Forbidden(_("par:projet is for a region; for one project use par:agent or par:mois."))
+        # A project's two reports are prebuilt statements.
+        summed_of_project = {"agent": hours.project_by_agent, "mois": hours.project_by_month}[grouping]
+        return _hours_table(title, grouping, summed_of_project(ctx.session, project.id))
+    region = args.region or ctx.person.region
+    if region is None:
+        raise InvalidInput(_("region is missing."), hint=_("Example: report region:bretagne by:project"))
+    require_oversight(ctx.person, region)
+    title = _("Hours in {region}").format(region=REGIONS.label(region))
+    grouping = grouping or "projet"
+    if chart:
+        return region_hours_chart(title, f"heures-{region}", hours.region_by_project(ctx.session, region))
+    if grouping != "agent":
+        # A region's totals come from the monthly totals table: ~10 rows per project, not every entry.
+        summed = {"mois": hours.region_by_month, "projet": hours.region_by_project}[grouping]
+        return _hours_table(title, grouping, summed(ctx.session, region))
+    # What is left: a region's hours by agent.
+    return _hours_table(title, grouping, hours.by_agent(ctx.session, hours.in_region(region)))
 
 
 def _hours_table(title: str, grouping: str, rows: list[HoursTotal]) -> Reply:

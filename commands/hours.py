@@ -146,19 +146,19 @@ def my_hours(ctx: CommandContext, args: MyHours) -> Reply:
             [
                 str(e.id),
                 format_day(e.worked_on),
-                shorten(t, 30),
+                shorten(e.title, 30),
                 format_duration(e.minutes),
                 format_cents(hours.value_cents(e.minutes, e.rate_cents)),
                 shorten(e.activity, 30),
             ]
-            for e, t in entries
+            for e in entries
         ],
         numeric=[0, 3, 4],
     )
     reply = Reply(title=title, table=table)
     for week, minutes in _weeks(hours.daily_minutes(ctx.session, ctx.person.id, start, end)):
         reply.add_field(_("Week {week}").format(week=week), format_hours_total(minutes))
-    month_total = hours.total(ctx.session, *hours.for_person(ctx.person.id, start, end))
+    month_total = hours.person_total(ctx.session, ctx.person.id, start, end)
     reply.add_field(
         _("Month"), f"{format_hours_total(month_total.minutes)} — {format_cents(month_total.value_cents)}"
     )

@@ -135,7 +135,7 @@ def pia_share_of(eligible_cents: int, share: Decimal) -> int:
 
 def budget_report(session: Session, project: Project, rules: BudgetSettings) -> BudgetReport:
     """The project's budget; the PIA window opens on the awarded start, else on the `en-cours` date."""
-    time = hours.total(session, *hours.for_project(project.id))
+    time = hours.project_total(session, project.id)
     by_kind = costs.totals_by_kind(session, project.id)
     report = BudgetReport(
         time.minutes, time.value_cents, by_kind, rules.cap_cents, rules.warn_ratio, None, time.minute_rate
@@ -144,7 +144,7 @@ def budget_report(session: Session, project: Project, rules: BudgetSettings) -> 
     if not start:
         return report
     end = add_months(start, rules.pia_window_months)
-    in_window = hours.total(session, *hours.for_project(project.id, start, end)).value_cents + sum(
+    in_window = hours.project_total(session, project.id, start, end).value_cents + sum(
         costs.totals_by_kind(session, project.id, start, end).values()
     )
     # Only what the cap lets count is funded: the window's eligible costs stop at the cap too.

@@ -54,6 +54,6 @@ def home_view(bot: LabBot, platform: str, user_id: str, locale: str | None) -> H
         if person is None:
             return HomeView(language_from_hint(locale) or "fr", events=events)
         own = [(p.id, p.title) for p in projects.of_person(session, person.id)]
-        week = hours.total(session, *hours.for_person(person.id, week_start, tomorrow)).minutes
-        month = hours.total(session, *hours.for_person(person.id, today.replace(day=1), tomorrow)).minutes
+        week = hours.person_total(session, person.id, week_start, tomorrow).minutes
+        month = hours.person_total(session, person.id, today.replace(day=1), tomorrow).minutes
         return HomeView(language_of(person, locale), own, week, month, events)

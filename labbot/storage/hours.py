@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Date, bindparam, extract, func, select
+from sqlalchemy import ColumnElement, Date, Row, Select, bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import HourEntry, HourMonthTotal, Person, Project
+from labbot.storage.rows import rows
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,33 @@ _MINUTES = func.coalesce(func.sum(HourEntry.minutes), 0)
 _MINUTE_RATE = func.coalesce(func.sum(HourEntry.minutes * HourEntry.rate_cents), 0)
 
 
-# Built once (`mesheures` runs both on every view), bound to a person and a period when run.
+class LoggedHours(NamedTuple):
+    """One hour entry as `mesheures` lists it, with its project's title."""
+
+    id: int
+    worked_on: date
+    minutes: int
+    rate_cents: int
+    activity: str
+    title: str
+
+
+# Built once (`mesheures` runs these on every view), bound to a person and a period when run; columns, not
+# entities: a listing needs no ORM object.
 _IN_PERIOD = (
     HourEntry.person_id == bindparam("person_id"),
     HourEntry.worked_on >= bindparam("start", type_=Date),
     HourEntry.worked_on < bindparam("end", type_=Date),
 )
 _MONTH_ENTRIES = (
-    select(HourEntry, Project.title)
+    select(
+        HourEntry.id,
+        HourEntry.worked_on,
+        HourEntry.minutes,
+        HourEntry.rate_cents,
+        HourEntry.activity,
+        Project.title,
+    )
     .join(Project, Project.id == HourEntry.project_id)
     .where(*_IN_PERIOD)
     .order_by(HourEntry.worked_on, HourEntry.id)
@@ -60,6 +81,13 @@ _DAILY_MINUTES = (
     .where(*_IN_PERIOD)
     .group_by(HourEntry.worked_on)
     .order_by(HourEntry.worked_on)
+)
+_PERSON_TOTAL = select(_MINUTES, _MINUTE_RATE).where(*_IN_PERIOD)
+# A project's totals (`budget`, `rapport`): all its time, or a period of it.
+_OF_PROJECT = HourEntry.project_id == bindparam("project_id")
+_PROJECT_TOTAL = select(_MINUTES, _MINUTE_RATE).where(_OF_PROJECT)
+_PROJECT_TOTAL_IN = _PROJECT_TOTAL.where(
+    HourEntry.worked_on >= bindparam("start", type_=Date), HourEntry.worked_on < bindparam("end", type_=Date)
 )
 
 
@@ -76,22 +104,37 @@ def get(session: Session, entry_id: int) -> HourEntry | None:
     return session.get(HourEntry, entry_id)
 
 
-def month_entries(session: Session, person_id: int, start: date, end: date) -> Sequence[tuple[HourEntry, str]]:
+def month_entries(session: Session, person_id: int, start: date, end: date) -> list[LoggedHours]:
     """The person's entries in [start, end), with the project's title, by date."""
-    rows = session.execute(_MONTH_ENTRIES, {"person_id": person_id, "start": start, "end": end})
-    return [(entry, title) for entry, title in rows]
+    found = rows(session, _MONTH_ENTRIES, {"person_id": person_id, "start": start, "end": end})
+    return [LoggedHours(*row) for row in found]
 
 
 def daily_minutes(session: Session, person_id: int, start: date, end: date) -> list[tuple[date, int]]:
     """Minutes per day in [start, end)."""
-    rows = session.execute(_DAILY_MINUTES, {"person_id": person_id, "start": start, "end": end})
-    return [(day, int(minutes)) for day, minutes in rows]
+    found = rows(session, _DAILY_MINUTES, {"person_id": person_id, "start": start, "end": end})
+    return [(day, int(minutes)) for day, minutes in found]
 
 
-def total(session: Session, *conditions: ColumnElement[bool]) -> HoursTotal:
-    """Minutes and value of the entries matching `conditions`."""
-    minutes, minute_rate = session.execute(select(_MINUTES, _MINUTE_RATE).where(*conditions)).one()
+def _total(session: Session, statement: Select[int, int], parameters: dict[str, object]) -> HoursTotal:
+    minutes, minute_rate = rows(session, statement, parameters).one()
     return HoursTotal("", int(minutes), _value(minute_rate), minute_rate=int(minute_rate))
+
+
+def person_total(session: Session, person_id: int, start: date, end: date) -> HoursTotal:
+    """Minutes and value of a person's entries in [start, end)."""
+    return _total(session, _PERSON_TOTAL, {"person_id": person_id, "start": start, "end": end})
+
+
+def project_total(
+    session: Session, project_id: int, start: date | None = None, end: date | None = None
+) -> HoursTotal:
+    """Minutes and value of a project's entries: all of them, or those in [start, end)."""
+    if start is None or end is None:
+        if start is not None or end is not None:
+            raise ValueError("a period needs both its start and its end")
+        return _total(session, _PROJECT_TOTAL, {"project_id": project_id})
+    return _total(session, _PROJECT_TOTAL_IN, {"project_id": project_id, "start": start, "end": end})
 
 
 def for_project(project_id: int, start: date | None = None, end: date | None = None) -> list[ColumnElement[bool]]:
@@ -104,56 +147,65 @@ def for_project(project_id: int, start: date | None = None, end: date | None = N
     return conditions
 
 
-def for_person(person_id: int, start: date, end: date) -> list[ColumnElement[bool]]:
-    """Conditions: a person's entries in [start, end)."""
-    return [HourEntry.person_id == person_id, HourEntry.worked_on >= start, HourEntry.worked_on < end]
-
-
-def by_agent(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
-    """Totals per agent, most hours first."""
-    query = (
+def _agents_query() -> Select[int, str, int, int]:
+    return (
         select(Person.id, Person.display_name, _MINUTES, _MINUTE_RATE)
         .join(HourEntry, HourEntry.person_id == Person.id)
         .join(Project, Project.id == HourEntry.project_id)
-        .where(*conditions)
         .group_by(Person.id, Person.display_name)
         .order_by(_MINUTES.desc())
     )
-    return [HoursTotal(name, int(m), _value(r), str(pid), int(r)) for pid, name, m, r in session.execute(query)]
 
 
-def by_month(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
-    """Totals per calendar month, oldest first (label `2016-06`)."""
-    year = extract("year", HourEntry.worked_on)
-    month = extract("month", HourEntry.worked_on)
-    query = (
-        select(year, month, _MINUTES, _MINUTE_RATE)
+_YEAR = extract("year", HourEntry.worked_on)
+_MONTH = extract("month", HourEntry.worked_on)
+
+
+def _months_query() -> Select[int, int, int, int]:
+    return (
+        select(_YEAR, _MONTH, _MINUTES, _MINUTE_RATE)
         .join(Project, Project.id == HourEntry.project_id)
-        .where(*conditions)
-        .group_by(year, month)
-        .order_by(year, month)
+        .group_by(_YEAR, _MONTH)
+        .order_by(_YEAR, _MONTH)
     )
+
+
+# Built once: a project's report (`rapport 12 par:agent|mois`) is read often.
+_PROJECT_BY_AGENT = _agents_query().where(_OF_PROJECT)
+_PROJECT_BY_MONTH = _months_query().where(_OF_PROJECT)
+
+
+def _agent_totals(found: Iterable[Row[int, str, int, int]]) -> list[HoursTotal]:
+    return [HoursTotal(name, int(m), _value(r), str(pid), int(r)) for pid, name, m, r in found]
+
+
+def _month_totals(found: Iterable[Row[int, int, int, int]]) -> list[HoursTotal]:
     return [
         HoursTotal(
             f"{int(y):04d}-{int(m):02d}", int(minutes), _value(rate), f"{int(y):04d}-{int(m):02d}", int(rate)
         )
-        for y, m, minutes, rate in session.execute(query)
+        for y, m, minutes, rate in found
     ]
 
 
-def by_project(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
-    """Totals per project, most hours first (label `#3 Title`)."""
-    query = (
-        select(Project.id, Project.title, _MINUTES, _MINUTE_RATE)
-        .join(HourEntry, HourEntry.project_id == Project.id)
-        .where(*conditions)
-        .group_by(Project.id, Project.title)
-        .order_by(_MINUTES.desc())
-    )
-    return [
-        HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
-        for pid, title, m, r in session.execute(query)
-    ]
+def by_agent(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
+    """Totals per agent, most hours first."""
+    return _agent_totals(session.execute(_agents_query().where(*conditions)))
+
+
+def by_month(session: Session, *conditions: ColumnElement[bool]) -> list[HoursTotal]:
+    """Totals per calendar month, oldest first (label `2016-06`)."""
+    return _month_totals(session.execute(_months_query().where(*conditions)))
+
+
+def project_by_agent(session: Session, project_id: int) -> list[HoursTotal]:
+    """A project's totals per agent, most hours first (`by_agent` of its entries)."""
+    return _agent_totals(rows(session, _PROJECT_BY_AGENT, {"project_id": project_id}))
+
+
+def project_by_month(session: Session, project_id: int) -> list[HoursTotal]:
+    """A project's totals per calendar month, oldest first (`by_month` of its entries)."""
+    return _month_totals(rows(session, _PROJECT_BY_MONTH, {"project_id": project_id}))
 
 
 def in_region(region: str) -> ColumnElement[bool]:
@@ -188,7 +240,7 @@ def region_by_project(session: Session, region: str) -> list[HoursTotal]:
     """A region's totals per project, most hours first, read from the monthly totals."""
     return [
         HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
-        for pid, title, m, r in session.execute(_REGION_BY_PROJECT, {"region": region})
+        for pid, title, m, r in rows(session, _REGION_BY_PROJECT, {"region": region})
     ]
 
 
@@ -196,5 +248,5 @@ def region_by_month(session: Session, region: str) -> list[HoursTotal]:
     """A region's totals per calendar month, oldest first, read from the monthly totals."""
     return [
         HoursTotal(f"{month:%Y-%m}", int(minutes), _value(rate), f"{month:%Y-%m}", int(rate))
-        for month, minutes, rate in session.execute(_REGION_BY_MONTH, {"region": region})
+        for month, minutes, rate in rows(session, _REGION_BY_MONTH, {"region": region})
     ]
