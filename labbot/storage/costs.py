@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import CostLine
+from labbot.storage.rows import rows
 
-# Built once: the budget card runs both.
+# Built once: the budget card runs these.
 _TOTALS = (
     select(CostLine.kind, func.sum(CostLine.amount_cents))
     .where(CostLine.project_id == bindparam("project_id"))
     .group_by(CostLine.kind)
+)
+_TOTALS_IN = _TOTALS.where(
+    CostLine.incurred_on >= bindparam("start", type_=Date), CostLine.incurred_on < bindparam("end", type_=Date)
 )
 _LATEST = (
     select(CostLine)
@@ -29,7 +33,10 @@ def totals_by_kind(
 ) -> dict[str, int]:
     """Cents per cost type, optionally for costs incurred in [start, end)."""
     if not start and not end:
-        return {kind: int(cents) for kind, cents in session.execute(_TOTALS, {"project_id": project_id})}
+        return {kind: int(cents) for kind, cents in rows(session, _TOTALS, {"project_id": project_id})}
+    if start and end:
+        found = rows(session, _TOTALS_IN, {"project_id": project_id, "start": start, "end": end})
+        return {kind: int(cents) for kind, cents in found}
     query = (
         select(CostLine.kind, func.sum(CostLine.amount_cents))
         .where(CostLine.project_id == project_id)

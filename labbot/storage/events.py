@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from labbot.config import EventSettings
 from labbot.states import LIVE_SIGNUPS, SignupState
 from labbot.storage.models import Event, Person, Signup
+from labbot.storage.rows import rows
 
 LIVE = LIVE_SIGNUPS
 
@@ -99,9 +100,8 @@ def all_events(session: Session) -> Sequence[Event]:
 
 def counts(session: Session) -> dict[int, dict[str, int]]:
     """Live signups per event and state."""
-    rows = session.execute(_LIVE_COUNTS)
     result: dict[int, dict[str, int]] = {}
-    for event_id, state, number in rows:
+    for event_id, state, number in rows(session, _LIVE_COUNTS):
         result.setdefault(event_id, {})[state] = int(number)
     return result
 
@@ -115,7 +115,7 @@ def live_signup(session: Session, event_id: int, person_id: int) -> Signup | Non
 
 def states_of(session: Session, person_id: int) -> dict[int, str]:
     """The person's live state per event."""
-    return dict(session.execute(_LIVE_STATES, {"person_id": person_id}).all())
+    return dict(rows(session, _LIVE_STATES, {"person_id": person_id}).all())
 
 
 def confirmed_count(session: Session, event_id: int) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from labbot.storage.models import DossierVersion
 from labbot.storage.numbering import next_number
+from labbot.storage.rows import rows
 
 
 def new_number(session: Session, project_id: int) -> int:
@@ -32,7 +33,7 @@ _LATEST_DIGEST = (
 
 def latest_digest(session: Session, project_id: int) -> tuple[int, str] | None:
     """The number and content digest of the latest filed version (not its files), if any."""
-    row = session.execute(_LATEST_DIGEST, {"project_id": project_id}).first()
+    row = rows(session, _LATEST_DIGEST, {"project_id": project_id}).first()
     return (int(row[0]), str(row[1])) if row else None
 
 

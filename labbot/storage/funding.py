@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from labbot.storage.models import Cofunding, PlanLine
 from labbot.storage.numbering import next_number
+from labbot.storage.rows import rows
 
 
 def new_line_number(session: Session, project_id: int) -> int:
@@ -43,7 +44,7 @@ _FORECAST = (
 
 def forecast_by_nature(session: Session, project_id: int) -> dict[str, int]:
     """Cents forecast per nature (temps, prestataire, materiel, autre), summed in SQL."""
-    return {kind: int(cents) for kind, cents in session.execute(_FORECAST, {"project_id": project_id})}
+    return {kind: int(cents) for kind, cents in rows(session, _FORECAST, {"project_id": project_id})}
 
 
 def cofundings(session: Session, project_id: int) -> Sequence[Cofunding]:

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import PartnerMeeting
+from labbot.storage.rows import rows
 
 # Built once: `partenaires` runs both on every view.
 _LATEST = (
@@ -30,8 +31,7 @@ def of_project(session: Session, project_id: int, limit: int = 30) -> Sequence[P
 
 def coverage(session: Session, project_id: int) -> dict[str, int]:
     """Meetings per partner category."""
-    rows = session.execute(_COVERAGE, {"project_id": project_id})
-    return {category: int(number) for category, number in rows}
+    return {category: int(number) for category, number in rows(session, _COVERAGE, {"project_id": project_id})}
 
 
 def all_of_project(session: Session, project_id: int) -> Sequence[PartnerMeeting]:

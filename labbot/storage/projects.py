@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
+from labbot.storage.rows import rows
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
 
@@ -111,7 +112,7 @@ def of_person(session: Session, person_id: int) -> Sequence[Project]:
 
 def covered_categories(session: Session, project_id: int) -> set[str]:
     """The partner categories met at least once."""
-    return set(session.scalars(_COVERED, {"project_id": project_id}))
+    return set(rows(session, _COVERED, {"project_id": project_id}).scalars())
 
 
 def remove_member(session: Session, member: Membership) -> None:
