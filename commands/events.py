@@ -11,17 +11,18 @@ from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.states import Role, SignupState
 from labbot.storage import events, people, projects
+from labbot.storage.events import EventLine
 from labbot.storage.models import Event, Signup
 
 family = CommandFamily("events")
 
 
-def place_of(event: Event) -> str:
+def place_of(event: Event | EventLine) -> str:
     """The event's place, or "place to be set": never an invented one."""
     return event.place or _("place to be set")
 
 
-def when(event: Event) -> str:
+def when(event: Event | EventLine) -> str:
     """`27/05/2016 09:30`, `07/07/2016 – 08/07/2016`, or the tentative date."""
     if event.starts_at is None:
         return event.tentative or _("date to be set")
@@ -117,7 +118,7 @@ def sign_up(ctx: CommandContext, args: SignupArgs) -> Reply:
             hint=_("See the coming events: events"),
         )
     project = project_or_refuse(ctx.session, args.projet) if args.projet else None
-    if project is not None and not projects.membership(ctx.session, project.id, ctx.person.id):
+    if project is not None and not projects.is_member(ctx.session, project.id, ctx.person.id):
         raise Forbidden(
             _("projet: you are not on the team of #{number}.").format(number=project.id),
             hint=_("Name a project of yours, or join it first: join {number}").format(number=project.id),
@@ -210,7 +211,7 @@ def promote_waiting(ctx: CommandContext, event: Event) -> int:
     return promoted
 
 
-def _started(ctx: CommandContext, event: Event) -> bool:
+def _started(ctx: CommandContext, event: Event | EventLine) -> bool:
     return event.starts_at is not None and event.starts_at <= ctx.now()
 
 

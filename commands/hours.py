@@ -76,7 +76,7 @@ class LogHours(OneProject):
 def log_hours(ctx: CommandContext, args: LogHours) -> Reply:
     """Record time given to a project the agent is on."""
     project = project_or_refuse(ctx.session, args.projet)
-    if not projects.membership(ctx.session, project.id, ctx.person.id):
+    if not projects.is_member(ctx.session, project.id, ctx.person.id):
         raise Forbidden(
             _("You are not on the team of #{number}.").format(number=project.id),
             hint=_("Join it first: join {number}").format(number=project.id),

@@ -184,7 +184,7 @@ class Join(OneProject):
 def join(ctx: CommandContext, args: Join) -> Reply:
     """Add the requester to the team; tell the team's first member."""
     project = project_or_refuse(ctx.session, args.projet)
-    if projects.membership(ctx.session, project.id, ctx.person.id):
+    if projects.is_member(ctx.session, project.id, ctx.person.id):
         raise Conflict(_("You are already on the team of #{number}.").format(number=project.id))
     if project.status in CLOSED_STATUSES:
         raise Conflict(
@@ -380,7 +380,7 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     services = {m.service.strip().lower() for m, _person in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
-    if not projects.membership(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
+    if not projects.is_member(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
         reply.actions.append(Action(label=_("Join"), command=f"rejoindre {project.id}", style="primary"))
     if changed := filing_change_note(ctx, project):
         reply.notes.append(changed)

@@ -20,7 +20,7 @@ family = CommandFamily("teams")
 
 def new_lead(ctx: CommandContext, project: Project, ref: str) -> Person:
     person = find_user(ctx, ref, known_only=True)
-    if not projects.membership(ctx.session, project.id, person.id):
+    if not projects.is_member(ctx.session, project.id, person.id):
         raise InvalidInput(
             _("porteur: {name} is not on the team of #{number}.").format(
                 name=person.display_name, number=project.id

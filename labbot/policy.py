@@ -56,7 +56,7 @@ def require_event_lists(person: Person) -> None:
 
 def require_team_or_oversight(session: Session, person: Person, project: Project) -> None:
     """Protects a project's shared record (description, hallmarks, meetings): its team and coordinators."""
-    if oversees(person, project.region) or projects.membership(session, project.id, person.id):
+    if oversees(person, project.region) or projects.is_member(session, project.id, person.id):
         return
     raise Forbidden(
         _("Only the team of #{number} and the coordinators of {region} can do this.").format(
@@ -200,7 +200,7 @@ def require_faq_editing(person: Person) -> None:
 
 def require_team(session: Session, person: Person, project: Project) -> None:
     """Protects who speaks for a project to SGMAP (support requests): its team."""
-    if projects.membership(session, project.id, person.id):
+    if projects.is_member(session, project.id, person.id):
         return
     raise Forbidden(
         _("Only the team of #{number} can ask for support for it.").format(number=project.id),

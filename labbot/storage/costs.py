@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ _TOTALS_IN = _TOTALS.where(
     CostLine.incurred_on >= bindparam("start", type_=Date), CostLine.incurred_on < bindparam("end", type_=Date)
 )
 _LATEST = (
-    select(CostLine)
+    select(CostLine.incurred_on, CostLine.kind, CostLine.label, CostLine.amount_cents)
     .where(CostLine.project_id == bindparam("project_id"))
     .order_by(CostLine.incurred_on.desc(), CostLine.id.desc())
     .limit(bindparam("limit"))
@@ -49,6 +49,15 @@ def totals_by_kind(
     return {kind: int(cents) for kind, cents in session.execute(query)}
 
 
-def lines(session: Session, project_id: int, limit: int = 20) -> Sequence[CostLine]:
+class LatestCost(NamedTuple):
+    """A cost line as the budget card lists it."""
+
+    incurred_on: date
+    kind: str
+    label: str
+    amount_cents: int
+
+
+def lines(session: Session, project_id: int, limit: int = 20) -> list[LatestCost]:
     """The latest cost lines."""
-    return list(session.scalars(_LATEST, {"project_id": project_id, "limit": limit}))
+    return [LatestCost(*row) for row in rows(session, _LATEST, {"project_id": project_id, "limit": limit})]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -80,8 +82,23 @@ def find(session: Session, key: str) -> Event | None:
     return session.scalar(select(Event).where(Event.key == key.strip().lower()))
 
 
-# Built once: `evenements` runs these three on every view.
-_ALL_EVENTS = select(Event).order_by(Event.id)
+class EventLine(NamedTuple):
+    """An event as `evenements` lists it."""
+
+    id: int
+    key: str
+    title: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    place: str
+    capacity: int
+    tentative: str
+
+
+# Built once: `evenements` runs these three on every view; the listing reads columns, not entities.
+_ALL_EVENTS = select(
+    Event.id, Event.key, Event.title, Event.starts_at, Event.ends_at, Event.place, Event.capacity, Event.tentative
+).order_by(Event.id)
 _LIVE_COUNTS = (
     select(Signup.event_id, Signup.state, func.count(Signup.id))
     .where(Signup.state.in_(LIVE))
@@ -92,9 +109,9 @@ _LIVE_STATES = select(Signup.event_id, Signup.state).where(
 )
 
 
-def all_events(session: Session) -> Sequence[Event]:
+def all_events(session: Session) -> list[EventLine]:
     """Every event, dated ones first in date order."""
-    events = list(session.scalars(_ALL_EVENTS))
+    events = [EventLine(*row) for row in rows(session, _ALL_EVENTS)]
     return sorted(events, key=lambda e: (e.starts_at is None, e.starts_at or e.id))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -12,7 +14,13 @@ from labbot.storage.rows import rows
 
 # Built once: `partenaires` runs both on every view.
 _LATEST = (
-    select(PartnerMeeting)
+    select(
+        PartnerMeeting.held_on,
+        PartnerMeeting.partner,
+        PartnerMeeting.category,
+        PartnerMeeting.minutes,
+        PartnerMeeting.notes,
+    )
     .where(PartnerMeeting.project_id == bindparam("project_id"))
     .order_by(PartnerMeeting.held_on.desc(), PartnerMeeting.id.desc())
     .limit(bindparam("limit"))
@@ -24,9 +32,19 @@ _COVERAGE = (
 )
 
 
-def of_project(session: Session, project_id: int, limit: int = 30) -> Sequence[PartnerMeeting]:
+class LatestMeeting(NamedTuple):
+    """A partner meeting as `partenaires` lists it."""
+
+    held_on: date
+    partner: str
+    category: str
+    minutes: int | None
+    notes: str
+
+
+def of_project(session: Session, project_id: int, limit: int = 30) -> list[LatestMeeting]:
     """The latest meetings of a project."""
-    return list(session.scalars(_LATEST, {"project_id": project_id, "limit": limit}))
+    return [LatestMeeting(*row) for row in rows(session, _LATEST, {"project_id": project_id, "limit": limit})]
 
 
 def coverage(session: Session, project_id: int) -> dict[str, int]:

@@ -75,6 +75,11 @@ _TEAM_NAMES = _TEAM.options(lazyload(Person.identities))
 _MEMBERSHIP = select(Membership).where(
     Membership.project_id == bindparam("project_id"), Membership.person_id == bindparam("person_id")
 )
+_IS_MEMBER = (
+    select(Membership.id)
+    .where(Membership.project_id == bindparam("project_id"), Membership.person_id == bindparam("person_id"))
+    .limit(1)
+)
 _COVERED = select(PartnerMeeting.category).where(PartnerMeeting.project_id == bindparam("project_id")).distinct()
 
 
@@ -87,6 +92,11 @@ def team(session: Session, project_id: int, *, accounts: bool = True) -> Sequenc
 def membership(session: Session, project_id: int, person_id: int) -> Membership | None:
     """The person's place on the team, if any."""
     return session.scalar(_MEMBERSHIP, {"project_id": project_id, "person_id": person_id})
+
+
+def is_member(session: Session, project_id: int, person_id: int) -> bool:
+    """Whether the person is on the team (`membership` without loading it)."""
+    return rows(session, _IS_MEMBER, {"project_id": project_id, "person_id": person_id}).first() is not None
 
 
 def add_member(
