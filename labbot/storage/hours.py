@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -14,9 +13,9 @@ from labbot.storage.models import HourEntry, HourMonthTotal, Person, Project
 from labbot.storage.rows import rows
 
 
-@dataclass(frozen=True)
-class HoursTotal:
-    """A group's total time and value."""
+class HoursTotal(NamedTuple):
+    """A group's total time and value (a named tuple: a region's report makes one per project, and a frozen
+    dataclass took three times as long to build)."""
 
     label: str
     minutes: int
