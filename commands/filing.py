@@ -24,7 +24,7 @@ from labbot.readiness import Readiness, readiness_of
 from labbot.registry import CommandFamily
 from labbot.states import ProjectStatus, Role
 from labbot.storage import filings, indicators, people, projects
-from labbot.storage.models import DossierVersion, Membership, Person, Project
+from labbot.storage.models import DossierVersion, Project
 from labbot.text import shorten
 
 family = CommandFamily("filing")
@@ -37,9 +37,9 @@ CARD_EXCERPT = 70
 FILING_LANGUAGE: Language = "fr"
 
 
-def hallmarks_text(ctx: CommandContext, project: Project, team: Sequence[tuple[Membership, Person]]) -> str:
+def hallmarks_text(ctx: CommandContext, project: Project, team: Sequence[projects.TeamMember]) -> str:
     """The card's hallmark lines: what each says, shortened, or what is missing and how to write it."""
-    marks = hallmarks_of(project, team, [i for i, _m in indicators.with_latest(ctx.session, project.id)])
+    marks = hallmarks_of(project, [m.competence for m in team], indicators.names(ctx.session, project.id))
     lines = []
     for mark in marks:
         if mark.met:

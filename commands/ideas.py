@@ -355,11 +355,10 @@ def _check_order(project: Project, column: str, when: date) -> None:
 
 def project_card(ctx: CommandContext, project: Project) -> Reply:
     """The public card: who, what, how far, and what the call still expects."""
-    team = projects.team(ctx.session, project.id, accounts=False)
+    team = projects.team_names(ctx.session, project.id)
     reply = Reply(title=f"#{project.id} {project.title}", text=project.summary)
     reply.add_field(_("Region"), REGIONS.label(project.region))
-    lead = people.get(ctx.session, project.lead_id) if project.lead_id else None
-    reply.add_field(_("Lead"), lead.display_name if lead else "—")
+    reply.add_field(_("Lead"), _lead_name(ctx, project, team))
     reply.add_field(_("Status"), _status_line(project))
     reply.add_field(_("State services"), ", ".join(project.services))
     if project.methods:
@@ -369,15 +368,15 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
     reply.add_field(
         _("Team"),
         "\n".join(
-            f"{person.display_name} — {COMPETENCES.label(m.competence)}" + (f" ({m.service})" if m.service else "")
-            for m, person in team
+            f"{m.display_name} — {COMPETENCES.label(m.competence)}" + (f" ({m.service})" if m.service else "")
+            for m in team
         )
         or "—",
     )
     covered = projects.covered_categories(ctx.session, project.id)
     reply.add_field(_("Partner categories met"), f"{len(covered)}/{len(PARTNER_CATEGORIES.terms)}")
     reply.add_field(_("Lab hallmarks"), hallmarks_text(ctx, project, team))
-    services = {m.service.strip().lower() for m, _person in team if m.service}
+    services = {m.service.strip().lower() for m in team if m.service}
     if len(services) < 2:
         reply.notes.append(_("⚠ The team comes from fewer than two State services; the call wants several."))
     if not projects.is_member(ctx.session, project.id, ctx.person.id) and project.status not in CLOSED_STATUSES:
@@ -386,6 +385,16 @@ def project_card(ctx: CommandContext, project: Project) -> Reply:
         reply.notes.append(changed)
     reply.notes.append(_("Slug: {slug}").format(slug=project.slug))
     return reply
+
+
+def _lead_name(ctx: CommandContext, project: Project, team: list[projects.TeamMember]) -> str:
+    if not project.lead_id:
+        return "—"
+    # The lead is most often on the team, whose names are already read.
+    if named := next((m.display_name for m in team if m.person_id == project.lead_id), None):
+        return named
+    lead = people.get(ctx.session, project.lead_id)
+    return lead.display_name if lead else "—"
 
 
 def _status_line(project: Project) -> str:

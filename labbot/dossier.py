@@ -61,7 +61,7 @@ def gather(session: Session, project: Project, rules: BudgetSettings) -> Dossier
     met = list(meetings.all_of_project(session, project.id))
     cofunders = list(funding.cofundings(session, project.id))
     plan = funding_plan(session, project, rules)
-    marks = hallmarks_of(project, team, [i for i, _m in entries])
+    marks = hallmarks_of(project, [m.competence for m, _person in team], [i.name for i, _m in entries])
     readiness = assess(
         project,
         team=team,

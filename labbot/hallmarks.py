@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from labbot.i18n import _, ngettext
-from labbot.storage.models import Indicator, Membership, Person, Project
+from labbot.storage.models import Project
 from labbot.vocabulary import COMPETENCES, METHODS
 
 
@@ -26,16 +26,17 @@ class Hallmark:
     todo: str
 
 
-def hallmarks_of(
-    project: Project, team: Sequence[tuple[Membership, Person]], indicators: Sequence[Indicator]
-) -> list[Hallmark]:
-    """The seven hallmarks of `project`, in the call's order."""
+def hallmarks_of(project: Project, members: Sequence[str], indicators: Sequence[str]) -> list[Hallmark]:
+    """The seven hallmarks of `project`, in the call's order, from its team members' competences (one per
+    member) and its indicators' names."""
     number = project.id
-    competences = list(dict.fromkeys(m.competence for m, _person in team))
+    competences = list(dict.fromkeys(members))
     team_text = ", ".join(COMPETENCES.label(c) for c in competences)
-    if team:
-        team_text += " " + ngettext("({count} person)", "({count} people)", len(team)).format(count=len(team))
-    evaluation = "; ".join(i.name for i in indicators)
+    if members:
+        team_text += " " + ngettext("({count} person)", "({count} people)", len(members)).format(
+            count=len(members)
+        )
+    evaluation = "; ".join(indicators)
     if project.indicators:
         evaluation = f"{evaluation} — {project.indicators}" if evaluation else project.indicators
 

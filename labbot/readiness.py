@@ -136,7 +136,8 @@ def assess(
 def readiness_of(session: Session, project: Project, rules: BudgetSettings) -> Readiness:
     """The readiness of `project`, read from the database."""
     team = projects.team(session, project.id)
-    marks = hallmarks_of(project, team, [i for i, _m in indicators.with_latest(session, project.id)])
+    indicator_names = [i.name for i, _m in indicators.with_latest(session, project.id)]
+    marks = hallmarks_of(project, [m.competence for m, _person in team], indicator_names)
     coverage = meetings.coverage(session, project.id)
     cofunders = funding.cofunding_categories(session, project.id)
     plan = funding_plan(session, project, rules)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from labbot.storage.models import Indicator, IndicatorMeasure
 from labbot.storage.numbering import next_number
+from labbot.storage.rows import rows
 
 
 def new_number(session: Session, project_id: int) -> int:
@@ -48,6 +49,14 @@ def with_latest(session: Session, project_id: int) -> Sequence[tuple[Indicator, 
     """The project's indicators in order, each with its latest measure (by date, then by entry)."""
     rows = session.execute(_WITH_LATEST, {"project_id": project_id})
     return [(indicator, measure) for indicator, measure in rows]
+
+
+_NAMES = select(Indicator.name).where(Indicator.project_id == bindparam("project_id")).order_by(Indicator.number)
+
+
+def names(session: Session, project_id: int) -> list[str]:
+    """The project's indicators' names in order (what the card's hallmarks show, without their measures)."""
+    return list(rows(session, _NAMES, {"project_id": project_id}).scalars())
 
 
 def count(session: Session, project_id: int) -> int:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from slugify import slugify
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
 from labbot.storage.rows import rows
@@ -70,8 +71,13 @@ _TEAM = (
     .where(Membership.project_id == bindparam("project_id"))
     .order_by(Membership.id)
 )
-# The card shows names only: the members' accounts load if a command reads them (to notify them), not before.
-_TEAM_NAMES = _TEAM.options(lazyload(Person.identities))
+# The card shows names and competences only: columns, not entities.
+_TEAM_NAMES = (
+    select(Person.id, Person.display_name, Membership.competence, Membership.service)
+    .join(Person, Person.id == Membership.person_id)
+    .where(Membership.project_id == bindparam("project_id"))
+    .order_by(Membership.id)
+)
 _MEMBERSHIP = select(Membership).where(
     Membership.project_id == bindparam("project_id"), Membership.person_id == bindparam("person_id")
 )
@@ -83,10 +89,23 @@ _IS_MEMBER = (
 _COVERED = select(PartnerMeeting.category).where(PartnerMeeting.project_id == bindparam("project_id")).distinct()
 
 
-def team(session: Session, project_id: int, *, accounts: bool = True) -> Sequence[tuple[Membership, Person]]:
-    """The team, in joining order; with `accounts=False` their platform accounts are not loaded up front."""
-    rows = session.execute(_TEAM if accounts else _TEAM_NAMES, {"project_id": project_id})
-    return [(membership, person) for membership, person in rows]
+def team(session: Session, project_id: int) -> Sequence[tuple[Membership, Person]]:
+    """The team, in joining order."""
+    return [(membership, person) for membership, person in session.execute(_TEAM, {"project_id": project_id})]
+
+
+class TeamMember(NamedTuple):
+    """A team member as the project card shows them."""
+
+    person_id: int
+    display_name: str
+    competence: str
+    service: str | None
+
+
+def team_names(session: Session, project_id: int) -> list[TeamMember]:
+    """The team in joining order, as names and competences (`team` without entities)."""
+    return [TeamMember(*row) for row in rows(session, _TEAM_NAMES, {"project_id": project_id})]
 
 
 def membership(session: Session, project_id: int, person_id: int) -> Membership | None:
