@@ -12,6 +12,7 @@ import gettext
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -105,22 +106,47 @@ def format_cents(cents: int) -> str:
     return _cents_text(current_language(), cents)
 
 
-# Babel's euro pattern of each language, written out: Babel took ~40 µs an amount, and a report shows hundreds
-# (tests/test_i18n.py holds these to Babel's output). Groups: a narrow no-break space in French, a comma in
-# English.
-_GROUP_SEPARATORS: dict[Language, str] = {"fr": "\u202f", "en": ","}
+# Babel took ~40 µs to format an amount, and a report shows hundreds. Its euro pattern and symbols of each
+# language are read once here and applied to the integer cents (tests/test_i18n.py holds the result to
+# format_currency's); a pattern of another shape (other grouping or digits) is left to format_currency itself.
+@dataclass(frozen=True)
+class _EuroPattern:
+    prefixes: tuple[str, str]  # positive, negative
+    suffixes: tuple[str, str]
+    group: str
+    decimal: str
+
+
+@cache
+def _euro_pattern(language: Language) -> _EuroPattern | None:
+    locale = _babel_locale(language)
+    pattern = locale.currency_formats["standard"]
+    if pattern.grouping != (3, 3) or pattern.frac_prec != (2, 2):
+        return None
+    euro = locale.currency_symbols.get("EUR", "€")
+    symbols = locale.number_symbols["latn"]
+    prefixes = tuple(text.replace("¤", euro).replace("-", symbols["minusSign"]) for text in pattern.prefix)
+    suffixes = tuple(text.replace("¤", euro).replace("-", symbols["minusSign"]) for text in pattern.suffix)
+    return _EuroPattern(prefixes, suffixes, symbols["group"], symbols["decimal"])
+
+
+@cache
+def _group_separator(language: Language) -> str:
+    return str(_babel_locale(language).number_symbols["latn"]["group"])
 
 
 def _grouped(language: Language, whole: int) -> str:
-    return f"{whole:,}".replace(",", _GROUP_SEPARATORS[language])
+    return f"{whole:,}".replace(",", _group_separator(language))
 
 
 def _cents_text(language: Language, cents: int) -> str:
-    sign = "-" if cents < 0 else ""
+    pattern = _euro_pattern(language)
+    if pattern is None:
+        return format_currency(Decimal(cents) / 100, "EUR", locale=_babel_locale(language))
+    negative = int(cents < 0)
     units, hundredths = divmod(abs(cents), 100)
-    if language == "fr":
-        return f"{sign}{_grouped(language, units)},{hundredths:02d}\u00a0€"
-    return f"{sign}€{_grouped(language, units)}.{hundredths:02d}"
+    number = f"{_grouped(language, units)}{pattern.decimal}{hundredths:02d}"
+    return f"{pattern.prefixes[negative]}{number}{pattern.suffixes[negative]}"
 
 
 def format_number(value: Decimal | int, digits: int = 2) -> str:

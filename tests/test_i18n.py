@@ -78,7 +78,8 @@ def test_french_and_english_formats() -> None:
 
 
 def test_amounts_durations_and_dates_are_written_as_babel_writes_them() -> None:
-    """labbot writes these out itself (Babel was a tenth of a report's time): the same text, to the character."""
+    """labbot applies Babel's patterns and symbols itself (Babel was a tenth of a report's time): the same text,
+    to the character."""
     samples = random.Random(14)
     cents = [*range(-1_500, 1_500), *(samples.randrange(-(10**13), 10**13) for _ in range(3_000))]
     minutes = [*range(0, 1_500), *(samples.randrange(0, 10**9) for _ in range(1_000))]
