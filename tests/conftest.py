@@ -90,11 +90,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         return
     url = request.getfixturevalue("postgres_url")
     yield url
+    _empty_postgres(url)
+
+
+def _empty_postgres(url: str) -> None:
+    """Delete every row and restart every sequence, as a fresh migrated database has them.
+
+    DELETE rather than TRUNCATE: on tables of a few rows it takes ~40 ms against ~190 ms (TRUNCATE gives each
+    table, index and sequence new files), and ~600 tests empty the database."""
     engine = create_engine(url)
     with engine.begin() as connection:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        # APScheduler's job table is not in the models: it holds jobs that name rows by id.
-        connection.execute(text(f"TRUNCATE {tables}, apscheduler_jobs RESTART IDENTITY CASCADE"))
+        # Children first, so that no foreign key sees its row go; APScheduler's job table is not in the models:
+        # it holds jobs that name rows by id.
+        connection.execute(text("DELETE FROM apscheduler_jobs"))
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        sequences = connection.execute(
+            text("SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences")
+        ).scalars()
+        connection.execute(text("; ".join(f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences.all())))
     engine.dispose()
 
 
