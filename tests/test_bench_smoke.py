@@ -1,10 +1,14 @@
 """Every benchmark runs on tiny data, so the harness cannot rot. No timing is asserted: only that each step
-ran on valid data (every command carried out), counted what it should, and wrote both reports."""
+ran on valid data (every command carried out), counted what it should, and wrote both reports.
+
+The steps run as separate tests (each on a data set of its own, as `python -m bench <step> --tiny` does), so
+that parallel workers share them out: together they took two minutes of a serial run."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,6 +19,21 @@ from bench.latency import FAMILIES
 from bench.scale import TINY
 from tests.conftest import POSTGRES_REQUIRED
 from tests.platforms.slack_fixtures import load_slack_spec
+
+CORE_STEPS = {"latency", "memory", "exports", "dossier"}
+
+
+def test_the_tests_cover_every_step() -> None:
+    """A step added to the bench needs a smoke test here: the tests below name every step between them."""
+    assert {*CORE_STEPS, "http", "broadcast"} == set(bench_main.STEPS)
+
+
+def _run_tiny(steps: set[str], out: Path) -> tuple[dict[str, Any], str]:
+    """Run `steps` on sqlite at the tiny scale; the results and the Markdown report, after checking that both
+    reports were written."""
+    results = bench_main.run(TINY, ["sqlite"], steps, out)
+    assert json.loads((out / "report.json").read_text())["scale"]["name"] == "tiny"
+    return results, (out / "report.md").read_text()
 
 
 def _check_dataset(data: dict[str, object]) -> None:
@@ -38,19 +57,31 @@ def _check_dataset(data: dict[str, object]) -> None:
     assert memory["largest_report"]["output_chars"] > memory["baseline"]["output_chars"] // 10
 
 
-def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
-    load_slack_spec()  # the broadcast's stand-in checks calls against the shared specs
-    results = bench_main.run(TINY, ["sqlite"], set(bench_main.STEPS), tmp_path)
+def test_core_benchmarks_run_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
+    results, report = _run_tiny(CORE_STEPS, tmp_path)
     _check_dataset(results["datasets"]["sqlite"])
     dossier = results["datasets"]["sqlite"]["dossier"]
     assert dossier["latency"]["n"] == TINY.latency_samples
     assert dossier["project"]["meetings"] == 200
     assert dossier["bytes"]["pdf"] > 0
     assert dossier["memory"]["status"] == 0
+    assert "log hours (heures)" in report
+    assert "### Dossier (.odt + PDF), sqlite" in report
+
+
+def test_http_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
+    load_slack_spec()  # the Slack stand-in checks calls against the shared specs
+    results, report = _run_tiny({"http"}, tmp_path)
     for platform in ("slack", "mattermost"):
         measured = results["http"]["platforms"][platform]
         assert [r["errors"] for r in measured["bare"]] == [0] * TINY.http_rounds
         assert all(r["n"] == TINY.http_requests for r in measured["bare"] + (measured["labbot"] or []))
+    assert "## HTTP: signed slash commands over loopback (labbot on sqlite)" in report
+
+
+def test_broadcast_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
+    load_slack_spec()  # the broadcast's stand-in checks calls against the shared specs
+    results, report = _run_tiny({"broadcast"}, tmp_path)
     runs = results["broadcast"]["runs"]
     assert runs["slack_sdk reference (no outbox)"]["recipients"] == TINY.broadcast_recipients
     everyone = 1 + TINY.regions + TINY.agents  # `annonce … a:tous`: the admin, the coordinators, the agents
@@ -58,11 +89,7 @@ def test_every_benchmark_runs_on_tiny_data_with_sqlite(tmp_path: Path) -> None:
     assert [(run["duplicates"], run["losses"]) for run in runs.values()] == [(0, 0)] * 3
     assert 0 < runs["labbot outbox, killed midway"]["sent_before_kill"] < everyone  # it really was interrupted
     assert results["broadcast"]["violations"] == 0
-    assert json.loads((tmp_path / "report.json").read_text())["scale"]["name"] == "tiny"
-    report = (tmp_path / "report.md").read_text()
-    assert "log hours (heures)" in report
     assert "## Broadcast" in report
-    assert "### Dossier (.odt + PDF), sqlite" in report
 
 
 @pytest.mark.postgres
