@@ -9,9 +9,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 from alembic import command as alembic_command
+from sqlalchemy.engine import make_url
 
 from adapters.bootstrap import bootstrap
 from adapters.cli import main
@@ -21,8 +23,9 @@ from adapters.mattermost.settings import MattermostSettings
 from adapters.mattermost.setup import register_command
 from adapters.slack.doctor import manifest_scopes
 from labbot.scheduling.background import BackgroundWork
+from labbot.scheduling.leadership import LOCK_KEY, current_leader, libpq_url
 from labbot.storage.database import Database, alembic_config
-from tests.conftest import make_settings
+from tests.conftest import POSTGRES_ADMIN_URL, make_settings
 from tests.mattermost.conftest import ACTIONS_SECRET, Server
 from tests.platforms.mattermost_api import MattermostApiStandIn
 from tests.platforms.slack_api import SlackApiStandIn
@@ -167,6 +170,18 @@ def test_the_leader_on_postgresql(
     status, lines = doctor(tmp_path, capsys, config)
     assert status == 2
     assert "no process runs the scheduler" in line(lines, "scheduler leader")  # released on stop
+
+
+@pytest.mark.postgres
+def test_the_leader_of_another_database_on_the_server_is_not_named(postgres_url: str) -> None:
+    """pg_locks lists the whole server's locks: another deployment (or a parallel test session) leading its
+    own database on the same server is not this database's leader."""
+    other, ours = make_url(POSTGRES_ADMIN_URL).database, make_url(postgres_url).database
+    for database, seen in ((other, False), (ours, True)):
+        holder_url = make_url(postgres_url).set(database=database).render_as_string(hide_password=False)
+        with psycopg.connect(libpq_url(holder_url), autocommit=True) as holder:
+            holder.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+            assert (current_leader(postgres_url) is not None) is seen, database
 
 
 # ---- Slack --------------------------------------------------------------------------------------------

@@ -236,10 +236,12 @@ def current_leader(url: str) -> str | None:
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=5) as connection:
-            # A bigint advisory key is kept as two 32-bit halves.
+            # A bigint advisory key is kept as two 32-bit halves. pg_locks shows the whole server's locks: the
+            # leader of another database on the same server (another deployment, a parallel test) is not ours.
             row = connection.execute(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s",
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s "
+                "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 (LOCK_KEY >> 32, LOCK_KEY & 0xFFFFFFFF),
             ).fetchone()
         return str(row[0]) if row else None
