@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from labbot.clock import SystemClock
+from labbot.clock import PARIS, SystemClock
 from labbot.config import OutboxSettings, Settings
 from labbot.outbox.worker import DeliveryWorker
 from labbot.scheduling.audience import Reach
@@ -44,7 +44,10 @@ def scheduler_on(database: Database, settings: Settings) -> LabScheduler:
 def test_a_run_missed_while_down_fires_once_within_grace_else_is_skipped_and_logged(
     late: timedelta, runs: bool, database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = make_settings(database.url, scheduler={"reminder_grace_minutes": 60})
+    # The daily run half a day away: had it been due within the last two hours (the test run between 9:00 and
+    # 11:00 Paris time), it would fire within grace on its own.
+    daily = (datetime.now(PARIS).hour + 12) % 24
+    settings = make_settings(database.url, scheduler={"reminder_grace_minutes": 60}, reminders={"hour": daily})
     before = scheduler_on(database, settings)
     before.start()
     before.scheduler.pause()
