@@ -70,6 +70,7 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._queue: deque[_Task] = deque()
         self._restarts: set[asyncio.Task[None]] = set()
+        self._ended: list[Any] = []  # lost workers' processes, reaped when they have exited
         self._pause = FIRST_PAUSE
         self._stopping = False
         self._first_ready: asyncio.Future[bool] | None = None
@@ -109,7 +110,7 @@ class WorkerPool:
             with contextlib.suppress(OSError):
                 worker.connection.send(None)
             self._forget(worker)
-        processes = [worker.process for worker in self._workers]
+        processes = [worker.process for worker in self._workers] + self._ended
         self._workers.clear()
         await asyncio.to_thread(_join, processes)
 
@@ -120,7 +121,15 @@ class WorkerPool:
         process = self._context.Process(
             target=_serve, args=(theirs, self._setup, self._setup_argument), name="labbot-command", daemon=True
         )
-        process.start()
+        try:
+            process.start()
+        except OSError as error:  # no process to be had now (limits, memory): as a failed start
+            log.error("could not start a command worker: %s", error)
+            ours.close()
+            theirs.close()
+            self._unless_a_worker_is_left()
+            self._restart_later()
+            return
         theirs.close()  # the worker holds the only other end: its death ends the pipe
         worker = _Worker(process, ours)
         self._workers.append(worker)
@@ -174,22 +183,34 @@ class WorkerPool:
         self._forget(worker)
         self._workers.remove(worker)
         exit_code = worker.process.exitcode
+        # `exitcode` reaps an exited process: those still exiting are joined at stop.
+        self._ended = [process for process in [*self._ended, worker.process] if process.exitcode is None]
         if worker.task is not None and not worker.task.future.done():
             worker.task.future.set_exception(WorkerLost(f"its worker died (exit code {exit_code})"))
-        if self._stopping:
-            return
-        if was_ready:
+        if was_ready and not self._stopping:
             log.warning("a command worker died (exit code %s); starting another", exit_code)
             self._spawn()  # at once: the jobs waiting go to it
             return
-        log.error("a command worker could not start; next attempt in %.1f s", self._pause)
-        if not self._workers:
-            # Nobody will take the waiting jobs soon: they are answered now rather than left waiting.
-            self._settle_start(False)
-            while self._queue:
-                task = self._queue.popleft()
-                if not task.future.done():
-                    task.future.set_exception(WorkerLost("no command worker could start"))
+        if not was_ready:
+            log.error("a command worker could not start (exit code %s)", exit_code)
+        self._unless_a_worker_is_left()
+        if not self._stopping:
+            self._restart_later()
+
+    def _unless_a_worker_is_left(self) -> None:
+        """With no worker running or starting, nobody will take the waiting jobs soon (or ever, when stopping):
+        they are answered now rather than left waiting."""
+        if self._workers:
+            return
+        self._settle_start(False)
+        while self._queue:
+            task = self._queue.popleft()
+            if not task.future.done():
+                task.future.set_exception(WorkerLost("no command worker could start"))
+
+    def _restart_later(self) -> None:
+        """Another worker after a pause that doubles at each failed start (0.5 s to 30 s)."""
+        log.info("next command worker start in %.1f s", self._pause)
         restart = asyncio.get_running_loop().create_task(self._restart(self._pause))
         self._pause = min(self._pause * 2, LONGEST_PAUSE)
         self._restarts.add(restart)

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from adapters.bootstrap import Application, bootstrap
 from adapters.http import build_http_app
 from adapters.runner import CommandRunner, keep_reply
+from adapters.worker_pool import WorkerLost, WorkerPool
 from labbot.messages import Outcome, Reply, Request
 from labbot.storage.database import normalize_url
 from tests.conftest import make_settings
@@ -174,3 +175,27 @@ def test_only_a_receipt_crosses_back_once_the_platform_showed_the_reply(database
     assert whole.wrote
     assert "#2" in whole.text + str(whole.title) + " ".join(f.value for f in whole.fields)
     app.database.dispose()
+
+
+def setup_that_fails(_argument: object) -> None:
+    """A worker's setup that cannot succeed (run in the spawned worker)."""
+    raise RuntimeError("this worker cannot start")
+
+
+def test_stopping_while_the_only_worker_fails_to_start_answers_the_waiting_job() -> None:
+    async def scenario() -> tuple[BaseException | None, float]:
+        pool = WorkerPool(1, setup_that_fails, None)
+        starting = asyncio.ensure_future(pool.start())
+        await asyncio.sleep(0)  # the worker is spawned and starting: jobs wait for it
+        waiting = asyncio.ensure_future(pool.call(len, "never run"))
+        await asyncio.sleep(0)
+        began = time.monotonic()
+        await asyncio.wait_for(pool.stop(), timeout=60)  # before: waited forever for the job
+        stopped_in = time.monotonic() - began
+        assert await starting is False
+        return waiting.exception(), stopped_in
+
+    error, stopped_in = asyncio.run(scenario())
+    assert isinstance(error, WorkerLost)
+    assert stopped_in < 30
+    assert multiprocessing.active_children() == []
