@@ -144,8 +144,9 @@ def budget_report(session: Session, project: Project, rules: BudgetSettings) -> 
     if not start:
         return report
     end = add_months(start, rules.pia_window_months)
-    in_window = hours.project_total(session, project.id, start, end).value_cents + sum(
-        costs.totals_by_kind(session, project.id, start, end).values()
+    period = (start, end)
+    in_window = hours.project_total(session, project.id, period).value_cents + sum(
+        costs.totals_by_kind(session, project.id, period).values()
     )
     # Only what the cap lets count is funded: the window's eligible costs stop at the cap too.
     eligible = min(in_window, report.funded_cents)

@@ -28,25 +28,14 @@ _LATEST = (
 )
 
 
-def totals_by_kind(
-    session: Session, project_id: int, start: date | None = None, end: date | None = None
-) -> dict[str, int]:
-    """Cents per cost type, optionally for costs incurred in [start, end)."""
-    if not start and not end:
-        return {kind: int(cents) for kind, cents in rows(session, _TOTALS, {"project_id": project_id})}
-    if start and end:
+def totals_by_kind(session: Session, project_id: int, period: tuple[date, date] | None = None) -> dict[str, int]:
+    """Cents per cost type: all the project's costs, or those incurred in the period [start, end)."""
+    if period is None:
+        found = rows(session, _TOTALS, {"project_id": project_id})
+    else:
+        start, end = period
         found = rows(session, _TOTALS_IN, {"project_id": project_id, "start": start, "end": end})
-        return {kind: int(cents) for kind, cents in found}
-    query = (
-        select(CostLine.kind, func.sum(CostLine.amount_cents))
-        .where(CostLine.project_id == project_id)
-        .group_by(CostLine.kind)
-    )
-    if start:
-        query = query.where(CostLine.incurred_on >= start)
-    if end:
-        query = query.where(CostLine.incurred_on < end)
-    return {kind: int(cents) for kind, cents in session.execute(query)}
+    return {kind: int(cents) for kind, cents in found}
 
 
 class LatestCost(NamedTuple):

@@ -125,14 +125,11 @@ def person_total(session: Session, person_id: int, start: date, end: date) -> Ho
     return _total(session, _PERSON_TOTAL, {"person_id": person_id, "start": start, "end": end})
 
 
-def project_total(
-    session: Session, project_id: int, start: date | None = None, end: date | None = None
-) -> HoursTotal:
-    """Minutes and value of a project's entries: all of them, or those in [start, end)."""
-    if start is None or end is None:
-        if start is not None or end is not None:
-            raise ValueError("a period needs both its start and its end")
+def project_total(session: Session, project_id: int, period: tuple[date, date] | None = None) -> HoursTotal:
+    """Minutes and value of a project's entries: all of them, or those in the period [start, end)."""
+    if period is None:
         return _total(session, _PROJECT_TOTAL, {"project_id": project_id})
+    start, end = period
     return _total(session, _PROJECT_TOTAL_IN, {"project_id": project_id, "start": start, "end": end})
 
 
