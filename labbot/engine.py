@@ -137,6 +137,7 @@ class LabBot:
             with self.database.transaction() as session:
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
+                exchange.language = language  # a replayed reply too is in the person's language
                 with use_locale(language):
                     spec = self._command(verb, person)
                     writes = spec.writes_with(line.positionals if request.arguments is None else None)
@@ -145,7 +146,6 @@ class LabBot:
                     if key and writes and (seen := requests.stored_reply(session, key)):
                         exchange.family = "replayed"
                         return Reply.model_validate(seen)
-                    exchange.language = language
                     exchange.family = spec.family
                     set_family(spec.family)
                     if share:

@@ -101,3 +101,15 @@ def test_a_person_linked_by_email_is_one_person(bot: Conversation) -> None:
     )
     assert "slack:U9" in reply.model_dump_json()
     assert "mattermost:" in reply.model_dump_json()
+
+
+def test_a_replayed_reply_is_in_the_persons_language(bot: Conversation) -> None:
+    bot.ok("alice", "profil langue:en")
+    request = Request(
+        platform="console", user_id="alice", text='idee "Lab" region:corse services:"A, B"', idempotency_key="k1"
+    )
+    first = bot.app.bot.handle(request)
+    again = bot.app.bot.handle(request)  # no locale hint: the language is the person's
+    assert first.language == "en"
+    assert again.language == "en"
+    assert again.text == first.text
