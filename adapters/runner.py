@@ -127,10 +127,8 @@ class CommandRunner:
                 answer = await loop.run_in_executor(self._threads, _answer, self.bot, request, present)
             else:
                 raise WorkerLost("the command runner is not started")
-        except WorkerLost as lost:
-            return await self._apology(request, present, str(lost))
-        except JobFailed as failed:  # a reply that could not be presented or sent back
-            return await self._apology(request, present, str(failed))
+        except (WorkerLost, JobFailed) as error:  # not run, or its reply could not be presented or sent back
+            return await self._apology(request, present, str(error))
         except Exception as error:  # the same, in a thread
             log.exception("command could not be answered")
             return await self._apology(request, present, type(error).__name__)

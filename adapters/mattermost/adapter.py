@@ -6,7 +6,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Coroutine, Mapping
-from dataclasses import replace
 from typing import Any
 
 from adapters.mattermost.directory import Profile, UserDirectory
@@ -39,22 +38,6 @@ class MattermostAdapter:
         # The server's largest file (FileSettings.MaxFileSize); larger ones are replaced by a note.
         self.max_file_bytes = 100 * 1024 * 1024
 
-    def request(
-        self, profile: Profile, text: str, *, channel_id: str | None, key: str | None, raw: dict[str, Any]
-    ) -> Request:
-        """The neutral request of `profile` typing `text`."""
-        return Request(
-            platform=PLATFORM,
-            user_id=profile.user_id,
-            text=text,
-            display_name=profile.display_name,
-            locale=profile.locale,
-            email=profile.email,
-            channel_id=channel_id,
-            idempotency_key=key,
-            raw=raw,
-        )
-
     async def run(self, request: Request) -> Reply:
         """Run a request (`request_of`) and keep its reply for the server to post."""
         return (await self.runner.run(request, keep_reply)).reply
@@ -74,17 +57,26 @@ class MattermostAdapter:
         """The neutral request of a Mattermost user typing `text`: their profile from the cache when it holds
         it and the text names nobody, else from the API, off the event loop."""
 
+        def of(profile: Profile, command: str) -> Request:
+            return Request(
+                platform=PLATFORM,
+                user_id=profile.user_id,
+                text=command,
+                display_name=profile.display_name,
+                locale=profile.locale,
+                email=profile.email,
+                channel_id=channel_id,
+                idempotency_key=key,
+                raw=raw,
+                arguments=arguments,
+                channel_name=channel_name,
+            )
+
         def lookup() -> Request:
-            profile = self.directory.profile(user_id, username)
-            command = self.with_user_ids(typed_back(text))
-            request = self.request(profile, command, channel_id=channel_id, key=key, raw=raw)
-            return replace(request, arguments=arguments, channel_name=channel_name)
+            return of(self.directory.profile(user_id, username), self.with_user_ids(typed_back(text)))
 
         known = self.directory.cached(user_id) if "@" not in text else None
-        if known is None:
-            return await asyncio.to_thread(lookup)
-        request = self.request(known, typed_back(text), channel_id=channel_id, key=key, raw=raw)
-        return replace(request, arguments=arguments, channel_name=channel_name)
+        return of(known, typed_back(text)) if known is not None else await asyncio.to_thread(lookup)
 
     def with_user_ids(self, text: str) -> str:
         """`@bruno` → `mattermost:<bruno's id>`, so commands about people (role, profil) find the account

@@ -84,7 +84,6 @@ class MattermostPlatform:
             self._stream.stop()
             await self._listening
         await self.adapter.drain()
-        await self.endpoints.close()
 
 
 def from_settings(settings: Settings) -> MattermostConnection | None:

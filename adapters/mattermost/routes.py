@@ -20,7 +20,7 @@ from adapters.mattermost.adapter import PLATFORM, MattermostAdapter
 from adapters.mattermost.buttons import Click, check_click, refusal_text
 from adapters.mattermost.clicks import RecentClicks
 from adapters.mattermost.render import as_text
-from adapters.mattermost.respond import RespondOnce, command_response
+from adapters.mattermost.respond import RespondOnce
 from adapters.mattermost.rest import call
 from adapters.mattermost.settings import MattermostSecrets, MattermostSettings
 from adapters.mattermost.signing import ContextSigner
@@ -30,7 +30,6 @@ from labbot.i18n import Language, language_from_hint, use_locale
 from labbot.messages import Outcome, Reply, Visibility
 from labbot.ports import DeliveryFailed
 
-__all__ = ["ACTIONS_PATH", "COMMAND_PATH", "DIALOG_PATH", "MattermostRoutes", "command_response", "request_key"]
 log = logging.getLogger(__name__)
 COMMAND_PATH = "/mattermost/command"
 ACTIONS_PATH = "/mattermost/actions"
@@ -61,9 +60,6 @@ class MattermostRoutes:
         self.clicks = RecentClicks()
         # The response_url is on the Mattermost server: the same certificate check as the API's.
         self._ca_file = str(settings.ca_file) if settings.ca_file else None
-
-    async def close(self) -> None:
-        """Nothing to release: the workers hold the response_url connections."""
 
     def routes(self) -> list[Route]:
         """Mounted on the shared HTTP app."""

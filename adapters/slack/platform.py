@@ -59,7 +59,8 @@ class SlackPlatform:
             # Not twice: in HTTP mode every request reaches Bolt only through routes(), after RequestCheck
             # verified its signature (and refused what is malformed); Socket Mode has no signature.
             request_verification_enabled=False,
-            # Listeners only ack; the work is in lazy listeners, so answering after the listener is fastest.
+            # Listeners only ack and leave the work to a background task (listeners.py): answering after the
+            # listener is fastest.
             process_before_response=True,
             logger=log,
         )

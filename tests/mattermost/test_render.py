@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.mattermost.dialogs import answers
 from adapters.mattermost.render import POST_LIMIT, as_text, escape, render, split_lines
-from adapters.mattermost.routes import command_response
+from adapters.mattermost.respond import command_response
 from commands import FAMILIES
 from labbot.forms import Forms
 from labbot.messages import Reply, Table, Visibility
