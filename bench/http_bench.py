@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from bench import stand_ins
+from bench.environment import MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
 from bench.generate import Layout
 from bench.processes import cpu_seconds, free_port, peak_rss_mib, server
 from bench.scale import Scale
-from bench.servers import BARE_SLACK_KINDS, MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
+from bench.servers import BARE_SLACK_KINDS
 from bench.stand_ins import PlatformSide
 
 PLATFORMS = {

@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 from bench import databases, generate, latency
+from bench.environment import MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
 from bench.http_bench import _load, _platform_side, _toml, _wait_for_replies
 from bench.processes import free_port, server
 from bench.scale import SCALES
-from bench.servers import MATTERMOST_TOKEN_ENV, PROFILE_ENV, SLACK_SECRET_ENV
+from bench.servers import PROFILE_ENV
 
 STOP_TIMEOUT_S = 180
 PATHS = {"slack": "/slack/events", "mattermost": "/mattermost/command"}

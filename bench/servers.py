@@ -32,11 +32,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.serve import http_app
+from bench.environment import MATTERMOST_TOKEN_ENV, SLACK_SECRET_ENV
 from labbot.config import load_settings
 
-SLACK_SECRET_ENV = "LABBOT_BENCH_SLACK_SIGNING_SECRET"  # noqa: S105 - the variable's name, not a secret
 BARE_BOT_TOKEN = "xoxb-bench"  # noqa: S105 - never sent anywhere: the bare app calls no API
-MATTERMOST_TOKEN_ENV = "LABBOT_BENCH_MATTERMOST_TOKEN"  # noqa: S105 - the variable's name, not a secret
 PROFILE_ENV = "LABBOT_BENCH_PROFILE"
 
 
