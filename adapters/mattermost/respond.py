@@ -10,21 +10,18 @@ from __future__ import annotations
 
 import logging
 import ssl
-import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-import httpx
+import aiohttp
 
+from adapters.answer_http import post_with_session
 from adapters.mattermost.buttons import ANY_MEMBER
 from adapters.mattermost.render import Buttons, Post, render
 from labbot.messages import Reply, Visibility
 
 log = logging.getLogger(__name__)
-RESPONSE_TIMEOUT_S = 10
-# One connection pool per certificate setting, per process (a worker answers many commands).
-_clients: dict[str, httpx.Client] = {}
-_clients_lock = threading.Lock()
 
 
 def command_response(reply: Reply, buttons: Buttons | None, user_id: str) -> dict[str, Any]:
@@ -41,14 +38,10 @@ def _post_response(post: Post, kind: str) -> dict[str, Any]:
     return {"response_type": kind, "text": post.message, **post.props}
 
 
-def _client(ca_file: str | None) -> httpx.Client:
-    with _clients_lock:
-        client = _clients.get(ca_file or "")
-        if client is None:
-            # The response_url is on the Mattermost server: the same certificate check as the API's.
-            verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_file) if ca_file else True
-            client = _clients[ca_file or ""] = httpx.Client(verify=verify, timeout=RESPONSE_TIMEOUT_S)
-        return client
+@cache
+def _certificates(ca_file: str | None) -> ssl.SSLContext | bool:
+    """The response_url is on the Mattermost server: the same certificate check as the API's (read once)."""
+    return ssl.create_default_context(cafile=ca_file) if ca_file else True
 
 
 @dataclass(frozen=True)
@@ -73,12 +66,19 @@ class RespondOnce:
         if reply.files or not self.response_url:
             return Responded(shown=False)
         body = command_response(reply, self.buttons, self.user_id)
+
+        async def post(session: aiohttp.ClientSession) -> int:
+            certificates = _certificates(self.ca_file)
+            async with session.post(self.response_url, json=body, ssl=certificates) as answered:
+                await answered.read()
+                return answered.status
+
         try:
-            answered = _client(self.ca_file).post(self.response_url, json=body)
-        except httpx.HTTPError as error:
+            status = post_with_session(post)
+        except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("the response_url could not be reached: %s", type(error).__name__)
             return Responded(shown=False)
-        if answered.status_code != 200:
-            log.warning("the response_url answered %s", answered.status_code)
+        if status != 200:
+            log.warning("the response_url answered %s", status)
             return Responded(shown=False)
         return Responded(shown=True)

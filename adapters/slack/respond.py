@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackClientError
-from slack_sdk.webhook import WebhookClient
+import aiohttp
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.answer_http import ANSWER_TIMEOUT_S, post_with_session
 from adapters.slack.blocks import Rendered, render
 from labbot.messages import Reply, Visibility
 
 log = logging.getLogger(__name__)
-RESPONSE_TIMEOUT_S = 10
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,23 @@ class RespondOnce:
     def __call__(self, reply: Reply) -> Responded:
         rendered = render(reply)
         in_channel = reply.visibility is Visibility.CHANNEL
-        webhook = WebhookClient(self.response_url, timeout=RESPONSE_TIMEOUT_S, retry_handlers=[])
-        try:
-            response = webhook.send(
+
+        async def post(session: aiohttp.ClientSession) -> WebhookResponse:
+            webhook = AsyncWebhookClient(self.response_url, session=session, retry_handlers=[])
+            return await webhook.send(
                 text=rendered.text,
                 blocks=rendered.blocks,
                 response_type="in_channel" if in_channel and not self.replace_original else "ephemeral",
                 replace_original=self.replace_original,
             )
+
+        try:
+            response = post_with_session(post)
         except TimeoutError:
             # It may have arrived: posting again could answer twice.
-            log.warning("response_url did not answer within %s s", RESPONSE_TIMEOUT_S)
+            log.warning("response_url did not answer within %s s", ANSWER_TIMEOUT_S)
             return Responded(posted=True, rendered=rendered if rendered.full_text else None)
-        except (SlackClientError, OSError) as error:
+        except (aiohttp.ClientError, OSError) as error:
             log.info("response_url not reached from the worker (%s); the server retries", type(error).__name__)
             return Responded(posted=False, rendered=rendered)
         if response.status_code == 429:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import pytest
@@ -152,3 +153,25 @@ def test_publier_answers_in_the_channel(mattermost: Mattermost) -> None:
     shared = mattermost.slash(mattermost.alice, "publier projets").json()
     assert shared["response_type"] == "in_channel"
     assert "| 1 | Lab Bretagne | Bretagne | idée | 1 |" in shared["text"]
+
+
+@pytest.mark.parametrize("hook", ["used up", "unreachable"])
+def test_an_answer_the_response_url_refuses_reaches_the_person_through_the_api(
+    mattermost: Mattermost, monkeypatch: pytest.MonkeyPatch, hook: str
+) -> None:
+    """The worker's POST is refused (a hook already used up) or cannot connect: the server posts the answer
+    instead, privately, once."""
+    issue = mattermost.api.new_response_url
+    if hook == "used up":
+        monkeypatch.setattr(mattermost.api, "new_response_url", lambda uses=5: issue(uses=0))
+    else:
+        with socket.socket() as probe:  # a port nobody listens on once the probe is closed
+            probe.bind(("127.0.0.1", 0))
+            closed = f"http://127.0.0.1:{probe.getsockname()[1]}/hooks/commands/gone"
+        monkeypatch.setattr(mattermost.api, "new_response_url", lambda uses=5: closed)
+    acked = mattermost.slash(mattermost.alice, "aide", answered=False)
+    assert acked.status_code == 200
+    assert acked.json() == {}
+    (post,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
+    assert "/lab" in post["message"]
+    assert not any(mattermost.api.command_responses.values())

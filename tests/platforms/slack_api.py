@@ -51,6 +51,8 @@ from tests.platforms.slack_spec import TOKEN, SlackWebSpec
 DEFAULT_TOKEN = "xoxb-labbot-test-token"
 DEFAULT_APP_TOKEN = "xapp-labbot-test"
 # Methods authenticated by the app-level token (xapp-…) rather than the bot token.
+# The name `fail_next` takes to refuse posts to response_urls (not a Web API method).
+RESPONSE_URL = "response_url"
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 Params = Mapping[str, Any]
 Payload = dict[str, Any]
@@ -242,6 +244,7 @@ class SlackApiStandIn:
     _calls_by_method: defaultdict[str, list[RecordedCall]]
     _violations: list[Violation]
     _responses: list[RecordedResponse]
+    _refused_responses: list[RecordedResponse]  # refused on purpose (fail_next(RESPONSE_URL))
     _users: dict[str, _User]
     _users_by_email: dict[str, _User]
     _channels: dict[str, Payload]
@@ -394,6 +397,11 @@ class SlackApiStandIn:
         """Snapshot of the bodies posted to one ``response_url``."""
         with self._lock:
             return [r for r in self._responses if r.url == url]
+
+    def refused_responses_to(self, url: str) -> list[RecordedResponse]:
+        """The bodies posted to one ``response_url`` that ``fail_next(RESPONSE_URL)`` refused."""
+        with self._lock:
+            return [r for r in self._refused_responses if r.url == url]
 
     def clear(self) -> None:
         """Forget recorded calls, responses and violations; keep state (users, messages, views, files)."""
@@ -558,6 +566,7 @@ class SlackApiStandIn:
         self._calls_by_method = defaultdict(list)
         self._violations = []
         self._responses = []
+        self._refused_responses = []
 
     def _reset_state(self) -> None:
         self._socket_outbox = deque()
@@ -639,6 +648,13 @@ class SlackApiStandIn:
             if not isinstance(body, dict):
                 self._violations.append(Violation("response_url", "the body is not a JSON object", {}))
                 return PlainTextResponse("invalid_payload", 400)
+            # `fail_next("response_url")`: Slack limits response_url posts too (429 with Retry-After).
+            refusal = self._injected_failure(RESPONSE_URL)
+            if refusal is not None:
+                status, _payload, retry_after = refusal
+                self._refused_responses.append(RecordedResponse(url, body, headers, time.time()))
+                extra = {"Retry-After": str(retry_after)} if retry_after else {}
+                return PlainTextResponse("rate_limited" if status == 429 else "internal_error", status, headers=extra)
             self._responses.append(RecordedResponse(url, body, headers, time.time()))
         return PlainTextResponse("ok")
 

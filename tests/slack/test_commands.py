@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from labbot.messages import Request
 from labbot.storage.models import HourEntry, Project
-from tests.platforms.slack_api import SlackApiStandIn
+from tests.platforms.slack_api import RESPONSE_URL, SlackApiStandIn
 from tests.slack.conftest import Workspace, add_people, build_workspace, signed_headers, text_of, wait_for
 
 
@@ -135,4 +135,27 @@ def test_commands_in_worker_processes_write_and_answer(
         assert count(workspace, Project) == 1
         home = wait_for(lambda: slack_api.home_view_of("U0ALICE"), "App Home after the change")
         assert "#1 Lab Bretagne" in text_of(home)
+    workspace.app.database.dispose()
+
+
+def test_an_answer_slack_rate_limits_is_posted_again_after_retry_after_and_once(
+    database_url: str, slack_api: SlackApiStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker posts once without waiting; a 429 hands the answer back to the server, whose post waits out
+    a second 429's Retry-After: the person gets it once, and the worker's next answers go through as before."""
+    add_people(slack_api)
+    workspace = build_workspace(database_url, slack_api, monkeypatch, "http", command_processes=1)
+    with workspace.http:
+        slack_api.fail_next(RESPONSE_URL, status=429, retry_after=1, count=2)
+        refused_at = time.monotonic()
+        _, url = workspace.command("U0ALICE", "aide")
+        [answer] = workspace.answers(url, timeout=60)
+        assert time.monotonic() - refused_at >= 1
+        refused = slack_api.refused_responses_to(url)
+        assert [r.body["blocks"] for r in refused] == [answer["blocks"]] * 2
+        for _ in range(2):
+            _, again = workspace.command("U0ALICE", "aide")
+            assert len(workspace.answers(again, timeout=60)) == 1
+        time.sleep(0.3)
+        assert len(slack_api.responses_to(url)) == 1
     workspace.app.database.dispose()

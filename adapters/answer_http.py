@@ -1,0 +1,50 @@
+"""Kept-alive HTTP for the answers that command workers POST (Slack's and Mattermost's response_url).
+
+A worker answers many commands: a new connection per answer cost a TCP handshake and a new connection on
+both ends, ~0.5 ms of CPU per answer (bench/results/http-keepalive-2026-12-07.md). slack_sdk reuses
+connections only in its asyncio client, over an aiohttp session; so each thread that posts answers (a
+command worker's, or the server's apology thread) keeps one event loop and one aiohttp session, and runs
+each POST to completion on them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import aiohttp
+
+T = TypeVar("T")
+ANSWER_TIMEOUT_S = 10
+
+_local = threading.local()
+
+
+class _Poster:
+    """One thread's event loop and session (an aiohttp session belongs to the loop it was opened on)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.session = self.loop.run_until_complete(self._open())
+        atexit.register(self.close)
+
+    @staticmethod
+    async def _open() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT_S))
+
+    def close(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.run_until_complete(self.session.close())
+            self.loop.close()
+
+
+def post_with_session(post: Callable[[aiohttp.ClientSession], Awaitable[T]]) -> T:
+    """Run `post` with this thread's kept-alive session, and return its result (a blocking call: never from
+    a running event loop)."""
+    poster: _Poster | None = getattr(_local, "poster", None)
+    if poster is None or poster.loop.is_closed():
+        poster = _local.poster = _Poster()
+    return poster.loop.run_until_complete(post(poster.session))
