@@ -654,7 +654,8 @@ class SlackApiStandIn:
                 status, _payload, retry_after = refusal
                 self._refused_responses.append(RecordedResponse(url, body, headers, time.time()))
                 extra = {"Retry-After": str(retry_after)} if retry_after else {}
-                return PlainTextResponse("rate_limited" if status == 429 else "internal_error", status, headers=extra)
+                refused = "rate_limited" if status == 429 else "internal_error"
+                return PlainTextResponse(refused, status, headers=extra)
             self._responses.append(RecordedResponse(url, body, headers, time.time()))
         return PlainTextResponse("ok")
 
