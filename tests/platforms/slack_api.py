@@ -300,7 +300,9 @@ class SlackApiStandIn:
         """Serve on 127.0.0.1 (random free port) from a daemon thread; return once it accepts calls."""
         if self._server is not None:
             raise RuntimeError("the stand-in is already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio turns Nagle off only on sockets that say TCP, and with Nagle on, a client
+        # that keeps its connection alive waited ~40 ms (the delayed ACK) for each answer.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))  # binding ourselves avoids a race for the port
         self._port = sock.getsockname()[1]
         self._socket = sock
