@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 
-from labbot.arguments import Arguments, LongText, Ref, Region, option
+from labbot.arguments import Arguments, Choices, LongText, Ref, Region, option, term_of
 from labbot.clock import PARIS
 from labbot.context import CommandContext
 from labbot.errors import Conflict, InvalidInput, NotFound
@@ -19,7 +20,7 @@ from labbot.states import DeliveryState, Role
 from labbot.storage import announcements, events, outbox
 from labbot.storage.models import Announcement
 from labbot.text import shorten
-from labbot.vocabulary import REGIONS
+from labbot.vocabulary import REGIONS, Term, Vocabulary
 
 family = CommandFamily("announcements")
 _ACTION = re.compile(r"^(confirmer|confirm|annuler|cancel)\s+#?(\d{1,9})$", re.IGNORECASE)
@@ -39,9 +40,15 @@ def parse_moment(text: str, today: date) -> datetime:
     return datetime.combine(day, time(int(found.group(1)), int(found.group(2) or 0)), tzinfo=PARIS)
 
 
+# `a:tous`: everyone, the one audience named by a word rather than by a region, event, project or channel.
+EVERYONE = Vocabulary(Term("tous", N_("everyone"), english="all"))
+
+
 class AnnounceArgs(Arguments):
     texte: LongText = option(..., aliases=("text",), help=N_("the message, in quotes"))
-    a: str | None = option(None, aliases=("to",), help=N_("tous (everyone)"))
+    a: Annotated[str, term_of(EVERYONE, N_("audience")), Choices(EVERYONE)] | None = option(
+        None, aliases=("to",), help=N_("{choices}: everyone")
+    )
     region: Region | None = option(None, help=N_("every agent and lab channel of a region"))
     evenement: str | None = option(None, aliases=("event",), help=N_("the people registered for an event"))
     projet: Ref | None = option(None, aliases=("project",), help=N_("a project's team and channels"))
@@ -116,8 +123,6 @@ def _audience(ctx: CommandContext, args: AnnounceArgs) -> tuple[str, str]:
         )
         if v
     ]
-    if args.a is not None and args.a.lower() not in ("tous", "all"):
-        raise InvalidInput(_("a: only “tous” is accepted."), hint=_("Example: a:tous"), field="a")
     if len(given) + (args.a is not None) > 1:
         raise InvalidInput(_("Choose one audience: a:tous, region:, evenement:, projet: or canal:."))
     if not given:

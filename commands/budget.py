@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-from commands.charts import CHART_WORDS, ChartView, budget_chart, region_hours_chart
-from labbot.arguments import Amount, Arguments, CostType, Day, OneProject, Ref, Region, ShortText, option
+from commands.charts import CHART_VIEWS, ChartView, budget_chart, region_hours_chart
+from labbot.arguments import (
+    Amount,
+    Arguments,
+    Choices,
+    CostType,
+    Day,
+    OneProject,
+    Ref,
+    Region,
+    ShortText,
+    option,
+    term_of,
+    typed_key,
+)
 from labbot.budget import BudgetReport, budget_report
 from labbot.budget_watch import crossing_note, tell_crossing
 from labbot.context import CommandContext
 from labbot.errors import Conflict, Forbidden, InvalidInput
-from labbot.i18n import N_, _, format_cents, format_day, format_hours_total, format_percent
+from labbot.i18n import N_, _, format_cents, format_day, format_hours_total, format_percent, or_list
 from labbot.messages import Reply, Table
 from labbot.policy import project_or_refuse, require_open, require_oversight
 from labbot.registry import CommandFamily
@@ -19,13 +32,13 @@ from labbot.storage import costs, funding, hours
 from labbot.storage.hours import HoursTotal
 from labbot.storage.models import CostLine, Project
 from labbot.text import shorten
-from labbot.vocabulary import COST_TYPES, PLAN_NATURES, REGIONS
+from labbot.vocabulary import COST_TYPES, PLAN_NATURES, REGIONS, Term, Vocabulary
 
 family = CommandFamily("budget")
 
 
 class BudgetArgs(OneProject):
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: the spending drawn over time"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("{choices}: the spending drawn over time"))
 
 
 @family.command(
@@ -147,7 +160,7 @@ def _award_fields(ctx: CommandContext, reply: Reply, project: Project, report: B
 
 class NewCost(OneProject):
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
-    type: CostType = option(..., help=N_("contractor, equipment or other"))
+    type: CostType = option(..., help=N_("{choices}"))
     libelle: ShortText = option(..., aliases=("label",), help=N_("what it pays for"))
     date: Day | None = option(None, help=N_("when it was incurred (not in the future); today by default"))
 
@@ -220,13 +233,22 @@ def add_cost(ctx: CommandContext, args: NewCost) -> Reply:
     return reply
 
 
+# How `rapport` sums hours: a project's by agent (its default) or month, a region's by project (its default),
+# agent or month.
+REPORT_GROUPINGS = Vocabulary(
+    Term("agent", N_("by agent")),
+    Term("mois", N_("by month"), english="month"),
+    Term("projet", N_("by project"), english="project"),
+)
+Grouping = Annotated[str, term_of(REPORT_GROUPINGS, N_("grouping")), Choices(REPORT_GROUPINGS)]
+_PROJECT_SUMS = {"agent": hours.project_by_agent, "mois": hours.project_by_month}
+
+
 class HoursReport(Arguments):
     projet: Ref | None = option(None, aliases=("project",), help=N_("a project; else the region's projects"))
-    par: Literal["agent", "mois", "month", "projet", "project"] | None = option(
-        None, aliases=("by",), help=N_("agent, month or project")
-    )
+    par: Grouping | None = option(None, aliases=("by",), help=N_("{choices}"))
     region: Region | None = option(None, help=N_("for admins: the region (else your own)"))
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: a region's projects drawn"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("{choices}: a region's projects drawn"))
 
 
 @family.command(
@@ -242,9 +264,9 @@ class HoursReport(Arguments):
 )
 def report(ctx: CommandContext, args: HoursReport) -> Reply:
     """A compact table of hours and value for a project, or for a region's projects."""
-    grouping = {"month": "mois", "project": "projet"}.get(args.par or "", args.par)
+    grouping = args.par
     chart = args.vue is not None
-    if args.projet and args.projet.lower() in CHART_WORDS and not chart:
+    if args.projet and CHART_VIEWS.find(args.projet) is not None and not chart:
         # `rapport region:bretagne graphique`: the only word is the view, not a project.
         args, chart = args.model_copy(update={"projet": None}), True
     if args.projet and chart:
@@ -258,10 +280,16 @@ def report(ctx: CommandContext, args: HoursReport) -> Reply:
         require_oversight(ctx.person, project.region)
         title = _("Hours of #{number} {title}").format(number=project.id, title=project.title)
         grouping = grouping or "agent"
-        if grouping == "projet":
-            raise Forbidden(_("par:projet is for a region; for one project use par:agent or par:mois."))
+        if grouping not in _PROJECT_SUMS:
+            by = typed_key(HoursReport, "par")
+            raise Forbidden(
+                _("{value} is for a region; for one project use {choices}.").format(
+                    value=f"{by}:{REPORT_GROUPINGS.typed(grouping)}",
+                    choices=or_list(f"{by}:{REPORT_GROUPINGS.typed(key)}" for key in _PROJECT_SUMS),
+                )
+            )
         # A project's two reports are prebuilt statements.
-        summed_of_project = {"agent": hours.project_by_agent, "mois": hours.project_by_month}[grouping]
+        summed_of_project = _PROJECT_SUMS[grouping]
         return _hours_table(title, grouping, summed_of_project(ctx.session, project.id))
     region = args.region or ctx.person.region
     if region is None:

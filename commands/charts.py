@@ -5,37 +5,28 @@ The commands themselves are declared where their tables are (commands/budget.py)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator
-
+from labbot.arguments import Choices, term_of
 from labbot.budget import BudgetReport
 from labbot.context import CommandContext
-from labbot.errors import InvalidInput
 from labbot.evaluation import progress, value_text
 from labbot.exports.files import file_name
-from labbot.i18n import _, format_cents, format_day, format_hours_total, format_percent, ngettext
+from labbot.i18n import N_, _, format_cents, format_day, format_hours_total, format_percent, ngettext
 from labbot.messages import Attachment, Reply
 from labbot.storage import exports, funding
 from labbot.storage.hours import HoursTotal, value_of
 from labbot.storage.models import Indicator, IndicatorMeasure, Project
 from labbot.text import shorten
+from labbot.vocabulary import Term, Vocabulary
 
-CHART_WORDS = ("graphique", "chart", "graph")
+# The views a command may draw instead of its table (`budget 1 graphique`).
+CHART_VIEWS = Vocabulary(Term("graphique", N_("chart"), ("graph",), english="chart"))
 # A region's chart shows the projects with the most hours; the rest are summed in the text.
 MAX_BARS = 25
 
 
-def _chart_word(value: Any) -> str:
-    if str(value).strip().lower() in CHART_WORDS:
-        return "graphique"
-    raise InvalidInput(
-        _("“{value}” is not a view of this command.").format(value=shorten(str(value), 30)),
-        hint=_("Choose one of: {choices}.").format(choices="graphique"),
-    )
-
-
-ChartView = Annotated[str, BeforeValidator(_chart_word)]
+ChartView = Annotated[str, term_of(CHART_VIEWS, N_("view of this command")), Choices(CHART_VIEWS)]
 
 
 def _png(name: str, content: bytes, description: str) -> Attachment:

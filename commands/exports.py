@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 from commands.events import when
-from labbot.arguments import Arguments, Day, Ref, Region, option
+from labbot.arguments import Arguments, Choices, Day, Ref, Region, option, term_of
 from labbot.budget import budget_report
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput, NotFound
@@ -26,13 +26,18 @@ from labbot.registry import CommandFamily
 from labbot.storage import events, exports, hours
 from labbot.storage.models import Event, Project
 from labbot.text import shorten
-from labbot.vocabulary import REGIONS
+from labbot.vocabulary import REGIONS, Term, Vocabulary
 
 family = CommandFamily("exports")
 
-# What may be exported, as typed in French or English, and the formats each offers (the first is the default).
-WHAT = {"heures": "heures", "hours": "heures", "budget": "budget", "inscrits": "inscrits", "attendees": "inscrits"}
-WHAT |= {"partenaires": "partenaires", "partners": "partenaires", "projets": "projets", "projects": "projets"}
+# What may be exported, and the formats each offers (the first is the default).
+EXPORTS = Vocabulary(
+    Term("heures", N_("hours"), english="hours"),
+    Term("budget", N_("statement of expenditure")),
+    Term("inscrits", N_("attendees"), english="attendees"),
+    Term("partenaires", N_("partners"), english="partners"),
+    Term("projets", N_("projects"), english="projects"),
+)
 SPREADSHEETS = (FileFormat.XLSX, FileFormat.ODS, FileFormat.CSV)
 FORMATS: dict[str, tuple[FileFormat, ...]] = {
     "heures": SPREADSHEETS,
@@ -41,19 +46,6 @@ FORMATS: dict[str, tuple[FileFormat, ...]] = {
     "partenaires": SPREADSHEETS,
     "projets": SPREADSHEETS,
 }
-
-
-def _choice(choices: dict[str, str], what: str) -> BeforeValidator:
-    def parse(value: Any) -> str:
-        key = choices.get(str(value).strip().lower())
-        if key is None:
-            raise InvalidInput(
-                _("“{value}” is not a known {what}.").format(value=shorten(str(value), 40), what=_(what)),
-                hint=_("Choose one of: {choices}.").format(choices=", ".join(dict.fromkeys(choices.values()))),
-            )
-        return key
-
-    return BeforeValidator(parse)
 
 
 def _format(value: Any) -> FileFormat:
@@ -67,8 +59,8 @@ def _format(value: Any) -> FileFormat:
 
 
 class ExportArgs(Arguments):
-    quoi: Annotated[str, _choice(WHAT, N_("kind of export"))] = option(
-        ..., aliases=("what",), help=N_("hours, budget, attendees, partners or projects")
+    quoi: Annotated[str, term_of(EXPORTS, N_("kind of export")), Choices(EXPORTS)] = option(
+        ..., aliases=("what",), help=N_("{choices}")
     )
     portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for attendees"))
     region: Region | None = option(None, help=N_("for hours and projects: a region"))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import Annotated
 
-from labbot.arguments import Amount, Day, EntryNumber, LongText, OneProject, ShortText, option
+from labbot.arguments import Amount, Choices, Day, EntryNumber, LongText, OneProject, ShortText, option, term_of
 from labbot.context import CommandContext
 from labbot.dossier import Edition, content_digest, dossier_files, gather
 from labbot.errors import Conflict, InvalidInput, NotFound
 from labbot.funding import funding_plan
 from labbot.hallmarks import hallmarks_of
 from labbot.i18n import N_, Language, _, format_cents, format_day, use_locale
-from labbot.lifecycle import STATUSES
+from labbot.lifecycle import DECISIONS, STATUSES
 from labbot.messages import Attachment, Reply
 from labbot.policy import (
     project_or_refuse,
@@ -290,8 +290,8 @@ def _check_recorded_day(ctx: CommandContext, when: date) -> None:
 
 
 class Decision(OneProject):
-    resultat: Literal["retenu", "non-retenu", "selected", "not-selected"] = option(
-        ..., aliases=("outcome",), help=N_("selected or not-selected")
+    resultat: Annotated[str, term_of(DECISIONS, N_("decision")), Choices(DECISIONS)] = option(
+        ..., aliases=("outcome",), help=N_("{choices}")
     )
     montant: Amount | None = option(None, aliases=("amount",), help=N_("the PIA amount awarded, in euros"))
     debut: Day | None = option(None, aliases=("start",), help=N_("the start of the PIA window"))
@@ -323,7 +323,7 @@ def decide(ctx: CommandContext, args: Decision) -> Reply:
         )
     decided = args.date or ctx.today()
     _check_decision_day(ctx, project, decided)
-    selected = args.resultat in ("retenu", "selected")
+    selected = args.resultat == ProjectStatus.SELECTED
     before = {"status": project.status, "award_cents": project.award_cents}
     if selected:
         _award(ctx, project, args)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from slugify import slugify
+from typing import Annotated
 
 from labbot.arguments import (
     Amount,
+    Choices,
     CivilCategory,
     CofundingStatus,
     Name,
@@ -26,19 +27,24 @@ from labbot.registry import CommandFamily
 from labbot.storage import funding, hours
 from labbot.storage.models import Cofunding, PlanLine, Project
 from labbot.text import shorten
-from labbot.vocabulary import COFUNDING_STATUSES, PARTNER_CATEGORIES, PLAN_NATURES
+from labbot.vocabulary import COFUNDING_STATUSES, PARTNER_CATEGORIES, PLAN_NATURES, Term, Vocabulary
 
 family = CommandFamily("funding")
 
-_DELETE = ("supprimer", "delete")
+_DELETE = "supprimer"
+# What `prevision` takes after the project: a nature to forecast, or the word that removes a line.
+FORECAST_NATURES = Vocabulary(*PLAN_NATURES.terms, Term(_DELETE, N_("delete a line"), english="delete"))
 
 
 class Forecast(OneProject):
-    nature: ShortText = option(..., help=N_("time, contractor, equipment or other; delete to remove a line"))
+    # Checked by the command, once it knows the person may change the plan.
+    nature: Annotated[ShortText, Choices(FORECAST_NATURES)] = option(
+        ..., help=N_("{choices}; {supprimer} to remove a line")
+    )
     montant: ShortText | None = option(
         None, aliases=("amount",), help=N_("euros for a cost; the line's number after delete")
     )
-    categorie: CivilCategory | None = option(None, aliases=("category",), help=N_("for time: A+, A, B or C"))
+    categorie: CivilCategory | None = option(None, aliases=("category",), help=N_("for time: {choices}"))
     heures: PlanHours | None = option(None, aliases=("hours",), help=N_("for time: hours forecast, e.g. 300"))
     libelle: ShortText = option("", aliases=("label",), help=N_("what it is for"))
 
@@ -58,15 +64,15 @@ def forecast(ctx: CommandContext, args: Forecast) -> Reply:
     """One forecast line: time valued at the category's configured rate, or a cost; or remove one."""
     project = project_or_refuse(ctx.session, args.projet)
     require_team_or_oversight(ctx.session, ctx.person, project)
-    if slugify(args.nature) in _DELETE:
-        return _delete_line(ctx, project, args.montant)
-    term = PLAN_NATURES.find(args.nature)
+    term = FORECAST_NATURES.find(args.nature)
     if term is None:
         raise InvalidInput(
             _("nature: “{value}” is not a kind of forecast.").format(value=shorten(args.nature, 40)),
-            hint=_("Choose one of: {choices}.").format(choices=f"{PLAN_NATURES.choices()}, {_('delete')}"),
+            hint=_("Choose one of: {choices}.").format(choices=FORECAST_NATURES.choices()),
             field="nature",
         )
+    if term.key == _DELETE:
+        return _delete_line(ctx, project, args.montant)
     cap = ctx.settings.budget.cap_cents
     line = PlanLine(
         project_id=project.id, kind=term.key, label=args.libelle, created_by_id=ctx.person.id, created_at=ctx.now()
@@ -151,10 +157,10 @@ class NewCofunding(OneProject):
     categorie: PartnerCategory = option(
         ...,
         aliases=("category",),
-        help=N_("operator, local-authority, research, company, association or users"),
+        help=N_("{choices}"),
     )
     montant: Amount = option(..., aliases=("amount",), help=N_('euros: 12345,50 or "12 345,50 €"'))
-    statut: CofundingStatus = option("envisage", aliases=("status",), help=N_("envisaged or confirmed"))
+    statut: CofundingStatus = option("envisage", aliases=("status",), help=N_("{choices}"))
 
 
 @family.command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slugify import slugify
 
-from labbot.arguments import Arguments, field_aliases, option
+from labbot.arguments import Arguments, field_aliases, field_help, option
 from labbot.context import CommandContext
 from labbot.errors import NotFound
 from labbot.i18n import N_, Language, _
@@ -73,7 +73,7 @@ def _describe_keys(spec: CommandSpec, language: Language) -> str:
         key = spec.key(name, language)
         others = [other for other in (name, *field_aliases(info)) if other != key]
         also = f" ({', '.join(others)})" if others else ""
-        lines.append(f"{key}{also}: {_(info.description)}")
+        lines.append(f"{key}{also}: {field_help(info)}")
     return "\n".join(lines)
 
 

@@ -117,7 +117,7 @@ class ProjectFilter(Arguments):
     statut: Status | None = option(
         None,
         aliases=("status",),
-        help=N_("only this status: idea, in-preparation, filed, selected, not-selected, in-progress or completed"),
+        help=N_("only this status: {choices}"),
     )
 
 
@@ -286,8 +286,8 @@ class StatusChange(OneProject):
         ...,
         aliases=("status",),
         help=N_(
-            "the next stage: idea → in-preparation → filed → selected or not-selected; "
-            "selected → in-progress → completed"
+            "the next stage: {idee} → {en_preparation} → {depose} → {retenu} or {non_retenu}; "
+            "{retenu} → {en_cours} → {termine}"
         ),
     )
     date: Day | None = option(None, help=N_("the date of the step (filing, start…); today by default"))

@@ -119,7 +119,7 @@ def _indicator_or_refuse(ctx: CommandContext, project: Project, number: int) -> 
 
 
 class IndicatorsView(OneProject):
-    vue: ChartView | None = option(None, aliases=("view",), help=N_("chart: each indicator and its target"))
+    vue: ChartView | None = option(None, aliases=("view",), help=N_("{choices}: each indicator and its target"))
 
 
 @family.command(

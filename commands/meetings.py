@@ -28,7 +28,7 @@ class NewMeeting(OneProject):
     categorie: PartnerCategory = option(
         ...,
         aliases=("category",),
-        help=N_("operator, local-authority, research, company, association or users"),
+        help=N_("{choices}"),
         label=N_("Partner category"),
     )
     date: Day | None = option(None, help=N_("when it took place; today by default"), label=N_("Date"))

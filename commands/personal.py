@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from labbot.arguments import Arguments, Name, option
+from labbot.arguments import Arguments, Choices, Name, option
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput
 from labbot.exports.files import FileFormat, export_metadata, file_name, spreadsheet
@@ -20,21 +20,22 @@ from labbot.states import Role
 from labbot.storage import personal
 from labbot.storage.models import Person
 from labbot.text import shorten
+from labbot.vocabulary import Term, Vocabulary
 
 family = CommandFamily("personal")
-CONFIRM_WORDS = ("confirmer", "confirm")
+CONFIRMATIONS = Vocabulary(Term("confirmer", N_("confirm"), english="confirm"))
 
 
 def _confirm_word(value: Any) -> bool:
-    if str(value).strip().lower() in CONFIRM_WORDS:
+    if CONFIRMATIONS.find(str(value)) is not None:
         return True
     raise InvalidInput(
         _("“{value}” is not understood here.").format(value=shorten(str(value), 30)),
-        hint=_("To go ahead, add: confirm"),
+        hint=_("To go ahead, add: {word}").format(word=CONFIRMATIONS.choices()),
     )
 
 
-Confirmation = Annotated[bool, BeforeValidator(_confirm_word)]
+Confirmation = Annotated[bool, BeforeValidator(_confirm_word), Choices(CONFIRMATIONS)]
 
 
 @family.command(
@@ -73,7 +74,7 @@ def my_data(ctx: CommandContext, _args: NoArguments) -> Reply:
 
 
 class EraseMine(Arguments):
-    confirmation: Confirmation | None = option(None, help=N_("confirm, once you have read what is erased"))
+    confirmation: Confirmation | None = option(None, help=N_("{choices}, once you have read what is erased"))
 
 
 def _what_is_erased() -> str:
@@ -118,7 +119,7 @@ def erase_mine(ctx: CommandContext, args: EraseMine) -> Reply:
 
 class EraseSomeone(Arguments):
     utilisateur: Name = option(..., aliases=("user",), help=N_("@name or account"))
-    confirmation: Confirmation | None = option(None, help=N_("confirm"))
+    confirmation: Confirmation | None = option(None, help=N_("{choices}"))
 
 
 @family.command(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
-from labbot.arguments import Arguments, Ref, RowNumber, option, term_of
+from labbot.arguments import Arguments, Choices, Ref, RowNumber, option, term_of
 from labbot.context import CommandContext
 from labbot.errors import Conflict, NotFound
 from labbot.i18n import DEFAULT_LANGUAGE, N_, _, format_moment, ngettext, use_locale
@@ -128,8 +128,8 @@ def _new_question_notice(question: Question, asker: str) -> Reply:
 
 
 class QuestionFilter(Arguments):
-    statut: Annotated[str, term_of(QUESTION_FILTERS, N_("question status"))] = option(
-        "ouvertes", aliases=("status",), help=N_("open (default), answered or all")
+    statut: Annotated[str, term_of(QUESTION_FILTERS, N_("question status")), Choices(QUESTION_FILTERS)] = option(
+        "ouvertes", aliases=("status",), help=N_("{choices}")
     )
 
 

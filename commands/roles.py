@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from labbot import states
-from labbot.arguments import Arguments, HourlyRate, Name, Region, Role, option
+from labbot.arguments import Arguments, CivilCategory, HourlyRate, LanguageCode, Name, Region, Role, option
 from labbot.context import CommandContext
 from labbot.errors import Forbidden, InvalidInput
 from labbot.i18n import N_, _, format_cents, use_locale
@@ -15,7 +13,7 @@ from labbot.policy import require_profile_view, require_valuation_change
 from labbot.registry import CommandFamily
 from labbot.storage.models import Person
 from labbot.valuation import hourly_rate_cents
-from labbot.vocabulary import REGIONS, ROLES
+from labbot.vocabulary import LANGUAGE_NAMES, REGIONS, ROLES
 
 family = CommandFamily("roles")
 
@@ -27,7 +25,7 @@ def find_user(ctx: CommandContext, ref: str, *, known_only: bool = False) -> Per
 
 class RoleChange(Arguments):
     utilisateur: Name = option(..., aliases=("user",), help=N_("@name, or platform:id"))
-    role: Role = option(..., help=N_("agent, coordinator or admin"))
+    role: Role = option(..., help=N_("{choices}"))
     region: Region | None = option(None, help=N_("the region a coordinator coordinates"))
 
 
@@ -67,13 +65,13 @@ class ProfileArgs(Arguments):
     utilisateur: Name | None = option(
         None, aliases=("user",), help=N_("someone else (coordinators, administrators)")
     )
-    categorie: Literal["A+", "A", "B", "C"] | None = option(
-        None, aliases=("category",), help=N_("civil-service category: A+, A, B or C")
+    categorie: CivilCategory | None = option(
+        None, aliases=("category",), help=N_("civil-service category: {choices}")
     )
     taux: HourlyRate | None = option(
         None, aliases=("rate",), help=N_("own hourly rate in €, set by a coordinator")
     )
-    langue: Literal["fr", "en"] | None = option(None, aliases=("language", "lang"), help=N_("fr or en"))
+    langue: LanguageCode | None = option(None, aliases=("language", "lang"), help=N_("{choices}"))
     service: Name | None = option(None, help=N_("your State service or direction"))
     nom: Name | None = option(None, aliases=("name",), help=N_("the name shown to others"))
 
@@ -126,6 +124,7 @@ def _profile_card(ctx: CommandContext, person: Person) -> Reply:
     reply.add_field(_("Category"), category + ("" if person.category else " " + _("(default)")))
     rate = format_cents(hourly_rate_cents(person, ctx.settings.valuation))
     reply.add_field(_("Hourly rate"), rate + ("" if person.hourly_rate_cents else " " + _("(from the category)")))
-    reply.add_field(_("Language"), {"fr": "français", "en": "English"}.get(person.language or "", _("automatic")))
+    language = LANGUAGE_NAMES.label(person.language) if person.language else _("automatic")
+    reply.add_field(_("Language"), language)
     reply.add_field(_("Accounts"), ", ".join(f"{i.platform}:{i.external_id}" for i in person.identities))
     return reply

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-from labbot.arguments import Arguments, Name, Ref, Region, option
+from labbot.arguments import Arguments, Choices, Name, Ref, Region, option, term_of
 from labbot.context import CommandContext
 from labbot.errors import InvalidInput, NotFound
 from labbot.i18n import N_, _
@@ -14,13 +14,22 @@ from labbot.registry import CommandFamily
 from labbot.states import Role
 from labbot.storage import announcements
 from labbot.storage.models import LabChannel
-from labbot.vocabulary import REGIONS
+from labbot.vocabulary import REGIONS, Term, Vocabulary
 
 family = CommandFamily("subscriptions")
 
 
+CHANNEL_ACTIONS = Vocabulary(
+    Term("ajouter", N_("add the channel"), english="add"),
+    Term("retirer", N_("remove the channel"), english="remove"),
+)
+REMINDER_STATES = Vocabulary(Term("on", N_("reminders on")), Term("off", N_("reminders off")))
+
+
 class ChannelArgs(Arguments):
-    action: Literal["ajouter", "add", "retirer", "remove"] = option(..., help=N_("add or remove"))
+    action: Annotated[str, term_of(CHANNEL_ACTIONS, N_("channel action")), Choices(CHANNEL_ACTIONS)] = option(
+        ..., help=N_("{choices}")
+    )
     region: Region | None = option(None, help=N_("the region whose announcements the channel gets"))
     projet: Ref | None = option(None, aliases=("project",), help=N_("the project whose announcements it gets"))
     nom: Name | None = option(None, aliases=("name",), help=N_("the name announcements use for this channel"))
@@ -44,7 +53,7 @@ def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
             _("Type this command in the channel to subscribe (not in a direct message or the console).")
         )
     existing = announcements.channel(ctx.session, ctx.request.platform, channel_id)
-    if args.action in ("retirer", "remove"):
+    if args.action == "retirer":
         if existing is None:
             raise NotFound(_("This channel is not subscribed."))
         current = project_or_refuse(ctx.session, str(existing.project_id)) if existing.project_id else None
@@ -67,7 +76,9 @@ def channel(ctx: CommandContext, args: ChannelArgs) -> Reply:
 
 
 class ReminderSwitch(Arguments):
-    etat: Literal["on", "off"] = option(..., aliases=("state",), help=N_("on or off"))
+    etat: Annotated[str, term_of(REMINDER_STATES, N_("reminder state")), Choices(REMINDER_STATES)] = option(
+        ..., aliases=("state",), help=N_("{choices}")
+    )
 
 
 @family.command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from labbot.arguments import Arguments, LongText, Name, Ref, Region, option, term_of
+from labbot.arguments import Arguments, Choices, LongText, Name, Ref, Region, option, term_of
 from labbot.clock import PARIS
 from labbot.context import CommandContext
 from labbot.errors import Conflict, InvalidInput, NotFound
@@ -37,11 +37,11 @@ _USAGE_MOVE = 'appui 3 statut:en-cours note:"Atelier le 20/06" responsable:@sgma
 class SupportArgs(Arguments):
     ref: Ref = option(..., help=N_("a project (to ask), or a request's number (to move it)"))
     besoin: LongText = option("", aliases=("need",), help=N_("what the team needs, in quotes"))
-    type: Annotated[str, term_of(SUPPORT_TYPES, N_("support type"))] | None = option(
-        None, aliases=("kind",), help=N_("technical, methodological or promotion")
+    type: Annotated[str, term_of(SUPPORT_TYPES, N_("support type")), Choices(SUPPORT_TYPES)] | None = option(
+        None, aliases=("kind",), help=N_("{choices}")
     )
-    statut: Annotated[str, term_of(SUPPORT_MOVES, N_("support status"))] | None = option(
-        None, aliases=("status",), help=N_("in-progress or closed")
+    statut: Annotated[str, term_of(SUPPORT_MOVES, N_("support status")), Choices(SUPPORT_MOVES)] | None = option(
+        None, aliases=("status",), help=N_("{choices}")
     )
     note: LongText | None = option(None, help=N_("a note for the team"))
     responsable: Name | None = option(None, aliases=("handler",), help=N_("who at SGMAP handles it, @name"))
@@ -208,8 +208,8 @@ def _move_notice(request: SupportRequest, project: Project, handler: str | None)
 
 
 class SupportFilter(Arguments):
-    statut: Annotated[str, term_of(SUPPORT_STATUSES, N_("support status"))] | None = option(
-        None, aliases=("status",), help=N_("open, in-progress or closed; open and in progress by default")
+    statut: Annotated[str, term_of(SUPPORT_STATUSES, N_("support status")), Choices(SUPPORT_STATUSES)] | None = (
+        option(None, aliases=("status",), help=N_("{choices}; {ouvert} and {en_cours} by default"))
     )
     region: Region | None = option(None, help=N_("only this region (coordinators: their own)"))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +23,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from labbot.errors import InvalidFields, InvalidInput
-from labbot.i18n import N_, _, current_language, format_number
+from labbot.i18n import N_, Language, _, current_language, format_number
 from labbot.lifecycle import STATUSES
 from labbot.parsing import (
     CommandLine,
@@ -40,6 +42,7 @@ from labbot.vocabulary import (
     COFUNDING_STATUSES,
     COMPETENCES,
     COST_TYPES,
+    LANGUAGE_NAMES,
     METHODS,
     PARTNER_CATEGORIES,
     REGIONS,
@@ -61,7 +64,7 @@ class FieldKind(StrEnum):
 
 @dataclass(frozen=True)
 class Choices:
-    """Marks an argument type whose values are the terms of `vocabulary` (forms offer them)."""
+    """Marks an argument type whose values are the terms of `vocabulary`: forms offer them, help lists them."""
 
     vocabulary: Vocabulary
     many: bool = False
@@ -144,16 +147,6 @@ Role = Annotated[str, term_of(ROLES, N_("role")), Choices(ROLES)]
 Status = Annotated[str, term_of(STATUSES, N_("status")), Choices(STATUSES)]
 
 
-def _civil_category(value: Any) -> str:
-    category = str(value).strip().upper()
-    if category not in CIVIL_SERVICE_CATEGORIES:
-        raise InvalidInput(
-            _("“{value}” is not a civil-service category.").format(value=shorten(str(value), 20)),
-            hint=_("Choose one of: {choices}.").format(choices=", ".join(CIVIL_SERVICE_CATEGORIES)),
-        )
-    return category
-
-
 def _entry_number(value: Any) -> int:
     text = str(value).strip().lstrip("#")
     if not text.isdigit() or not 1 <= int(text) <= 999_999:
@@ -167,8 +160,12 @@ def _entry_number(value: Any) -> int:
 EntryNumber = Annotated[int, BeforeValidator(_entry_number)]
 Number = Annotated[str, BeforeValidator(lambda v: str(parse_number(str(v))))]
 PlanHours = Annotated[int, BeforeValidator(lambda v: parse_plan_hours(str(v)))]
-CivilCategory = Annotated[str, BeforeValidator(_civil_category)]
-CofundingStatus = Annotated[str, term_of(COFUNDING_STATUSES, N_("co-funding status"))]
+CivilCategory = Annotated[
+    str, term_of(CIVIL_SERVICE_CATEGORIES, N_("civil-service category")), Choices(CIVIL_SERVICE_CATEGORIES)
+]
+CofundingStatus = Annotated[str, term_of(COFUNDING_STATUSES, N_("co-funding status")), Choices(COFUNDING_STATUSES)]
+# Validated as a term, then as a Language: handlers get the type the locale functions take.
+LanguageCode = Annotated[Language, term_of(LANGUAGE_NAMES, N_("language")), Choices(LANGUAGE_NAMES)]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Title = Annotated[str, StringConstraints(min_length=3, max_length=150)]
@@ -192,6 +189,46 @@ def field_label(name: str, info: FieldInfo) -> str:
     extra = info.json_schema_extra
     label = extra.get("label") if isinstance(extra, dict) else None
     return str(label) if label else name.capitalize()
+
+
+def field_markers(info: FieldInfo) -> list[Any]:
+    """Metadata of the argument's type, wherever it is (`Day` and `Day | None` alike)."""
+    found = list(info.metadata)
+
+    def walk(annotation: Any) -> None:
+        if typing.get_origin(annotation) is typing.Annotated:
+            found.extend(annotation.__metadata__)
+            walk(typing.get_args(annotation)[0])
+        elif isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+            for argument in typing.get_args(annotation):
+                walk(argument)
+
+    walk(info.annotation)
+    return found
+
+
+def field_choices(info: FieldInfo) -> Choices | None:
+    """The values the argument takes, when its type declares them."""
+    return next((marker for marker in field_markers(info) if isinstance(marker, Choices)), None)
+
+
+def render_help(message_id: str, choices: Vocabulary | None, default: Any = None) -> str:
+    """An argument's help in the reader's language. Its values are never written in the help itself: `{choices}`
+    lists the declared terms (the default marked), and `{<key>}` (dashes as underscores: `{en_cours}`) is how the
+    reader types one term."""
+    text = _(message_id)
+    if choices is None:
+        return text
+    words = {term.key.replace("-", "_"): term.typed() for term in choices}
+    return text.format(choices=choices.listed(default if isinstance(default, str) else None), **words)
+
+
+def field_help(info: FieldInfo) -> str:
+    """The help of an argument (empty when it has none), its values listed from its declaration."""
+    if not info.description:
+        return ""
+    choices = field_choices(info)
+    return render_help(info.description, choices.vocabulary if choices else None, info.default)
 
 
 def field_aliases(info: FieldInfo) -> list[str]:
@@ -258,26 +295,7 @@ def _with_example(model: type[Arguments], problem: InvalidInput) -> str:
     return " ".join(filter(None, [problem.message, problem.hint, example]))
 
 
-# English spellings accepted beside a French value (`par:month`): a reader is shown the values of their language.
-_ENGLISH_VALUES = {
-    "mois": "month",
-    "projet": "project",
-    "ajouter": "add",
-    "retirer": "remove",
-    "retenu": "selected",
-    "non-retenu": "not-selected",
-}
-
-
-def _in_reader_language(choices: list[str]) -> list[str]:
-    english = {_ENGLISH_VALUES[choice] for choice in choices if _ENGLISH_VALUES.get(choice) in choices}
-    french = [choice for choice in choices if choice not in english]
-    if current_language() != "en":
-        return french
-    return [_ENGLISH_VALUES[choice] if _ENGLISH_VALUES.get(choice) in english else choice for choice in french]
-
-
-def _typed_key(model: type[Arguments], field: str) -> str:
+def typed_key(model: type[Arguments], field: str) -> str:
     """A field as the reader types its key: its first English alias for English readers, else its name."""
     info = model.model_fields.get(field)
     aliases = field_aliases(info) if info is not None else []
@@ -287,7 +305,7 @@ def _typed_key(model: type[Arguments], field: str) -> str:
 def _problem(model: type[Arguments], problem: Any) -> InvalidInput:
     """One validation problem as a refusal: `field` is the argument's name, the message names its typed key."""
     name = str(problem["loc"][0]) if problem["loc"] else "?"
-    field = _typed_key(model, name)
+    field = typed_key(model, name)
     cause = (problem.get("ctx") or {}).get("error")
     if isinstance(cause, InvalidInput):
         return InvalidInput(
@@ -301,16 +319,6 @@ def _problem(model: type[Arguments], problem: Any) -> InvalidInput:
         message = _("{field} is too long (at most {limit} characters).").format(field=field, limit=limit)
     elif kind in ("string_too_short", "too_short"):
         message = _("{field} is too short.").format(field=field)
-    elif kind == "literal_error":
-        # pydantic lists the accepted values as "'agent', 'mois' or 'projet'": show them as they are typed.
-        choices = _in_reader_language(
-            re.findall(r"'([^']*)'", str((problem.get("ctx") or {}).get("expected", "")))
-        )
-        return InvalidInput(
-            _("{field}: “{value}” is not accepted.").format(field=field, value=shorten(str(problem["input"]), 40)),
-            hint=_("Choose one of: {choices}.").format(choices=", ".join(choices)),
-            field=name,
-        )
     elif kind.startswith("int_"):
         message = _("{field}: “{value}” is not a whole number.").format(
             field=field, value=shorten(str(problem["input"]), 40)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic.fields import FieldInfo
 
-from labbot.arguments import Arguments, Choices, FieldKind, field_label
+from labbot.arguments import Arguments, FieldKind, field_choices, field_label, field_markers, render_help
 from labbot.registry import CommandRegistry, CommandSpec
 from labbot.vocabulary import Vocabulary
 
@@ -38,6 +38,11 @@ class FormField:
     help: str = ""  # a message id
     choices: Vocabulary | None = None
     example: str = ""
+    default: Any = None
+
+    def help_text(self) -> str:
+        """The help in the reader's language, its values listed from the declaration (empty when none)."""
+        return render_help(self.help, self.choices, self.default) if self.help else ""
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,8 @@ class Forms:
 
 
 def _field(name: str, info: FieldInfo) -> FormField:
-    markers = _markers(info)
-    choices = next((m for m in markers if isinstance(m, Choices)), None)
-    kinds = [m for m in markers if isinstance(m, FieldKind)]
+    choices = field_choices(info)
+    kinds = [m for m in field_markers(info) if isinstance(m, FieldKind)]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     if isinstance(extra.get("kind"), str):
         kind = FieldKind(str(extra["kind"]))
@@ -105,23 +109,8 @@ def _field(name: str, info: FieldInfo) -> FormField:
         help=info.description or "",
         choices=choices.vocabulary if choices else None,
         example=str(extra.get("example") or ""),
+        default=None if info.is_required() else info.default,
     )
-
-
-def _markers(info: FieldInfo) -> list[Any]:
-    """Metadata of the argument's type, wherever it is (`Day` and `Day | None` alike)."""
-    found = list(info.metadata)
-
-    def walk(annotation: Any) -> None:
-        if typing.get_origin(annotation) is typing.Annotated:
-            found.extend(annotation.__metadata__)
-            walk(typing.get_args(annotation)[0])
-        elif isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-            for argument in typing.get_args(annotation):
-                walk(argument)
-
-    walk(info.annotation)
-    return found
 
 
 def _types(annotation: Any) -> set[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Literal
 
 from babel.core import Locale
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -160,6 +161,11 @@ def format_percent(ratio: Decimal) -> str:
     return format_decimal(ratio * 100, format="#,##0.#", locale=babel_locale()) + (
         "\u202f%" if current_language() == "fr" else "%"
     )
+
+
+def or_list(words: Iterable[str]) -> str:
+    """Alternatives as a sentence says them: `agent, mois ou projet`, `agent, month or project`."""
+    return format_list(list(words), style="or", locale=babel_locale())
 
 
 def format_day(day: date) -> str:

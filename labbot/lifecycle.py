@@ -15,6 +15,9 @@ STATUSES = Vocabulary(
     Term("termine", N_("completed"), ("done", "terminee"), english="completed"),
 )
 
+# What `decision` records: the two outcomes of a filing, typed as their statuses are.
+DECISIONS = Vocabulary(*(term for term in STATUSES if term.key in ("retenu", "non-retenu")))
+
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "idee": ("en-preparation",),
     "en-preparation": ("idee", "depose"),

@@ -2,8 +2,9 @@
 
 Each term has a stable key (what users type in French and what is stored), an English label marked for
 translation, the word English readers type for it, and aliases. Matching ignores case, accents and punctuation,
-so `Île-de-France`, `ile de france` and `idf` all find the same region; a refusal lists the words of the reader's
-language.
+so `Île-de-France`, `ile de france` and `idf` all find the same region; a refusal and the help list the words
+of the reader's language. Every set of words a command accepts is a vocabulary, so that each word and its
+English form are declared once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from dataclasses import dataclass
 
 from slugify import slugify
 
-from labbot.i18n import N_, _, current_language
+from labbot.i18n import LANGUAGES, N_, Language, _, current_language, or_list
+
+
+def _slug(text: str) -> str:
+    # `A+` and `A` are two civil-service categories: a plus is a word of its own, not punctuation.
+    return slugify(text, replacements=[["+", "-plus"]])
 
 
 @dataclass(frozen=True)
@@ -45,18 +51,18 @@ class Vocabulary:
         self._keys = {term.key: term for term in terms}
         for term in terms:
             for name in (term.key, term.label, term.english, *term.aliases):
-                self._index[slugify(name)] = term
+                self._index[_slug(name)] = term
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)
 
     def find(self, text: str) -> Term | None:
         """The term `text` names, or None."""
-        return self._index.get(slugify(text))
+        return self._index.get(_slug(text))
 
     def get(self, key: str) -> Term:
         """The term stored under `key`."""
-        return self._keys.get(key) or self._index[slugify(key)]
+        return self._keys.get(key) or self._index[_slug(key)]
 
     def codes(self) -> list[str]:
         """Every term's key, in order."""
@@ -66,14 +72,23 @@ class Vocabulary:
         """Every term as the reader types it, in order: what a refusal lists."""
         return ", ".join(term.typed() for term in self.terms)
 
+    def listed(self, default: str | None = None) -> str:
+        """Every term as the reader types it, as a sentence says it (`agent, mois ou projet`); the term stored
+        under `default` is marked as the default. What the help lists."""
+        words = [
+            _("{value} (default)").format(value=term.typed()) if term.key == default else term.typed()
+            for term in self.terms
+        ]
+        return or_list(words)
+
     def typed(self, key: str) -> str:
         """How the reader types the term stored under `key`."""
-        term = self._keys.get(key) or self._index.get(slugify(key))
+        term = self._keys.get(key) or self._index.get(_slug(key))
         return term.typed() if term else key
 
     def label(self, key: str) -> str:
         """The translated label of `key` (the key itself if unknown, e.g. retired terms in old rows)."""
-        term = self._keys.get(key) or self._index.get(slugify(key))
+        term = self._keys.get(key) or self._index.get(_slug(key))
         return term.display() if term else key
 
 
@@ -174,7 +189,12 @@ ROLES = Vocabulary(
     Term("admin", N_("administrator (SGMAP)"), ("administrateur", "sgmap")),
 )
 
-CIVIL_SERVICE_CATEGORIES = ("A+", "A", "B", "C")
+# Written the same in both languages: the letters are the labels.
+CIVIL_SERVICE_CATEGORIES = Vocabulary(Term("A+", "A+"), Term("A", "A"), Term("B", "B"), Term("C", "C"))
+
+# A person's language, named in itself (a reader looks for their own language's name).
+_ENDONYMS: dict[Language, str] = {"fr": "français", "en": "English"}
+LANGUAGE_NAMES = Vocabulary(*(Term(language, _ENDONYMS[language]) for language in LANGUAGES))
 
 
 def method_notes(methods: list[str]) -> list[str]:

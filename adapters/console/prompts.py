@@ -44,7 +44,7 @@ def _question(field: FormField) -> str:
     """`Région (une des 18 régions) [bretagne, corse, …] : ` — optional fields say so."""
     parts = [_(field.label)]
     if field.help:
-        parts.append(f"({_(field.help)})")
+        parts.append(f"({field.help_text()})")
     if field.choices is not None and field.kind in (FieldKind.CHOICE, FieldKind.CHOICES):
         parts.append(f"[{field.choices.choices()}]")
     elif field.example:

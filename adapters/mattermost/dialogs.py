@@ -64,7 +64,7 @@ def _element(field: FormField) -> dict[str, Any]:
         "type": "textarea" if field.kind is FieldKind.LONG_TEXT else "text",
         "optional": not field.required,
     }
-    help_text = _(field.help) if field.help else ""
+    help_text = field.help_text()
     if field.kind is FieldKind.CHOICE and field.choices is not None:
         element["type"] = "select"
         element["options"] = [{"text": term.display(), "value": term.key} for term in field.choices]

@@ -91,7 +91,7 @@ def _input(field: FormField, projects: Sequence[tuple[int, str]]) -> InputBlock:
         block_id=field.name,
         label=PlainTextObject(text=_(field.label)),
         element=_element(field, projects),
-        hint=PlainTextObject(text=shorten(_(field.help), 150)) if field.help else None,
+        hint=PlainTextObject(text=shorten(field.help_text(), 150)) if field.help else None,
         optional=not field.required,
     )
 
