@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-import httpx
+import httpx2
 import pytest
 from slack_sdk.signature import SignatureVerifier
 from starlette.testclient import TestClient
@@ -68,12 +68,12 @@ class Workspace:
     platform: SlackPlatform
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
-    def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> httpx2.Response:
         """POST a signed body to /slack/events (extra `headers` override the signed ones)."""
         sent = {**signed_headers(body, content_type), **(headers or {})}
         return self.http.post("/slack/events", content=body, headers=sent)
 
-    def command(self, user: str, text: str, *, channel: str = CHANNEL) -> tuple[httpx.Response, str]:
+    def command(self, user: str, text: str, *, channel: str = CHANNEL) -> tuple[httpx2.Response, str]:
         """`/lab <text>` by `user`; returns the HTTP answer and the command's response_url."""
         body, response_url = self.command_body(user, text, channel=channel)
         return self.post(body, "application/x-www-form-urlencoded"), response_url
@@ -97,13 +97,13 @@ class Workspace:
         }
         return urlencode(fields).encode(), response_url
 
-    def interact(self, payload: dict[str, Any]) -> httpx.Response:
+    def interact(self, payload: dict[str, Any]) -> httpx2.Response:
         """An interactivity payload (button, view submission, shortcut), form-encoded as Slack sends it."""
         return self.post(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded")
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
-    ) -> httpx.Response:
+    ) -> httpx2.Response:
         """An Events API callback (JSON), optionally marked as Slack's retry number `retry`."""
         body = json.dumps(
             {
