@@ -38,6 +38,8 @@ EXPORTS = Vocabulary(
     Term("partenaires", N_("partners"), english="partners"),
     Term("projets", N_("projects"), english="projects"),
 )
+# The formats, written alike in both languages.
+FILE_FORMATS = Vocabulary(*(Term(file_format.value, file_format.value) for file_format in FileFormat))
 SPREADSHEETS = (FileFormat.XLSX, FileFormat.ODS, FileFormat.CSV)
 FORMATS: dict[str, tuple[FileFormat, ...]] = {
     "heures": SPREADSHEETS,
@@ -54,7 +56,7 @@ def _format(value: Any) -> FileFormat:
     except ValueError:
         raise InvalidInput(
             _("“{value}” is not a file format labbot makes.").format(value=shorten(str(value), 20)),
-            hint=_("Choose one of: {choices}.").format(choices=", ".join(f.value for f in FileFormat)),
+            hint=_("Choose one of: {choices}.").format(choices=FILE_FORMATS.choices()),
         ) from None
 
 
@@ -64,8 +66,8 @@ class ExportArgs(Arguments):
     )
     portee: Ref | None = option(None, aliases=("scope",), help=N_("a project, or an event's key for attendees"))
     region: Region | None = option(None, help=N_("for hours and projects: a region"))
-    format: Annotated[FileFormat, BeforeValidator(_format)] | None = option(
-        None, help=N_("xlsx (the default), ods, csv; pdf for budget (its default) and attendees")
+    format: Annotated[FileFormat, BeforeValidator(_format), Choices(FILE_FORMATS)] | None = option(
+        None, help=N_("{choices}; {pdf} for budget (its default) and attendees only; else {xlsx} by default")
     )
     du: Day | None = option(None, aliases=("from",), help=N_("first day included"))
     au: Day | None = option(None, aliases=("to",), help=N_("last day included"))
