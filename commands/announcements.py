@@ -6,11 +6,11 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
-from labbot.arguments import Arguments, Choices, LongText, Ref, Region, option, term_of
+from labbot.arguments import Arguments, Choices, LongText, Ref, Region, option, term_of, typed_key
 from labbot.clock import PARIS
 from labbot.context import CommandContext
 from labbot.errors import Conflict, InvalidInput, NotFound
-from labbot.i18n import N_, _, current_language, format_moment, ngettext
+from labbot.i18n import N_, _, current_language, format_moment, ngettext, or_list
 from labbot.messages import Action, Reply, Table
 from labbot.parsing import parse_day
 from labbot.policy import project_or_refuse
@@ -42,6 +42,10 @@ def parse_moment(text: str, today: date) -> datetime:
 
 # `a:tous`: everyone, the one audience named by a word rather than by a region, event, project or channel.
 EVERYONE = Vocabulary(Term("tous", N_("everyone"), english="all"))
+
+
+# The keys that name an audience, besides `a:tous`.
+_AUDIENCE_KEYS = ("region", "evenement", "projet", "canal")
 
 
 class AnnounceArgs(Arguments):
@@ -113,18 +117,11 @@ def _due(ctx: CommandContext, text: str) -> datetime:
 
 
 def _audience(ctx: CommandContext, args: AnnounceArgs) -> tuple[str, str]:
-    given = [
-        (k, v)
-        for k, v in (
-            ("region", args.region),
-            ("evenement", args.evenement),
-            ("projet", args.projet),
-            ("canal", args.canal),
-        )
-        if v
-    ]
+    given = [(k, v) for k in _AUDIENCE_KEYS if (v := getattr(args, k))]
     if len(given) + (args.a is not None) > 1:
-        raise InvalidInput(_("Choose one audience: a:tous, region:, evenement:, projet: or canal:."))
+        everyone = f"{typed_key(AnnounceArgs, 'a')}:{EVERYONE.typed('tous')}"
+        keys = [f"{typed_key(AnnounceArgs, key)}:" for key in _AUDIENCE_KEYS]
+        raise InvalidInput(_("Choose one audience: {choices}.").format(choices=or_list([everyone, *keys])))
     if not given:
         return "tous", ""
     audience, value = given[0]

@@ -137,3 +137,11 @@ def test_a_plus_is_a_category_of_its_own() -> None:
     assert CIVIL_SERVICE_CATEGORIES.find("a+") is CIVIL_SERVICE_CATEGORIES.get("A+")
     assert CIVIL_SERVICE_CATEGORIES.find("a") is CIVIL_SERVICE_CATEGORIES.get("A")
     assert CIVIL_SERVICE_CATEGORIES.find("A +") is CIVIL_SERVICE_CATEGORIES.get("A+")
+
+
+def test_two_audiences_are_refused_naming_each_as_the_reader_types_it(lab: Conversation) -> None:
+    said = lab.say("sgmap", 'annonce "Rappel" a:tous region:bretagne')
+    assert not said.ok
+    assert "Choisissez un seul public : a:tous, region:, evenement:, projet: ou canal:." in said
+    english = lab.say("sgmap", 'announce "Reminder" to:all region:bretagne', lang="en")
+    assert "Choose one audience: to:all, region:, event:, project: or channel:." in english
