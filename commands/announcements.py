@@ -44,10 +44,6 @@ def parse_moment(text: str, today: date) -> datetime:
 EVERYONE = Vocabulary(Term("tous", N_("everyone"), english="all"))
 
 
-# The keys that name an audience, besides `a:tous`.
-_AUDIENCE_KEYS = ("region", "evenement", "projet", "canal")
-
-
 class AnnounceArgs(Arguments):
     texte: LongText = option(..., aliases=("text",), help=N_("the message, in quotes"))
     a: Annotated[str, term_of(EVERYONE, N_("audience")), Choices(EVERYONE)] | None = option(
@@ -117,10 +113,11 @@ def _due(ctx: CommandContext, text: str) -> datetime:
 
 
 def _audience(ctx: CommandContext, args: AnnounceArgs) -> tuple[str, str]:
-    given = [(k, v) for k in _AUDIENCE_KEYS if (v := getattr(args, k))]
+    named = {"region": args.region, "evenement": args.evenement, "projet": args.projet, "canal": args.canal}
+    given = [(k, v) for k, v in named.items() if v]
     if len(given) + (args.a is not None) > 1:
         everyone = f"{typed_key(AnnounceArgs, 'a')}:{EVERYONE.typed('tous')}"
-        keys = [f"{typed_key(AnnounceArgs, key)}:" for key in _AUDIENCE_KEYS]
+        keys = [f"{typed_key(AnnounceArgs, key)}:" for key in named]
         raise InvalidInput(_("Choose one audience: {choices}.").format(choices=or_list([everyone, *keys])))
     if not given:
         return "tous", ""
