@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from labbot.arguments import bind, bind_values
@@ -133,8 +133,25 @@ class LabBot:
         share = verb.lower() in _SHARE_WORDS and request.arguments is None
         if share:
             verb = line.positionals.pop(0) if line.positionals else "aide"
+        words = line.positionals if request.arguments is None else None
+        # A read runs in a read transaction (on SQLite, beside the writers rather than queued behind them).
+        known = self.registry.find(verb)
+        if known is None or known.writes_with(words):
+            return self._transact(request, exchange, line, verb, share=share, write=True)
         try:
-            with self.database.transaction() as session:
+            return self._transact(request, exchange, line, verb, share=share, write=False)
+        except OperationalError as error:
+            if not self.database.refused_write(error):
+                raise
+            # Its requester had to be written (a first contact, a new name): once more, as a write.
+            exchange.notifications.clear()
+            return self._transact(request, exchange, line, verb, share=share, write=True)
+
+    def _transact(
+        self, request: Request, exchange: _Exchange, line: CommandLine, verb: str, *, share: bool, write: bool
+    ) -> Reply:
+        try:
+            with self.database.transaction(write=write) as session:
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
                 exchange.language = language  # a replayed reply too is in the person's language

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from labbot.messages import Outcome, Request
 from labbot.storage.models import HourEntry, Identity, Person
@@ -44,3 +47,27 @@ def test_a_day_never_holds_more_than_24_hours_even_when_entries_race(lab: Conver
     with lab.app.database.transaction() as session:
         minutes = session.scalar(select(func.sum(HourEntry.minutes)))
     assert minutes == 24 * 60
+
+
+def test_a_read_is_answered_while_another_process_holds_the_write_lock(lab: Conversation) -> None:
+    # SQLite: a read begins beside the writers on its WAL snapshot. Queued for the write lock, as every command
+    # once was, it waited out the busy timeout and was answered with an apology.
+    url = make_url(lab.app.database.url)
+    if url.get_backend_name() != "sqlite":
+        pytest.skip("PostgreSQL's readers never wait for a writer")
+    writer = sqlite3.connect(str(url.database), isolation_level=None, timeout=0)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        hours = lab.say("alice", "mesheures")
+        card = lab.say("bruno", "projet 1")
+        newcomer = lab.say("nadia", "mesheures")  # a first contact must be written: it waits, as writes do
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert hours.ok, hours.text
+    assert card.ok, card.text
+    assert "Lab Bretagne" in card
+    assert not newcomer.ok
+    assert lab.say("nadia", "mesheures").ok  # once the lock is free, the read runs again as a write
+    with lab.app.database.transaction() as session:
+        assert session.scalar(select(func.count()).where(Identity.external_id == "nadia")) == 1

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from labbot.storage import hour_totals, search_index
@@ -41,13 +44,26 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _begin_immediate(connection: Any) -> None:
+# Whether the transaction being opened in this context only reads (Database.transaction(write=False)).
+_READING: ContextVar[bool] = ContextVar("labbot_reading", default=False)
+
+
+def _begin(connection: Any) -> None:
     # A DEFERRED transaction that reads, then writes after another writer committed, fails at once with
-    # SQLITE_BUSY (WAL snapshot): concurrent commands would error out. IMMEDIATE takes the write lock up
-    # front, so commands queue on busy_timeout instead, and checks such as "24 h per day" read what they
-    # write against. Sent to the driver directly: every command begins so, and SQLAlchemy's statement machinery
-    # (events, result set-up) cost more than SQLite's BEGIN itself.
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    # SQLITE_BUSY (WAL snapshot): concurrent commands would error out. A write therefore begins IMMEDIATE: it
+    # takes the write lock up front, so commands queue on busy_timeout instead, and checks such as "24 h per
+    # day" read what they write against. A read begins DEFERRED, beside the writers on its WAL snapshot: it
+    # no longer queues for a lock it does not need. `query_only` makes sure it writes nothing (a read whose
+    # requester must be written, a first contact, runs again as a write: Database.refused_write).
+    # Sent to the driver directly: every command begins so, and SQLAlchemy's statement machinery (events,
+    # result set-up) cost more than SQLite's BEGIN itself.
+    reading = _READING.get()
+    driver = connection.connection.driver_connection
+    state = connection.connection.info  # kept with the pooled connection: set only when it changes
+    if state.get("query_only", False) != reading:  # first: query_only refuses even BEGIN IMMEDIATE
+        driver.execute(f"PRAGMA query_only={int(reading)}")
+        state["query_only"] = reading
+    driver.execute("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -60,7 +76,7 @@ class Database:
         self.engine: Engine = create_engine(self.url, echo=echo, pool_pre_ping=ping)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
-            event.listen(self.engine, "begin", _begin_immediate)
+            event.listen(self.engine, "begin", _begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", hour_totals.keep_totals)
         event.listen(self._sessions, "after_flush", search_index.keep_in_step)
@@ -71,10 +87,22 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session committed when the block ends normally, rolled back on any exception."""
-        with self._sessions.begin() as session:
-            yield session
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """A session committed when the block ends normally, rolled back on any exception.
+
+        `write=False` for a read: on SQLite it runs beside writers instead of waiting for the write lock, and
+        any write in it is refused (`refused_write`); PostgreSQL runs both alike."""
+        reading = _READING.set(not write)
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        finally:
+            _READING.reset(reading)
+
+    @staticmethod
+    def refused_write(error: OperationalError) -> bool:
+        """Whether `error` is a write refused in a read transaction (SQLite's query_only)."""
+        return getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY
 
     def upgrade(self) -> None:
         """Bring the schema to the latest migration (an empty database gets every table)."""
