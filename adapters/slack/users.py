@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -29,13 +30,22 @@ class UserDirectory:
         self.client = client
         self.ttl = ttl
         self._cache: dict[str, tuple[float, SlackUser]] = {}
+        # Lookups in flight: a person's first commands often arrive together (a burst, a retry); they share one.
+        self._asking: dict[str, asyncio.Future[SlackUser]] = {}
 
     async def get(self, user_id: str) -> SlackUser:
-        """The user, from the cache when fresh."""
+        """The user, from the cache when fresh, else from the one users.info call in flight for them."""
         cached = self._cache.get(user_id)
-        now = time.monotonic()
-        if cached and cached[0] > now:
+        if cached and cached[0] > time.monotonic():
             return cached[1]
+        asking = self._asking.get(user_id)
+        if asking is None:
+            asking = self._asking[user_id] = asyncio.ensure_future(self._ask(user_id))
+            asking.add_done_callback(lambda _done: self._asking.pop(user_id, None))
+        return await asyncio.shield(asking)  # one caller cancelled does not cancel the others' lookup
+
+    async def _ask(self, user_id: str) -> SlackUser:
+        now = time.monotonic()
         try:
             response = await self.client.users_info(user=user_id, include_locale=True)
         except (SlackApiError, SlackClientError, OSError) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -159,3 +160,13 @@ def test_an_answer_slack_rate_limits_is_posted_again_after_retry_after_and_once(
         time.sleep(0.3)
         assert len(slack_api.responses_to(url)) == 1
     workspace.app.database.dispose()
+
+
+def test_a_burst_of_first_commands_asks_users_info_once(slack: Workspace) -> None:
+    async def burst() -> list[str]:
+        users = slack.platform.bridge.users
+        found = await asyncio.gather(*(users.get("U0BRUNO") for _ in range(8)))
+        return [user.display_name for user in found]
+
+    assert slack.http.portal.call(burst) == ["bruno"] * 8  # on the app's event loop
+    assert len(slack.api.calls_to("users.info")) == 1
