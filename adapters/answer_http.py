@@ -1,10 +1,10 @@
 """Kept-alive HTTP for the answers that command workers POST (Slack's and Mattermost's response_url).
 
-A worker answers many commands: a new connection per answer cost a TCP handshake and a new connection on
-both ends, ~0.5 ms of CPU per answer (bench/results/http-keepalive-2026-12-07.md). slack_sdk reuses
-connections only in its asyncio client, over an aiohttp session; so each thread that posts answers (a
-command worker's, or the server's apology thread) keeps one event loop and one aiohttp session, and runs
-each POST to completion on them.
+A worker answers many commands: a new connection per answer cost a TCP handshake and a new connection on both
+ends, ~0.1 ms of the poster's CPU and ~0.3 ms of the receiver's per answer (`python -m bench.answer_post`,
+bench/results/answer-post-2026-12-07.md). slack_sdk reuses connections only in its asyncio client, over an
+aiohttp session; so each thread that posts answers (a command worker's, or the server's apology thread) keeps
+one event loop and one aiohttp session, and runs each POST to completion on them.
 """
 
 from __future__ import annotations

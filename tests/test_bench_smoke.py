@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bench import __main__ as bench_main
+from bench import answer_post
 from bench.databases import POSTGRES_ADMIN_URL
 from bench.latency import FAMILIES
 from bench.scale import TINY
@@ -107,3 +108,10 @@ def test_core_benchmarks_run_on_tiny_data_with_postgresql(tmp_path: Path) -> Non
         engine.dispose()
     results = bench_main.run(TINY, ["postgresql"], {"latency", "memory", "exports"}, tmp_path)
     _check_dataset(results["datasets"]["postgresql"])
+
+
+def test_answer_post_benchmark_posts_both_ways() -> None:
+    """`python -m bench.answer_post`: both ways of posting reach the receiver (it raises on any not taken)."""
+    figures = answer_post.measure(3)
+    assert list(figures) == ["WebhookClient, a connection per answer", "RespondOnce, kept-alive session"]
+    assert all(way["wall_us"] > 0 for way in figures.values())
