@@ -49,12 +49,11 @@ def test_a_day_never_holds_more_than_24_hours_even_when_entries_race(lab: Conver
     assert minutes == 24 * 60
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL's readers never wait
 def test_a_read_is_answered_while_another_process_holds_the_write_lock(lab: Conversation) -> None:
     # SQLite: a read begins beside the writers on its WAL snapshot. Queued for the write lock, as every command
     # once was, it waited out the busy timeout and was answered with an apology.
     url = make_url(lab.app.database.url)
-    if url.get_backend_name() != "sqlite":
-        pytest.skip("PostgreSQL's readers never wait for a writer")
     writer = sqlite3.connect(str(url.database), isolation_level=None, timeout=0)
     writer.execute("BEGIN IMMEDIATE")
     try:
