@@ -22,7 +22,7 @@ from bench.scale import Scale
 from bench.support_texts import faq_rows, project_summary
 from labbot.config import Settings
 from labbot.lifecycle import STATUSES
-from labbot.storage import hour_totals, search_index
+from labbot.storage import hour_totals, search_index, signup_counts
 from labbot.storage.database import Database
 from labbot.storage.models import Base, Event
 from labbot.vocabulary import COMPETENCES, COST_TYPES, METHODS, PARTNER_CATEGORIES, REGIONS
@@ -345,7 +345,8 @@ def generate(database: Database, scale: Scale) -> Generated:
                 )
     totals_started = time.perf_counter()
     with database.engine.begin() as connection:
-        hour_totals.rebuild(connection)  # the bulk load bypassed the ORM hook that keeps them
+        hour_totals.rebuild(connection)  # the bulk load bypassed the ORM hooks that keep them
+        signup_counts.rebuild(connection)
     seconds["hour_month_totals"] = time.perf_counter() - totals_started
     search_started = time.perf_counter()
     with database.engine.begin() as connection:

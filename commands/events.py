@@ -10,7 +10,7 @@ from labbot.messages import Action, Reply, Table
 from labbot.policy import project_or_refuse
 from labbot.registry import CommandFamily
 from labbot.states import Role, SignupState
-from labbot.storage import events, people, projects
+from labbot.storage import events, people, projects, signup_counts
 from labbot.storage.events import EventLine
 from labbot.storage.models import Event, Signup
 
@@ -49,7 +49,7 @@ def _event_or_refuse(ctx: CommandContext, key: str) -> Event:
 )
 def list_events(ctx: CommandContext, _args: Arguments) -> Reply:
     """Every event with its seats, queue and the requester's state."""
-    counts = events.counts(ctx.session)
+    counts = signup_counts.counts(ctx.session)
     mine = events.states_of(ctx.session, ctx.person.id)
     labels: dict[str, str] = {SignupState.REGISTERED: _("registered"), SignupState.WAITING: _("waiting list")}
     reply = Reply(title=_("Events"))

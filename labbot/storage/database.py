@@ -14,14 +14,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from labbot.storage import hour_totals, search_index
+from labbot.storage import hour_totals, search_index, signup_counts
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 # The newest migration (tests/test_schema_head.py holds it to Alembic's head). A database already there is not
 # handed to Alembic at start, so a one-shot `labbot say` does not import it (~11 MiB, and its script scan).
-SCHEMA_HEAD = "0009_region_report_indexes"
+SCHEMA_HEAD = "0010_signup_counts"
 
 
 def normalize_url(url: str) -> str:
@@ -79,6 +79,7 @@ class Database:
             event.listen(self.engine, "begin", _begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", hour_totals.keep_totals)
+        event.listen(self._sessions, "before_flush", signup_counts.keep_counts)
         event.listen(self._sessions, "after_flush", search_index.keep_in_step)
 
     @property

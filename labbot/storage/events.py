@@ -95,23 +95,11 @@ class EventLine(NamedTuple):
     tentative: str
 
 
-# Built once: `evenements` runs these three on every view; the listing reads columns, not entities.
+# Built once: `evenements` runs these on every view (its counts come from labbot.storage.signup_counts); the
+# listing reads columns, not entities.
 _ALL_EVENTS = select(
     Event.id, Event.key, Event.title, Event.starts_at, Event.ends_at, Event.place, Event.capacity, Event.tentative
 ).order_by(Event.id)
-# Each event's count per live state, by its own range of the (event, state) index: grouping the whole signups
-# table (20 000 rows at national scale, the waiting lists) took 4-10 ms of SQLite, this ~1.5 ms. `count(*)`, not
-# `count(id)`: SQLite counts index entries without reading each one's id.
-_LIVE_COUNTS = select(
-    Event.id,
-    *(
-        select(func.count())
-        .select_from(Signup)
-        .where(Signup.event_id == Event.id, Signup.state == state)
-        .scalar_subquery()
-        for state in LIVE
-    ),
-)
 _LIVE_STATES = select(Signup.event_id, Signup.state).where(
     Signup.person_id == bindparam("person_id"), Signup.state.in_(LIVE)
 )
@@ -121,17 +109,6 @@ def all_events(session: Session) -> list[EventLine]:
     """Every event, dated ones first in date order."""
     events = [EventLine(*row) for row in rows(session, _ALL_EVENTS)]
     return sorted(events, key=lambda e: (e.starts_at is None, e.starts_at or e.id))
-
-
-def counts(session: Session) -> dict[int, dict[str, int]]:
-    """Live signups per event and state."""
-    result: dict[int, dict[str, int]] = {}
-    for event_id, *numbers in rows(session, _LIVE_COUNTS):
-        # As a grouping would give them: events and states with no signup are absent.
-        for state, number in zip(LIVE, numbers, strict=True):
-            if number:
-                result.setdefault(event_id, {})[state] = int(number)
-    return result
 
 
 def live_signup(session: Session, event_id: int, person_id: int) -> Signup | None:

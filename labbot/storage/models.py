@@ -199,6 +199,17 @@ class Signup(Base):
     cancelled_at: Mapped[datetime | None]
 
 
+class SignupCount(Base):
+    """Live signups per event and state (registered, waiting), kept in step with `signups` in the same transaction
+    (labbot.storage.signup_counts), so `evenements` reads a few rows, not every signup of every event."""
+
+    __tablename__ = "signup_counts"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), primary_key=True)  # inscrit | attente
+    signups: Mapped[int] = mapped_column(Integer)
+
+
 class PartnerMeeting(Base):
     """A meeting with a partner of the project."""
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from labbot.storage import signup_counts
 from labbot.storage.models import (
     AuditEntry,
     Delivery,
@@ -101,6 +102,7 @@ def erase(session: Session, person: Person, pseudonym: str) -> dict[str, Any]:
     """Remove the person's name, e-mail, accounts, signups, team places and free texts; keep their hours and
     costs (budgets were filed with them) under `pseudonym`, with their category and rate. Returns counts."""
     person_id = person.id
+    signup_counts.without_person(session, person_id)  # the bulk delete below bypasses the ORM hook
     counts = {
         "accounts": len(person.identities),
         "signups": session.execute(delete(Signup).where(Signup.person_id == person_id)).rowcount,  # type: ignore[attr-defined]
