@@ -10,8 +10,7 @@ from labbot.messages import Reply
 from labbot.registry import CommandFamily
 from labbot.search import extract, query_stems
 from labbot.storage import labs
-from labbot.storage.labs import LabFilters
-from labbot.storage.models import Project
+from labbot.storage.labs import LabFilters, LabHit
 from labbot.text import shorten
 from labbot.vocabulary import METHODS, PARTNER_CATEGORIES, REGIONS
 
@@ -55,32 +54,29 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
         reply = Reply(text=_("No project matches."))
         reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projects region:<r>"))
         return reply
-    categories = labs.partner_categories(ctx.session, [hit.project.id for hit in hits])
+    categories = labs.partner_categories(ctx.session, [hit.id for hit in hits])
     reply = Reply(title=ngettext("{n} lab", "{n} labs", len(hits)).format(n=len(hits)))
     for hit in hits:
-        project = hit.project
-        lines = [_passage(project, stems)] if args.mots else []
-        if project.methods:
-            lines.append(
-                _("Methods: {methods}").format(methods=", ".join(METHODS.label(m) for m in project.methods))
-            )
+        lines = [_passage(hit, stems)] if args.mots else []
+        if hit.methods:
+            lines.append(_("Methods: {methods}").format(methods=", ".join(METHODS.label(m) for m in hit.methods)))
         if hit.readable:
-            met = ", ".join(PARTNER_CATEGORIES.label(c) for c in categories.get(project.id, [])) or "—"
+            met = ", ".join(PARTNER_CATEGORIES.label(c) for c in categories.get(hit.id, [])) or "—"
         else:
             # What the public card shows of partners: how many categories were met, not which.
-            count = len(categories.get(project.id, []))
+            count = len(categories.get(hit.id, []))
             met = ngettext("{count} of {total} categories", "{count} of {total} categories", count).format(
                 count=count, total=len(PARTNER_CATEGORIES.terms)
             )
         lines.append(_("Partners met: {categories}").format(categories=met))
         lines.append(_("Contact: {lead}").format(lead=hit.lead or "—"))
         reply.add_field(
-            f"#{project.id} {project.title} — {REGIONS.label(project.region)}, {STATUSES.label(project.status)}",
+            f"#{hit.id} {hit.title} — {REGIONS.label(hit.region)}, {STATUSES.label(hit.status)}",
             "\n".join(line for line in lines if line),
         )
     reply.notes.append(_("The whole card: project <n>"))
     return reply
 
 
-def _passage(project: Project, stems: list[str]) -> str:
-    return extract(project.summary, stems) or extract(project.title, stems) or shorten(project.summary, 160)
+def _passage(hit: LabHit, stems: list[str]) -> str:
+    return extract(hit.summary, stems) or extract(hit.title, stems) or shorten(hit.summary, 160)

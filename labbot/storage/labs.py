@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,6 +32,7 @@ from labbot.search import folded_words, fts5_query
 from labbot.states import Role
 from labbot.storage import search_index
 from labbot.storage.models import Membership, PartnerMeeting, Person, Project
+from labbot.storage.rows import rows
 
 # SQLite's FTS5 table of project texts (migration 0005_support), kept in step by labbot.storage.search_index.
 _PROJECT_SEARCH = table("project_search", column("rowid"))
@@ -47,70 +50,96 @@ class LabFilters:
     status: str | None = None
 
 
-def record_visible(viewer: Person) -> ColumnElement[bool]:
-    """Projects whose full record (hallmarks, partners met) `viewer` reads: every one for administrators, their
-    region's for coordinators, their own teams' for everyone (as labbot.policy.require_team_or_oversight)."""
+class _Reach(StrEnum):
+    """Whose full records a viewer reads (as labbot.policy.require_team_or_oversight): every project, their
+    region's and their teams', or their teams' only."""
+
+    ALL = "all"
+    REGION = "region"
+    TEAM = "team"
+
+
+def _reach(viewer: Person) -> _Reach:
     if viewer.role == Role.ADMIN:
+        return _Reach.ALL
+    return _Reach.REGION if viewer.role == Role.COORDINATOR and viewer.region else _Reach.TEAM
+
+
+def _visible(reach: _Reach) -> ColumnElement[bool]:
+    """Projects whose full record (hallmarks, partners met) the viewer reads; the viewer is bound when run."""
+    if reach is _Reach.ALL:
         return true()
-    on_team = exists().where(Membership.project_id == Project.id, Membership.person_id == viewer.id)
-    if viewer.role == Role.COORDINATOR and viewer.region:
-        return or_(Project.region == viewer.region, on_team)
+    on_team = exists().where(Membership.project_id == Project.id, Membership.person_id == bindparam("viewer_id"))
+    if reach is _Reach.REGION:
+        return or_(Project.region == bindparam("viewer_region"), on_team)
     return on_team
 
 
-def _facets(session: Session, viewer: Person, filters: LabFilters) -> list[ColumnElement[bool]]:
+def _facets(dialect: str, reach: _Reach, facets: frozenset[str]) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.region:
-        conditions.append(Project.region == filters.region)
-    if filters.status:
-        conditions.append(Project.status == filters.status)
-    if filters.method:
-        if session.get_bind().dialect.name == "postgresql":
+    if "region" in facets:
+        conditions.append(Project.region == bindparam("region"))
+    if "status" in facets:
+        conditions.append(Project.status == bindparam("status"))
+    if "method" in facets:
+        if dialect == "postgresql":
             has_method = text("CAST(projects.methods AS jsonb) ? :method")
         else:
             has_method = text("EXISTS (SELECT 1 FROM json_each(projects.methods) WHERE value = :method)")
-        conditions.append(has_method.bindparams(method=filters.method))  # type: ignore[arg-type]
-    if filters.competence:
+        conditions.append(has_method)  # type: ignore[arg-type]
+    if "competence" in facets:
         conditions.append(
-            exists().where(Membership.project_id == Project.id, Membership.competence == filters.competence)
+            exists().where(Membership.project_id == Project.id, Membership.competence == bindparam("competence"))
         )
-    if filters.partner_category:
+    if "partner_category" in facets:
         # Which partners a project met is part of its record: a facet on it only finds what the viewer reads.
         met = exists().where(
-            PartnerMeeting.project_id == Project.id, PartnerMeeting.category == filters.partner_category
+            PartnerMeeting.project_id == Project.id, PartnerMeeting.category == bindparam("partner_category")
         )
-        conditions.append(and_(met, record_visible(viewer)))
+        conditions.append(and_(met, _visible(reach)))
     return conditions
 
 
-@dataclass(frozen=True)
-class LabHit:
-    """A project found, whether the viewer reads its full record, and its lead's name (read in the same
-    statement: one round trip fewer)."""
+class LabHit(NamedTuple):
+    """A project found, as `labs` shows it: whether the viewer reads its full record, and its lead's name (read
+    in the same statement: one round trip fewer)."""
 
-    project: Project
+    id: int
+    title: str
+    region: str
+    status: str
+    methods: list[str]
+    summary: str
     readable: bool
     lead: str | None
 
 
-def search(
-    session: Session, viewer: Person, words: str, stems: list[str], filters: LabFilters, *, limit: int
-) -> list[LabHit]:
-    """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
-    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
-    conditions = _facets(session, viewer, filters)
-    visible = record_visible(viewer)
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    every_text, any_text = (
-        search_index.postgresql_queries(session, folded_words(words)) if postgresql and stems else ("", "")
-    )
-    hit = select(Project, visible, _LEAD.display_name).outerjoin(_LEAD, _LEAD.id == Project.lead_id)
-    if not stems or (postgresql and not any_text):  # no meaningful word: the facets alone
-        return _hits(session, hit.where(*conditions).order_by(Project.id.desc()).limit(limit))
-    if postgresql:
+_CARD = (Project.id, Project.title, Project.region, Project.status, Project.methods, Project.summary)
+_MATCHED = text("project_search MATCH :every")
+_PUBLIC_ONLY = text("projects.id IN (SELECT rowid FROM project_search WHERE project_search MATCH :public)")
+
+
+_Hits = Select[int, str, str, str, list[str], str, bool, str]  # lead: NULL when none
+
+
+@lru_cache(maxsize=512)
+def _statement(dialect: str, reach: _Reach, facets: frozenset[str], words: bool, limit: int) -> _Hits:
+    """The search for one shape of request (dialect, reach, facets given, words or not), built once; the viewer,
+    facets and words are bound when run."""
+    visible = _visible(reach)
+    conditions = _facets(dialect, reach, facets)
+    hit = select(*_CARD, visible, _LEAD.display_name)
+    if not words:  # no meaningful word: the facets alone, newest first
+        return (
+            hit.outerjoin(_LEAD, _LEAD.id == Project.lead_id)
+            .where(*conditions)
+            .order_by(Project.id.desc())
+            .limit(limit)
+        )
+    if dialect == "postgresql":
         # Any of the words matches; projects with all of them come first (as in the FAQ).
-        all_terms = bindparam("all_words", every_text, type_=TSQUERY)
-        terms = bindparam("any_word", any_text, type_=TSQUERY)
+        all_terms = bindparam("all_words", type_=TSQUERY)
+        terms = bindparam("any_word", type_=TSQUERY)
         public: ColumnElement[Any] = literal_column("projects.search_public")
         hallmarks: ColumnElement[Any] = literal_column("projects.search_hallmarks")
         in_public = public.op("@@")(terms)
@@ -118,21 +147,52 @@ def search(
         every = or_(public.op("@@")(all_terms), and_(visible, hallmarks.op("@@")(all_terms)))
         rank = case((every, 1.0), else_=0.0) + func.ts_rank(public, terms)
         rank = rank + case((visible, func.ts_rank(hallmarks, terms)), else_=0.0)
-        query = hit.where(or_(in_public, in_hallmarks), *conditions)
-    else:
-        matched = text("project_search MATCH :every").bindparams(every=fts5_query(stems))
-        public_only = text(
-            "projects.id IN (SELECT rowid FROM project_search WHERE project_search MATCH :public)"
-        ).bindparams(public=fts5_query(stems, "public"))
-        rank = -literal_column("bm25(project_search)")
-        query = hit.join(_PROJECT_SEARCH, _PROJECT_SEARCH.c.rowid == Project.id).where(
-            matched, or_(visible, public_only), *conditions
+        return (
+            hit.outerjoin(_LEAD, _LEAD.id == Project.lead_id)
+            .where(or_(in_public, in_hallmarks), *conditions)
+            .order_by(rank.desc(), Project.id.desc())
+            .limit(limit)
         )
-    return _hits(session, query.order_by(rank.desc(), Project.id.desc()).limit(limit))
+    # SQLite: the projects are ranked by BM25 from their numbers alone, and only the best `limit` are read whole
+    # with their lead (joining every match's whole row first had SQLite sort them all: twice the time).
+    score: ColumnElement[float] = literal_column("bm25(project_search)").label("score")
+    best = (
+        select(Project.id.label("id"), score)
+        .select_from(_PROJECT_SEARCH)
+        .join(Project, Project.id == _PROJECT_SEARCH.c.rowid)
+        .where(_MATCHED, or_(visible, _PUBLIC_ONLY), *conditions)
+        .order_by(score, Project.id.desc())
+        .limit(limit)
+        .cte("best")
+    )
+    return (
+        hit.select_from(best)
+        .join(Project, Project.id == best.c.id)
+        .outerjoin(_LEAD, _LEAD.id == Project.lead_id)
+        .order_by(best.c.score, best.c.id.desc())
+    )
 
 
-def _hits(session: Session, query: Select[Project, bool, str]) -> list[LabHit]:  # lead: NULL when none
-    return [LabHit(project, bool(readable), lead) for project, readable, lead in session.execute(query)]
+def search(
+    session: Session, viewer: Person, words: str, stems: list[str], filters: LabFilters, *, limit: int
+) -> list[LabHit]:
+    """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
+    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
+    dialect = session.get_bind().dialect.name
+    facets = {name: value for name, value in asdict(filters).items() if value}
+    parameters: dict[str, Any] = {"viewer_id": viewer.id, "viewer_region": viewer.region, **facets}
+    words_given = bool(stems)
+    if dialect == "postgresql" and stems:
+        every_text, any_text = search_index.postgresql_queries(session, folded_words(words))
+        parameters.update(all_words=every_text, any_word=any_text)
+        words_given = bool(any_text)
+    elif stems:
+        parameters.update(every=fts5_query(stems), public=fts5_query(stems, "public"))
+    statement = _statement(dialect, _reach(viewer), frozenset(facets), words_given, limit)
+    return [
+        LabHit(number, title, region, status, methods, summary, bool(readable), lead)
+        for number, title, region, status, methods, summary, readable, lead in rows(session, statement, parameters)
+    ]
 
 
 def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
