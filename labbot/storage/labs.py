@@ -195,15 +195,18 @@ def search(
     ]
 
 
+# Built once: `labs` reads the categories of the projects it shows at each search.
+_CATEGORIES = (
+    select(PartnerMeeting.project_id, PartnerMeeting.category)
+    .where(PartnerMeeting.project_id.in_(bindparam("project_ids", expanding=True)))
+    .distinct()
+    .order_by(PartnerMeeting.project_id, PartnerMeeting.category)
+)
+
+
 def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
     """The partner categories each project met."""
     found: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(
-        select(PartnerMeeting.project_id, PartnerMeeting.category)
-        .where(PartnerMeeting.project_id.in_(project_ids))
-        .distinct()
-        .order_by(PartnerMeeting.project_id, PartnerMeeting.category)
-    )
-    for project_id, category in rows:
+    for project_id, category in rows(session, _CATEGORIES, {"project_ids": list(project_ids)}):
         found[project_id].append(category)
     return found

@@ -214,6 +214,8 @@ class PartnerMeeting(Base):
     """A meeting with a partner of the project."""
 
     __tablename__ = "partner_meetings"
+    # The categories a project met, from the index alone (`labs` shows them for ten projects at each search).
+    __table_args__ = (Index("ix_partner_meetings_categories", "project_id", "category"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
