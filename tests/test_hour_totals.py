@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from labbot.messages import Outcome, Request
 from labbot.storage import hour_totals
-from labbot.storage.models import HourMonthTotal
+from labbot.storage.models import HourEntry, HourMonthTotal, HourProjectTotal
 from tests.conftest import Conversation
 
 
@@ -72,3 +72,53 @@ def test_totals_stay_exact_when_two_agents_log_at_once(lab: Conversation) -> Non
     kept = kept_totals(lab)
     assert kept[0][2] == 12 * 60
     assert kept == recomputed_totals(lab)
+
+
+def project_totals(bot: Conversation) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The kept totals per project, and the same summed from the entries themselves."""
+    with bot.app.database.transaction() as session:
+        kept = session.execute(
+            select(HourProjectTotal.project_id, HourProjectTotal.minutes, HourProjectTotal.minute_rate_cents)
+            .where(HourProjectTotal.minutes != 0)
+            .order_by(HourProjectTotal.project_id)
+        )
+        value = func.sum(HourEntry.minutes * HourEntry.rate_cents)
+        summed = session.execute(
+            select(HourEntry.project_id, func.sum(HourEntry.minutes), value)
+            .group_by(HourEntry.project_id)
+            .order_by(HourEntry.project_id)
+        )
+        return [tuple(row) for row in kept], [tuple(row) for row in summed]
+
+
+def test_project_totals_follow_logging_correcting_and_deleting(lab: Conversation) -> None:
+    lab.ok("alice", 'idee "Lab Rennes" region:bretagne services:DREAL')  # project 2
+    lab.ok("alice", "heures 1 3h30 date:02/05/2016")  # entry 1
+    lab.ok("bruno", "heures 1 2h date:03/06/2016")  # entry 2
+    lab.ok("alice", "heures 2 1h date:04/06/2016")  # entry 3
+    lab.ok("alice", "corriger 1 duree:4h date:05/06/2016")
+    lab.ok("claire", "profil bruno taux:60")
+    lab.ok("bruno", "corriger 2 activite:Atelier")  # no change to the totals
+    kept, summed = project_totals(lab)
+    assert kept == summed
+    assert [row[:2] for row in kept] == [(1, 6 * 60), (2, 60)]
+    lab.ok("alice", "supprimer 3")
+    kept, summed = project_totals(lab)
+    assert kept == summed == [(1, 6 * 60, kept[0][2])]
+    report = lab.ok("claire", "rapport par:projet")
+    assert "#1 Lab Bretagne" in report
+    assert "#2" not in report  # no hours left: not listed
+
+
+def test_project_totals_stay_exact_when_two_agents_log_at_once(lab: Conversation) -> None:
+    requests = [
+        Request(platform="console", user_id=user, text=f"heures 1 1h date:0{day}/06/2016")
+        for day in range(1, 7)
+        for user in ("alice", "bruno")
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = [reply.outcome for reply in pool.map(lab.app.bot.handle, requests)]
+    assert outcomes == [Outcome.DONE] * len(requests)
+    kept, summed = project_totals(lab)
+    assert kept == summed
+    assert kept[0][1] == 12 * 60

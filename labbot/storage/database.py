@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # The newest migration (tests/test_schema_head.py holds it to Alembic's head). A database already there is not
 # handed to Alembic at start, so a one-shot `labbot say` does not import it (~11 MiB, and its script scan).
-SCHEMA_HEAD = "0011_partner_categories_index"
+SCHEMA_HEAD = "0012_hour_project_totals"
 
 
 def normalize_url(url: str) -> str:

@@ -1,7 +1,8 @@
-"""Monthly totals of hours per project, kept in step with `hour_entries` inside the same flush.
+"""Totals of hours per project and month, and per project, kept in step with `hour_entries` inside the same flush.
 
 A region's report would otherwise read every entry of the region (~55 000 at national scale, 60-90 ms on
-PostgreSQL); the totals give it ~10 rows per project. Every change to an entry goes through the ORM, so a
+PostgreSQL); the monthly totals give it ~10 rows per project, the project totals one. Every change to an entry
+goes through the ORM, so a
 `before_flush` hook sees new, changed and deleted entries and adds their difference with an atomic upsert
 (`INSERT … ON CONFLICT DO UPDATE SET minutes = minutes + excluded.minutes`), safe under concurrent writers.
 Bulk loads that bypass the ORM call `rebuild`.
@@ -10,7 +11,6 @@ Bulk loads that bypass the ORM call `rebuild`.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Table, inspect, text
@@ -18,11 +18,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from labbot.storage.models import HourEntry, HourMonthTotal
+from labbot.storage.models import HourEntry, HourMonthTotal, HourProjectTotal
 
 _TABLE: Table = HourMonthTotal.__table__  # type: ignore[assignment]  # a Table for a mapped class
+_PROJECT_TABLE: Table = HourProjectTotal.__table__  # type: ignore[assignment]
 _TRACKED = ("project_id", "worked_on", "minutes", "rate_cents")
-Changes = defaultdict[tuple[int, date], list[int]]
+Changes = defaultdict[Any, list[int]]  # by (project, month), or by project
 
 
 def _count(changes: Changes, values: dict[str, Any], sign: int) -> None:
@@ -57,21 +58,26 @@ def keep_totals(session: Session, _flush_context: object, _instances: object) ->
         if isinstance(entry, HourEntry) and session.is_modified(entry):
             _count(changes, _before_change(entry), -1)
             _count(changes, _current(entry), +1)
+    if not changes:
+        return
     connection = session.connection()
+    projects: Changes = defaultdict(lambda: [0, 0])
     for (project_id, month), (minutes, minute_rate) in sorted(changes.items()):
         if minutes or minute_rate:
-            _add(connection, project_id, month, minutes, minute_rate)
+            _add(connection, _TABLE, {"project_id": project_id, "month": month}, minutes, minute_rate)
+            projects[project_id][0] += minutes
+            projects[project_id][1] += minute_rate
+    for project_id, (minutes, minute_rate) in sorted(projects.items()):
+        if minutes or minute_rate:
+            _add(connection, _PROJECT_TABLE, {"project_id": project_id}, minutes, minute_rate)
 
 
-def _add(connection: Connection, project_id: int, month: date, minutes: int, minute_rate: int) -> None:
+def _add(connection: Connection, table: Table, key: dict[str, Any], minutes: int, minute_rate: int) -> None:
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    table = _TABLE
-    statement = insert(table).values(
-        project_id=project_id, month=month, minutes=minutes, minute_rate_cents=minute_rate
-    )
+    statement = insert(table).values(**key, minutes=minutes, minute_rate_cents=minute_rate)
     connection.execute(
         statement.on_conflict_do_update(
-            index_elements=["project_id", "month"],
+            index_elements=list(key),
             set_={
                 "minutes": table.c.minutes + statement.excluded.minutes,
                 "minute_rate_cents": table.c.minute_rate_cents + statement.excluded.minute_rate_cents,
@@ -96,5 +102,12 @@ def rebuild(connection: Connection) -> None:
             "INSERT INTO hour_month_totals (project_id, month, minutes, minute_rate_cents) "  # noqa: S608
             f"SELECT project_id, {month}, SUM(minutes), SUM(minutes * rate_cents) "
             f"FROM hour_entries GROUP BY project_id, {month}"
+        )
+    )
+    connection.execute(text("DELETE FROM hour_project_totals"))
+    connection.execute(
+        text(
+            "INSERT INTO hour_project_totals (project_id, minutes, minute_rate_cents) "
+            "SELECT project_id, SUM(minutes), SUM(minute_rate_cents) FROM hour_month_totals GROUP BY project_id"
         )
     )

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, Date, Row, Select, bindparam, extract, func, select
 from sqlalchemy.orm import Session
 
-from labbot.storage.models import HourEntry, HourMonthTotal, Person, Project
+from labbot.storage.models import HourEntry, HourMonthTotal, HourProjectTotal, Person, Project
 from labbot.storage.rows import rows
 
 
@@ -213,14 +213,13 @@ _TOTAL_MINUTES = func.coalesce(func.sum(HourMonthTotal.minutes), 0)
 _TOTAL_MINUTE_RATE = func.coalesce(func.sum(HourMonthTotal.minute_rate_cents), 0)
 
 
-# Built once: the region reports are read often.
+# Built once: the region reports are read often. By project: one kept total per project (ties in project order,
+# as the monthly sums came); by month: the monthly totals of the region's projects.
 _REGION_BY_PROJECT = (
-    select(Project.id, Project.title, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
-    .join(HourMonthTotal, HourMonthTotal.project_id == Project.id)
-    .where(Project.region == bindparam("region"))
-    .group_by(Project.id, Project.title)
-    .having(_TOTAL_MINUTES > 0)
-    .order_by(_TOTAL_MINUTES.desc())
+    select(Project.id, Project.title, HourProjectTotal.minutes, HourProjectTotal.minute_rate_cents)
+    .join(HourProjectTotal, HourProjectTotal.project_id == Project.id)
+    .where(Project.region == bindparam("region"), HourProjectTotal.minutes > 0)
+    .order_by(HourProjectTotal.minutes.desc(), Project.id)
 )
 _REGION_BY_MONTH = (
     select(HourMonthTotal.month, _TOTAL_MINUTES, _TOTAL_MINUTE_RATE)
@@ -233,7 +232,7 @@ _REGION_BY_MONTH = (
 
 
 def region_by_project(session: Session, region: str) -> list[HoursTotal]:
-    """A region's totals per project, most hours first, read from the monthly totals."""
+    """A region's totals per project, most hours first, read from the project totals."""
     return [
         HoursTotal(f"#{pid} {title}", int(m), _value(r), str(pid), int(r))
         for pid, title, m, r in rows(session, _REGION_BY_PROJECT, {"region": region})

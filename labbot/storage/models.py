@@ -264,6 +264,17 @@ class HourMonthTotal(Base):
     minute_rate_cents: Mapped[int] = mapped_column(BigInteger)
 
 
+class HourProjectTotal(Base):
+    """Minutes and Σ(minutes × rate) per project, kept in step with `hour_entries` beside the monthly totals
+    (labbot.storage.hour_totals): a region's report reads one row per project."""
+
+    __tablename__ = "hour_project_totals"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    minutes: Mapped[int] = mapped_column(BigInteger)
+    minute_rate_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class CostLine(Base):
     """A cost other than agents' time: contractor, equipment, other."""
 
