@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -179,7 +179,14 @@ def search(
     """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
     first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
     dialect = session.get_bind().dialect.name
-    facets = {name: value for name, value in asdict(filters).items() if value}
+    given = (
+        ("region", filters.region),
+        ("status", filters.status),
+        ("method", filters.method),
+        ("competence", filters.competence),
+        ("partner_category", filters.partner_category),
+    )
+    facets = {name: value for name, value in given if value}
     parameters: dict[str, Any] = {"viewer_id": viewer.id, "viewer_region": viewer.region, **facets}
     words_given = bool(stems)
     if dialect == "postgresql" and stems:
