@@ -128,7 +128,11 @@ def bench_settings(url: str) -> Settings:
 def open_application(url: str) -> Application:
     """labbot as the adapters get it, its clock at noon on the data set's "today"."""
     clock = FixedClock(datetime.combine(TODAY, clock_time(12, 0), tzinfo=PARIS))
-    return bootstrap(bench_settings(url), clock=clock)
+    application = bootstrap(bench_settings(url), clock=clock)
+    if application.database.checkpoints is not None:
+        # As in `labbot run`, where the leader copies SQLite's WAL in the background (disposing stops it).
+        application.database.checkpoints.start()
+    return application
 
 
 @dataclass

@@ -76,6 +76,8 @@ class BackgroundWork:
             self.worker.start()
             self.scheduler = LabScheduler(self.runtime)
             self.scheduler.start()
+            if self.database.checkpoints is not None:
+                self.database.checkpoints.start()
 
     def _follow(self) -> None:
         with self._lock:
@@ -84,6 +86,8 @@ class BackgroundWork:
             self.scheduler.stop()
             self.scheduler = None
             self.worker.stop()
+            if self.database.checkpoints is not None:
+                self.database.checkpoints.stop()
 
 
 def _campaign(

@@ -20,9 +20,13 @@ from tests.outbox.test_scheduler import eventually
 def test_the_http_app_lifespan_runs_the_scheduler_and_the_worker(database_url: str) -> None:
     app = bootstrap(make_settings(database_url), in_background=True, platforms=["slack"])
     work = app.background
+    checkpoints = app.database.checkpoints
     with TestClient(build_http_app(app.database, [], [BackgroundService(work)])):
         eventually(lambda: work.leading)
+        # On a SQLite file the leader also copies the WAL into the database (labbot/storage/database.py).
+        assert checkpoints is None or checkpoints.running
     assert not work.leading
+    assert checkpoints is None or not checkpoints.running
     app.database.dispose()
 
 
