@@ -72,6 +72,10 @@ def test_totals_stay_exact_when_two_agents_log_at_once(lab: Conversation) -> Non
     kept = kept_totals(lab)
     assert kept[0][2] == 12 * 60
     assert kept == recomputed_totals(lab)
+    # The per-project totals beside the monthly ones, alike.
+    per_project, summed = project_totals(lab)
+    assert per_project == summed
+    assert per_project[0][1] == 12 * 60
 
 
 def project_totals(bot: Conversation) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -108,17 +112,3 @@ def test_project_totals_follow_logging_correcting_and_deleting(lab: Conversation
     report = lab.ok("claire", "rapport par:projet")
     assert "#1 Lab Bretagne" in report
     assert "#2" not in report  # no hours left: not listed
-
-
-def test_project_totals_stay_exact_when_two_agents_log_at_once(lab: Conversation) -> None:
-    requests = [
-        Request(platform="console", user_id=user, text=f"heures 1 1h date:0{day}/06/2016")
-        for day in range(1, 7)
-        for user in ("alice", "bruno")
-    ]
-    with ThreadPoolExecutor(8) as pool:
-        outcomes = [reply.outcome for reply in pool.map(lab.app.bot.handle, requests)]
-    assert outcomes == [Outcome.DONE] * len(requests)
-    kept, summed = project_totals(lab)
-    assert kept == summed
-    assert kept[0][1] == 12 * 60
