@@ -19,6 +19,10 @@ import aiohttp
 
 T = TypeVar("T")
 ANSWER_TIMEOUT_S = 10
+# An idle connection is dropped after this long, before the other end does (uvicorn: 5 s; Go's servers,
+# Mattermost's among them, longer): a POST on a connection the server had just closed failed, and that answer
+# went the slow way (the server's re-post, or a DM on Mattermost).
+IDLE_CONNECTION_S = 4
 
 _local = threading.local()
 
@@ -33,7 +37,10 @@ class _Poster:
 
     @staticmethod
     async def _open() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT_S))
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_S),
+            timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT_S),
+        )
 
     def close(self) -> None:
         if not self.loop.is_closed():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -186,3 +187,13 @@ def test_an_answer_the_response_url_refuses_reaches_the_person_through_the_api(
     (post,) = wait_until(lambda: mattermost.bot_posts(mattermost.dm_with(mattermost.alice)))
     assert "/lab" in post["message"]
     assert not any(mattermost.api.command_responses.values())
+
+
+def test_an_answer_after_the_server_dropped_an_idle_connection_comes_in_place(mattermost: Mattermost) -> None:
+    """The stand-in (uvicorn) closes a connection idle for 5 s; the worker's session drops it first. A POST on the
+    closed one failed, and the answer came the slow way, as a direct message."""
+    mattermost.slash(mattermost.alice, "aide")
+    time.sleep(5.5)
+    answer = mattermost.slash(mattermost.alice, "aide")  # waits for the answer through the response_url
+    assert "/lab" in answer.json()["text"]
+    assert not mattermost.bot_posts(mattermost.dm_with(mattermost.alice))
