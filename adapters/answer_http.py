@@ -10,8 +10,8 @@ one event loop and one aiohttp session, and runs each POST to completion on them
 from __future__ import annotations
 
 import asyncio
-import atexit
 import threading
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -33,7 +33,9 @@ class _Poster:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self.session = self.loop.run_until_complete(self._open())
-        atexit.register(self.close)
+        # Closed when its thread ends (the thread-local holding it goes with the thread) or at exit: a pool's
+        # threads come and go, and each kept a loop and its sockets open.
+        weakref.finalize(self, _close, self.loop, self.session)
 
     @staticmethod
     async def _open() -> aiohttp.ClientSession:
@@ -42,10 +44,17 @@ class _Poster:
             timeout=aiohttp.ClientTimeout(total=ANSWER_TIMEOUT_S),
         )
 
-    def close(self) -> None:
-        if not self.loop.is_closed():
-            self.loop.run_until_complete(self.session.close())
-            self.loop.close()
+
+def _close(loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+    if loop.is_closed():
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop runs on this thread: close it here
+        loop.run_until_complete(session.close())
+        loop.close()
+    else:  # collected on an event loop's thread, which cannot run another loop: close it beside it
+        threading.Thread(target=_close, args=(loop, session), name="answer-session-close").start()
 
 
 def post_with_session(post: Callable[[aiohttp.ClientSession], Awaitable[T]]) -> T:
