@@ -73,11 +73,11 @@ class BackgroundWork:
             # Imported here: APScheduler serves the leading process only, never a one-shot `labbot say`.
             from labbot.scheduling.scheduler import LabScheduler  # noqa: PLC0415
 
+            if self.database.checkpoints is not None:  # first: once `leading`, they run
+                self.database.checkpoints.start()
             self.worker.start()
             self.scheduler = LabScheduler(self.runtime)
             self.scheduler.start()
-            if self.database.checkpoints is not None:
-                self.database.checkpoints.start()
 
     def _follow(self) -> None:
         with self._lock:
