@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, inspect, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, inspect, text
 from sqlalchemy.orm import Session
 
 from labbot.storage.models import HourEntry, HourMonthTotal, HourProjectTotal
+from labbot.storage.upserts import AddingUpsert
 
 _TABLE: Table = HourMonthTotal.__table__  # type: ignore[assignment]  # a Table for a mapped class
 _PROJECT_TABLE: Table = HourProjectTotal.__table__  # type: ignore[assignment]
@@ -63,42 +62,22 @@ def keep_totals(session: Session, _flush_context: object, _instances: object) ->
     projects: Changes = defaultdict(lambda: [0, 0])
     for (project_id, month), (minutes, minute_rate) in sorted(changes.items()):
         if minutes or minute_rate:
-            _add(connection, _TABLE, {"project_id": project_id, "month": month}, minutes, minute_rate)
+            _ADD_TO_MONTH.add(
+                connection,
+                {"project_id": project_id, "month": month, "minutes": minutes, "minute_rate_cents": minute_rate},
+            )
             projects[project_id][0] += minutes
             projects[project_id][1] += minute_rate
     for project_id, (minutes, minute_rate) in sorted(projects.items()):
         if minutes or minute_rate:
-            _add(connection, _PROJECT_TABLE, {"project_id": project_id}, minutes, minute_rate)
+            _ADD_TO_PROJECT.add(
+                connection, {"project_id": project_id, "minutes": minutes, "minute_rate_cents": minute_rate}
+            )
 
 
-def _upsert(insert: Any, table: Table, keys: tuple[str, ...]) -> Insert:
-    # Parameters named apart from the columns: SQLAlchemy keeps the columns' own names for itself.
-    statement = insert(table).values(
-        **{name: bindparam(f"add_{name}") for name in keys},
-        minutes=bindparam("add_minutes"),
-        minute_rate_cents=bindparam("add_minute_rate"),
-    )
-    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
-        index_elements=list(keys),
-        set_={
-            "minutes": table.c.minutes + statement.excluded.minutes,
-            "minute_rate_cents": table.c.minute_rate_cents + statement.excluded.minute_rate_cents,
-        },
-    )
-
-
-# Built once per dialect and table: every `heures` runs one of each.
-_UPSERTS = {
-    (dialect, table.name): _upsert(insert, table, keys)
-    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
-    for table, keys in ((_TABLE, ("project_id", "month")), (_PROJECT_TABLE, ("project_id",)))
-}
-
-
-def _add(connection: Connection, table: Table, key: dict[str, Any], minutes: int, minute_rate: int) -> None:
-    upsert = _UPSERTS[(connection.dialect.name, table.name)]
-    parameters = {f"add_{name}": value for name, value in key.items()}
-    connection.execute(upsert, {**parameters, "add_minutes": minutes, "add_minute_rate": minute_rate})
+# Every `heures` runs one of each.
+_ADD_TO_MONTH = AddingUpsert(_TABLE, ("project_id", "month"), ("minutes", "minute_rate_cents"))
+_ADD_TO_PROJECT = AddingUpsert(_PROJECT_TABLE, ("project_id",), ("minutes", "minute_rate_cents"))
 
 
 def month_of(dialect: str, column: str) -> str:

@@ -11,32 +11,21 @@ safe under concurrent writers. A person's signups erased in bulk (labbot.storage
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, bindparam, delete, func, insert, inspect, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from labbot.states import LIVE_SIGNUPS
 from labbot.storage.models import Signup, SignupCount
 from labbot.storage.rows import rows
+from labbot.storage.upserts import AddingUpsert
 
 _TABLE: Table = SignupCount.__table__  # type: ignore[assignment]  # a Table for a mapped class
 Changes = Counter[tuple[int, str]]
 
 
-def _upsert(insert: Any) -> Insert:
-    statement = insert(_TABLE).values(
-        event_id=bindparam("event_id"), state=bindparam("state"), signups=bindparam("signups")
-    )
-    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
-        index_elements=["event_id", "state"], set_={"signups": _TABLE.c.signups + statement.excluded.signups}
-    )
-
-
-# Built once per dialect: a signup's flush runs one or two of these.
-_ADD = {"postgresql": _upsert(postgresql_insert), "sqlite": _upsert(sqlite_insert)}
+# A signup's flush runs one or two of these.
+_ADD = AddingUpsert(_TABLE, ("event_id", "state"), ("signups",))
 _LIVE_COUNTS = select(SignupCount.event_id, SignupCount.state, SignupCount.signups).where(SignupCount.signups > 0)
 _RECOUNT = (
     select(Signup.event_id, Signup.state, func.count())
@@ -83,13 +72,9 @@ def keep_counts(session: Session, _flush_context: object, _instances: object) ->
 
 def _apply(connection: Connection, changes: Changes) -> None:
     # In key order, so that two transactions touching the same rows take their locks in the same order.
-    parameters = [
-        {"event_id": event_id, "state": state, "signups": number}
-        for (event_id, state), number in sorted(changes.items())
-        if number
-    ]
-    for one in parameters:
-        connection.execute(_ADD[connection.dialect.name], one)
+    for (event_id, state), number in sorted(changes.items()):
+        if number:
+            _ADD.add(connection, {"event_id": event_id, "state": state, "signups": number})
 
 
 def counts(session: Session) -> dict[int, dict[str, int]]:
