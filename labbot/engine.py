@@ -133,31 +133,40 @@ class LabBot:
         share = verb.lower() in _SHARE_WORDS and request.arguments is None
         if share:
             verb = line.positionals.pop(0) if line.positionals else "aide"
-        words = line.positionals if request.arguments is None else None
+        command = _Command(verb, self.registry.find(verb), share)
         # A read runs in a read transaction (on SQLite, beside the writers rather than queued behind them).
-        known = self.registry.find(verb)
-        if known is None or known.writes_with(words):
-            return self._transact(request, exchange, line, verb, share=share, write=True)
+        words = line.positionals if request.arguments is None else None
+        if command.spec is None or command.spec.writes_with(words):
+            return self._transact(request, exchange, line, command, writes=True, write=True)
         try:
-            return self._transact(request, exchange, line, verb, share=share, write=False)
+            return self._transact(request, exchange, line, command, writes=False, write=False)
         except OperationalError as error:
             if not self.database.refused_write(error):
                 raise
             # Its requester had to be written (a first contact, a new name): once more, as a write.
             exchange.notifications.clear()
-            return self._transact(request, exchange, line, verb, share=share, write=True)
+            return self._transact(request, exchange, line, command, writes=False, write=True)
 
     def _transact(
-        self, request: Request, exchange: _Exchange, line: CommandLine, verb: str, *, share: bool, write: bool
+        self,
+        request: Request,
+        exchange: _Exchange,
+        line: CommandLine,
+        command: _Command,
+        *,
+        writes: bool,
+        write: bool,
     ) -> Reply:
+        """Run the command in one transaction; `writes`: the command's use writes (its reply is recorded for
+        retries); `write`: the transaction may write (a read's requester may need to be written)."""
+        share = command.share
         try:
             with self.database.transaction(write=write) as session:
                 person = self._requester(session, request)
                 language = language_of(person, request.locale)
                 exchange.language = language  # a replayed reply too is in the person's language
                 with use_locale(language):
-                    spec = self._command(verb, person)
-                    writes = spec.writes_with(line.positionals if request.arguments is None else None)
+                    spec = self._permitted(command, person)
                     # Only a write's reply is recorded (below): a read has none to replay, and costs no lookup.
                     key = request.idempotency_key
                     if key and writes and (seen := requests.stored_reply(session, key)):
@@ -247,8 +256,9 @@ class LabBot:
             person.role = Role.ADMIN
         return person
 
-    def _command(self, verb: str, person: Person) -> CommandSpec:
-        spec = self.registry.find(verb)
+    def _permitted(self, command: _Command, person: Person) -> CommandSpec:
+        """The command's spec if `person` may run it; else the refusal (an unknown verb, a role too low)."""
+        spec, verb = command.spec, command.verb
         if spec is None:
             suggestions = self.registry.closest(verb, person.role)
             hint = (
@@ -265,6 +275,15 @@ class LabBot:
             ),
             hint=_("An administrator can grant roles with the command grant."),
         )
+
+
+@dataclass(frozen=True)
+class _Command:
+    """The verb typed, its spec (None: unknown), and whether its reply is shared with the channel."""
+
+    verb: str
+    spec: CommandSpec | None
+    share: bool
 
 
 def _nothing() -> None:
