@@ -342,7 +342,9 @@ def _check_shareable(spec: CommandSpec, writes: bool) -> None:
     """`publier <command>` posts a reply to the channel for everyone: only for commands that change nothing."""
     if writes:
         raise InvalidInput(
-            _("Only commands that show something can be shared; “{verb}” changes data.").format(verb=spec.name),
+            _("Only commands that show something can be shared; “{verb}” changes data.").format(
+                verb=spec.verb(current_language())
+            ),
             hint=_("Example: share project 1"),
         )
 

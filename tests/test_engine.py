@@ -90,6 +90,12 @@ def test_publier_shares_only_read_only_replies(lab: Conversation) -> None:
     assert refused.outcome is Outcome.REFUSED
 
 
+def test_a_refused_share_names_the_command_in_the_readers_language(lab: Conversation) -> None:
+    refused = lab.say("alice", "share hours 1 2h", lang="en")
+    assert not refused.ok
+    assert "“hours” changes data" in refused
+
+
 def test_a_person_linked_by_email_is_one_person(bot: Conversation) -> None:
     bot.app.bot.handle(
         Request(
