@@ -71,10 +71,10 @@ def query_stems(text: str) -> list[str]:
     return list(dict.fromkeys(s for s in stems if s))[:MAX_TERMS]
 
 
-def fts5_query(stems: list[str], column: str | None = None) -> str:
-    """An FTS5 expression matching any of `stems` (ranked by how many and how rare); stems are plain words,
-    quoted so that none is read as an operator."""
-    terms = " OR ".join(f'"{s}"' for s in stems)
+def fts5_query(stems: list[str], column: str | None = None, *, every: bool = False) -> str:
+    """An FTS5 expression matching any of `stems` (ranked by how many and how rare), or all of them (`every`);
+    stems are plain words, quoted so that none is read as an operator."""
+    terms = (" AND " if every else " OR ").join(f'"{s}"' for s in stems)
     return f"{{{column}}} : ({terms})" if column else terms
 
 

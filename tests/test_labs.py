@@ -97,3 +97,25 @@ def test_bad_facets_are_refused_with_the_choices(labs: Conversation, command: st
     assert not refused.ok
     for fragment in fragments:
         assert fragment in refused.text, refused.text
+
+
+def test_projects_with_every_word_in_one_field_come_first_on_both_databases(labs: Conversation) -> None:
+    # #3 says "évaluation" three times in a short card: by its words alone it scores above #1, which holds
+    # "évaluation" and "usagers" once each. The rule of both databases puts projects with every word first.
+    labs.ok("olga", 'idee "Évaluation" region:occitanie services:"DDCS" resume:"Évaluation, évaluation."')
+    for number in range(4):
+        labs.ok("olga", f'idee "Guichet {number}" region:occitanie services:"DDCS" resume:"Un guichet unique."')
+    found = labs.ok("olga", "labs usagers evaluation").text
+    assert found.index("#1 Lab Bretagne") < found.index("#3 Évaluation")
+    assert "#2 Accueil CAF Toulouse" in found  # one of the words is enough, after those with both
+
+
+def test_every_word_counts_only_in_what_the_viewer_reads(labs: Conversation) -> None:
+    # #1: "usagers" on its public card, "subventions" in its hallmarks; #2: "usager" on its card. Its team reads
+    # both words in #1: it comes first. An outsider reads one word in each; #1's hallmarks stay hidden.
+    inside = labs.ok("alice", "labs usagers subvention").text
+    assert inside.index("#1 Lab Bretagne") < inside.index("#2 Accueil CAF Toulouse")
+    outside = labs.ok("olga", "labs usagers subvention").text
+    assert "#1 Lab Bretagne" in outside
+    assert "#2 Accueil CAF Toulouse" in outside
+    assert "délais" not in outside

@@ -80,6 +80,23 @@ def test_faq_search_ignores_accents_and_plurals_best_first(lab: Conversation) ->
     assert "No FAQ entry" in lab.ok("bruno", "faq cornichon", lang="en").text
 
 
+def test_faq_entries_with_every_word_come_first_on_both_databases(lab: Conversation) -> None:
+    # "plafond" three times in a short entry scores higher by its words alone than one entry holding both words;
+    # the rule of both databases puts the entries with every word first.
+    published(lab, "Plafond ?", "Plafond, plafond.", "Plafond seul")
+    published(
+        lab,
+        "Quel budget pour un laboratoire, et quel plafond ?",
+        "Le budget total, temps des agents compris, reste sous le plafond fixé par l'appel à projets.",
+        "Budget et plafond",
+    )
+    for number in range(3):
+        published(lab, f"Le budget {number} ?", "Le budget se suit chaque mois.", f"Suivi {number}")
+    found = lab.ok("bruno", "faq budget plafond").text
+    assert found.index("Budget et plafond") < found.index("Plafond seul") < found.index("Suivi")
+    assert "FAQ: 5 entries" in lab.ok("bruno", "faq budget plafond", lang="en").text
+
+
 def test_a_question_first_shows_the_closest_entries_and_is_filed_on_confirmation(lab: Conversation) -> None:
     published(lab, "Quel est le plafond du budget ?", "500 000 € par projet.", "Plafond du budget")
     lab.notifier.sent.clear()

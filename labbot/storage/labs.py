@@ -123,9 +123,11 @@ _Hits = Select[int, str, str, str, list[str], str, bool, str]  # lead: NULL when
 
 
 @lru_cache(maxsize=512)
-def _statement(dialect: str, reach: _Reach, facets: frozenset[str], words: bool, limit: int) -> _Hits:
-    """The search for one shape of request (dialect, reach, facets given, words or not), built once; the viewer,
-    facets and words are bound when run."""
+def _statement(
+    dialect: str, reach: _Reach, facets: frozenset[str], words: bool, limit: int, *, excluding: bool = False
+) -> _Hits:
+    """The search for one shape of request (dialect, reach, facets given, words or not, projects already found
+    left out or not), built once; the viewer, facets, words and projects found are bound when run."""
     visible = _visible(reach)
     conditions = _facets(dialect, reach, facets)
     hit = select(*_CARD, visible, _LEAD.display_name)
@@ -144,7 +146,9 @@ def _statement(dialect: str, reach: _Reach, facets: frozenset[str], words: bool,
         hallmarks: ColumnElement[Any] = literal_column("projects.search_hallmarks")
         in_public = public.op("@@")(terms)
         in_hallmarks = and_(visible, hallmarks.op("@@")(terms))
-        every = or_(public.op("@@")(all_terms), and_(visible, hallmarks.op("@@")(all_terms)))
+        # All the words in what the viewer reads: the public card, or the card and the hallmarks together.
+        read_whole: ColumnElement[Any] = literal_column("(projects.search_public || projects.search_hallmarks)")
+        every = or_(public.op("@@")(all_terms), and_(visible, read_whole.op("@@")(all_terms)))
         rank = case((every, 1.0), else_=0.0) + func.ts_rank(public, terms)
         rank = rank + case((visible, func.ts_rank(hallmarks, terms)), else_=0.0)
         return (
@@ -156,6 +160,8 @@ def _statement(dialect: str, reach: _Reach, facets: frozenset[str], words: bool,
     # SQLite: the projects are ranked by BM25 from their numbers alone, and only the best `limit` are read whole
     # with their lead (joining every match's whole row first had SQLite sort them all: twice the time).
     score: ColumnElement[float] = literal_column("bm25(project_search)").label("score")
+    if excluding:
+        conditions.append(Project.id.not_in(bindparam("found", expanding=True)))
     best = (
         select(Project.id.label("id"), score)
         .select_from(_PROJECT_SEARCH)
@@ -176,8 +182,9 @@ def _statement(dialect: str, reach: _Reach, facets: frozenset[str], words: bool,
 def search(
     session: Session, viewer: Person, words: str, stems: list[str], filters: LabFilters, *, limit: int
 ) -> list[LabHit]:
-    """Projects matching `words` (any of their French stems) and the facets, best first; every project (newest
-    first) matching the facets when there are no words. Hallmarks are searched only where `viewer` reads them."""
+    """Projects matching `words` (any of their French stems; those with all of them in what `viewer` reads
+    first) and the facets, best first; every project (newest first) matching the facets when there are no
+    words. Hallmarks are searched only where `viewer` reads them."""
     dialect = session.get_bind().dialect.name
     given = (
         ("region", filters.region),
@@ -193,9 +200,24 @@ def search(
         every_text, any_text = search_index.postgresql_queries(session, folded_words(words))
         parameters.update(all_words=every_text, any_word=any_text)
         words_given = bool(any_text)
+    elif len(stems) > 1:
+        # All the words in what the viewer reads first, as on PostgreSQL; any of them only when those are too
+        # few (scoring every project with any of two common words was most of the time).
+        parameters.update(every=fts5_query(stems, every=True), public=fts5_query(stems, "public", every=True))
+        found = _hits(session, _statement(dialect, _reach(viewer), frozenset(facets), True, limit), parameters)
+        if len(found) < limit:
+            parameters.update(
+                every=fts5_query(stems), public=fts5_query(stems, "public"), found=[hit.id for hit in found]
+            )
+            rest = _statement(dialect, _reach(viewer), frozenset(facets), True, limit - len(found), excluding=True)
+            found += _hits(session, rest, parameters)
+        return found
     elif stems:
         parameters.update(every=fts5_query(stems), public=fts5_query(stems, "public"))
-    statement = _statement(dialect, _reach(viewer), frozenset(facets), words_given, limit)
+    return _hits(session, _statement(dialect, _reach(viewer), frozenset(facets), words_given, limit), parameters)
+
+
+def _hits(session: Session, statement: _Hits, parameters: dict[str, Any]) -> list[LabHit]:
     return [
         LabHit(number, title, region, status, methods, summary, bool(readable), lead)
         for number, title, region, status, methods, summary, readable, lead in rows(session, statement, parameters)
