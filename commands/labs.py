@@ -54,17 +54,16 @@ def search_labs(ctx: CommandContext, args: LabSearch) -> Reply:
         reply = Reply(text=_("No project matches."))
         reply.notes.append(_("Fewer words or facets find more; all the projects of a region: projects region:<r>"))
         return reply
-    categories = labs.partner_categories(ctx.session, [hit.id for hit in hits])
     reply = Reply(title=ngettext("{n} lab", "{n} labs", len(hits)).format(n=len(hits)))
     for hit in hits:
         lines = [_passage(hit, stems)] if args.mots else []
         if hit.methods:
             lines.append(_("Methods: {methods}").format(methods=", ".join(METHODS.label(m) for m in hit.methods)))
         if hit.readable:
-            met = ", ".join(PARTNER_CATEGORIES.label(c) for c in categories.get(hit.id, [])) or "—"
+            met = ", ".join(PARTNER_CATEGORIES.label(c) for c in hit.categories) or "—"
         else:
             # What the public card shows of partners: how many categories were met, not which.
-            count = len(categories.get(hit.id, []))
+            count = len(hit.categories)
             met = ngettext("{count} of {total} categories", "{count} of {total} categories", count).format(
                 count=count, total=len(PARTNER_CATEGORIES.terms)
             )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -101,8 +99,8 @@ def _facets(dialect: str, reach: _Reach, facets: frozenset[str]) -> list[ColumnE
 
 
 class LabHit(NamedTuple):
-    """A project found, as `labs` shows it: whether the viewer reads its full record, and its lead's name (read
-    in the same statement: one round trip fewer)."""
+    """A project found, as `labs` shows it: whether the viewer reads its full record, its lead's name and the
+    partner categories it met (read in the same statement: two round trips fewer)."""
 
     id: int
     title: str
@@ -112,14 +110,22 @@ class LabHit(NamedTuple):
     summary: str
     readable: bool
     lead: str | None
+    categories: list[str]
 
 
 _CARD = (Project.id, Project.title, Project.region, Project.status, Project.methods, Project.summary)
+# Each hit's partner categories, one per meeting (SQLite's group_concat takes DISTINCT only without a separator):
+# category keys are plain words, so a comma separates them; `_hits` keeps each once, sorted.
+_MET = (
+    select(func.aggregate_strings(PartnerMeeting.category, ","))
+    .where(PartnerMeeting.project_id == Project.id)
+    .scalar_subquery()
+)
 _MATCHED = text("project_search MATCH :every")
 _PUBLIC_ONLY = text("projects.id IN (SELECT rowid FROM project_search WHERE project_search MATCH :public)")
 
 
-_Hits = Select[int, str, str, str, list[str], str, bool, str]  # lead: NULL when none
+_Hits = Select[int, str, str, str, list[str], str, bool, str, str]  # lead, categories: NULL when none
 
 
 @lru_cache(maxsize=512)
@@ -130,7 +136,7 @@ def _statement(
     left out or not), built once; the viewer, facets, words and projects found are bound when run."""
     visible = _visible(reach)
     conditions = _facets(dialect, reach, facets)
-    hit = select(*_CARD, visible, _LEAD.display_name)
+    hit = select(*_CARD, visible, _LEAD.display_name, _MET)
     if not words:  # no meaningful word: the facets alone, newest first
         return (
             hit.outerjoin(_LEAD, _LEAD.id == Project.lead_id)
@@ -218,24 +224,10 @@ def search(
 
 
 def _hits(session: Session, statement: _Hits, parameters: dict[str, Any]) -> list[LabHit]:
-    return [
-        LabHit(number, title, region, status, methods, summary, bool(readable), lead)
-        for number, title, region, status, methods, summary, readable, lead in rows(session, statement, parameters)
-    ]
-
-
-# Built once: `labs` reads the categories of the projects it shows at each search.
-_CATEGORIES = (
-    select(PartnerMeeting.project_id, PartnerMeeting.category)
-    .where(PartnerMeeting.project_id.in_(bindparam("project_ids", expanding=True)))
-    .distinct()
-    .order_by(PartnerMeeting.project_id, PartnerMeeting.category)
-)
-
-
-def partner_categories(session: Session, project_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The partner categories each project met."""
-    found: dict[int, list[str]] = defaultdict(list)
-    for project_id, category in rows(session, _CATEGORIES, {"project_ids": list(project_ids)}):
-        found[project_id].append(category)
+    found: list[LabHit] = []
+    for number, title, region, status, methods, summary, readable, lead, met in rows(
+        session, statement, parameters
+    ):
+        categories = sorted(set(met.split(","))) if met else []
+        found.append(LabHit(number, title, region, status, methods, summary, bool(readable), lead, categories))
     return found
