@@ -96,6 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.database.dispose()
 
 
+def _print_for_a_reader_who_may_be_gone(text: str) -> None:
+    """Print a reply; when the reader has gone (`labbot say … | head`), drop the rest quietly rather than with a
+    traceback: the command ran, and its exit status still says how it ended."""
+    try:
+        print(text, flush=True)  # noqa: T201
+    except BrokenPipeError:
+        # What is still buffered would fail again when Python flushes at exit: stdout goes nowhere from now on
+        # (the way Python's documentation gives, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _dispatch(app: Application, args: argparse.Namespace) -> int:
     if args.action == "db":
         print(f"Database at the latest schema: {app.database.engine.url.render_as_string()}")  # noqa: T201
@@ -106,7 +117,7 @@ def _dispatch(app: Application, args: argparse.Namespace) -> int:
     if args.action == "say":
         files_dir = console_settings(app.settings).files_dir
         text, outcome = ConsoleAdapter(app.bot, args.user, args.lang, files_dir=files_dir).say(" ".join(args.text))
-        print(text)  # noqa: T201
+        _print_for_a_reader_who_may_be_gone(text)
         return EXIT_DONE if outcome is Outcome.DONE else EXIT_REFUSED
     if args.demo:
         _seed_demo(app, announce=True)

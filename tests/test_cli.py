@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,35 @@ def test_the_installed_command_runs_in_a_real_process(workdir: Path) -> None:
     refused = subprocess.run([*command, "say", "--as", "alice", "projet 99"], env=env, capture_output=True,
                              text=True, timeout=60, check=False)  # fmt: skip
     assert refused.returncode == 1
+
+
+def test_say_to_a_reader_who_went_away_ends_quietly(workdir: Path) -> None:
+    # `labbot say … | head`: the reader closes the pipe before labbot prints the reply and the message it sends.
+    script = Path(sys.executable).parent / "labbot"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "adapters.cli"]
+    env = {**os.environ, "LABBOT_DATABASE_URL": f"sqlite:///{workdir / 'p.db'}"}
+    subprocess.run([*command, "demo"], env=env, capture_output=True, timeout=60, check=True)
+    gone = subprocess.Popen(
+        [*command, "say", "--as", "sgmap", "role bruno coordinateur region:bretagne"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert gone.stdout is not None
+    gone.stdout.close()
+    _, errors = gone.communicate(timeout=60)
+    assert gone.returncode == 0, errors
+    assert b"Traceback" not in errors
+    with sqlite3.connect(workdir / "p.db") as database:  # an independent reader of labbot's outbox
+        states = database.execute(
+            "SELECT state, error, next_attempt_at IS NOT NULL FROM outbox_deliveries WHERE user_id = 'bruno' "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchall()
+    assert states == [("sending", "the console's output is closed", 1)]  # not counted as shown: tried again
+    again = subprocess.run([*command, "say", "--as", "claire", "budget", "1"], env=env, capture_output=True,
+                           text=True, timeout=60, check=False)  # fmt: skip
+    assert again.returncode == 0
+    assert "Traceback" not in again.stderr
 
 
 def test_the_console_shows_who_you_are_and_switches_user(workdir: Path) -> None:

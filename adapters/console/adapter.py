@@ -10,6 +10,7 @@ from typing import TextIO
 from adapters.console.render import render_text
 from labbot.engine import LabBot
 from labbot.messages import Address, Attachment, Outcome, Reply, Request
+from labbot.ports import DeliveryFailed
 
 
 class ConsoleNotifier:
@@ -21,7 +22,11 @@ class ConsoleNotifier:
     def send_direct(self, address: Address, reply: Reply) -> None:
         text = render_text(reply).replace("\n", "\n  ")
         where = f"#{address.channel_id}" if address.channel_id else address.user_id
-        print(f"\n✉ {address.platform}:{where}\n  {text}", file=self.out)
+        try:
+            # Flushed: a message that cannot reach the reader is not counted as delivered.
+            print(f"\n✉ {address.platform}:{where}\n  {text}", file=self.out, flush=True)
+        except BrokenPipeError as error:  # `labbot say … | head`: nobody reads any more; shown next time
+            raise DeliveryFailed("the console's output is closed", permanent=False) from error
 
 
 class ConsoleAdapter:
