@@ -70,7 +70,8 @@ def _search(ctx: CommandContext, words: str) -> Reply:
             columns=["N°", _("Title")], rows=[[str(e.question_id), e.title] for e in entries], numeric=[0]
         )
         total = questions.faq_count(ctx.session)
-        reply = Reply(title=_("FAQ: the latest of {total} entries").format(total=total), table=table)
+        title = ngettext("FAQ: {total} entry", "FAQ: the latest of {total} entries", total)
+        reply = Reply(title=title.format(total=total), table=table)
         reply.notes.append(_("Search it: faq <words>, e.g. faq évaluation"))
         return reply
     stems = query_stems(words)

@@ -97,6 +97,14 @@ def test_faq_entries_with_every_word_come_first_on_both_databases(lab: Conversat
     assert "FAQ: 5 entries" in lab.ok("bruno", "faq budget plafond", lang="en").text
 
 
+def test_the_latest_entries_are_counted_in_good_grammar(lab: Conversation) -> None:
+    published(lab, "Quel plafond ?", "500 000 € par projet.", "Plafond")
+    assert "FAQ: 1 entry" in lab.ok("bruno", "faq", lang="en").text
+    assert "FAQ : 1 entrée" in lab.ok("bruno", "faq").text
+    published(lab, "Quelle durée ?", "18 mois financés par le PIA.", "Durée")
+    assert "FAQ: the latest of 2 entries" in lab.ok("bruno", "faq", lang="en").text
+
+
 def test_a_question_first_shows_the_closest_entries_and_is_filed_on_confirmation(lab: Conversation) -> None:
     published(lab, "Quel est le plafond du budget ?", "500 000 € par projet.", "Plafond du budget")
     lab.notifier.sent.clear()
