@@ -201,26 +201,38 @@ def search(
     )
     facets = {name: value for name, value in given if value}
     parameters: dict[str, Any] = {"viewer_id": viewer.id, "viewer_region": viewer.region, **facets}
+    reach, shape = _reach(viewer), frozenset(facets)
     words_given = bool(stems)
     if dialect == "postgresql" and stems:
         every_text, any_text = search_index.postgresql_queries(session, folded_words(words))
         parameters.update(all_words=every_text, any_word=any_text)
         words_given = bool(any_text)
     elif len(stems) > 1:
-        # All the words in what the viewer reads first, as on PostgreSQL; any of them only when those are too
-        # few (scoring every project with any of two common words was most of the time).
-        parameters.update(every=fts5_query(stems, every=True), public=fts5_query(stems, "public", every=True))
-        found = _hits(session, _statement(dialect, _reach(viewer), frozenset(facets), True, limit), parameters)
-        if len(found) < limit:
-            parameters.update(
-                every=fts5_query(stems), public=fts5_query(stems, "public"), found=[hit.id for hit in found]
-            )
-            rest = _statement(dialect, _reach(viewer), frozenset(facets), True, limit - len(found), excluding=True)
-            found += _hits(session, rest, parameters)
-        return found
+        return _every_word_first(session, reach, shape, stems, parameters, limit=limit)
     elif stems:
         parameters.update(every=fts5_query(stems), public=fts5_query(stems, "public"))
-    return _hits(session, _statement(dialect, _reach(viewer), frozenset(facets), words_given, limit), parameters)
+    return _hits(session, _statement(dialect, reach, shape, words_given, limit), parameters)
+
+
+def _every_word_first(
+    session: Session,
+    reach: _Reach,
+    shape: frozenset[str],
+    stems: list[str],
+    parameters: dict[str, Any],
+    *,
+    limit: int,
+) -> list[LabHit]:
+    """SQLite, several words: the projects with all of them in what the viewer reads first, as on PostgreSQL;
+    those with some of them only when the first are too few (scoring every project holding any of two common
+    words was most of the time)."""
+    every = {"every": fts5_query(stems, every=True), "public": fts5_query(stems, "public", every=True)}
+    found = _hits(session, _statement("sqlite", reach, shape, True, limit), {**parameters, **every})
+    if len(found) < limit:
+        some = {"every": fts5_query(stems), "public": fts5_query(stems, "public"), "found": [h.id for h in found]}
+        rest = _statement("sqlite", reach, shape, True, limit - len(found), excluding=True)
+        found += _hits(session, rest, {**parameters, **some})
+    return found
 
 
 def _hits(session: Session, statement: _Hits, parameters: dict[str, Any]) -> list[LabHit]:
